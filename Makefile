@@ -1,0 +1,65 @@
+# dankheo — `make run` serves the demo, `make test` runs the whole suite. `make help` lists all.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app dankheo
+PORT ?= 5000
+# Debian packages WeasyPrint needs at run time, and the PDF/QR tools the tests read PDFs with.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBS := poppler-utils zbar-tools
+
+.PHONY: help run test lint format install install-dev sysdeps sysdeps-test worker clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,postgres]'
+	touch $@
+
+install: sysdeps $(VENV)/.installed ## Create .venv and install the app with its dev extras
+
+install-dev: install sysdeps-test
+
+sysdeps: ## Install (as root) or name the Debian packages WeasyPrint needs
+	@$(call ensure_debs,$(RUN_DEBS))
+
+sysdeps-test:
+	@$(call ensure_debs,$(TEST_DEBS))
+
+define ensure_debs
+	if command -v dpkg >/dev/null 2>&1; then \
+	  missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      echo "Installing Debian packages:$$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "Missing Debian packages:$$missing — run: sudo apt-get install$$missing"; exit 1; fi; \
+	  fi; \
+	else echo "Not a Debian system: make sure Pango (for WeasyPrint) is installed."; fi
+endef
+
+run: install ## Set up .venv, migrate, load the demo and serve on 127.0.0.1:$(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Serving on http://127.0.0.1:$(PORT) — sign in as admin / dankheo-demo"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev ## Install the dev extras, run ruff and the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove .venv and caches (keeps instance/ data)
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,141 @@
+"""Application factory: wiring only, no I/O."""
+
+import json
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from dankheo.config import Defaults
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+INSTANCE_DIR = ROOT / "instance"
+
+# Settings whose values name a place under the instance folder.
+_INSTANCE_PATHS = (
+    "SQLALCHEMY_DATABASE_URI",
+    "EVIDENCE_DIR",
+    "CERTIFICATE_DIR",
+    "UPLOAD_DIR",
+    "HUEY_SQLITE_PATH",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATE_DIR),
+        static_folder=str(STATIC_DIR),
+        instance_path=os.environ.get("DANKHEO_INSTANCE_PATH", str(INSTANCE_DIR)),
+        instance_relative_config=True,
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_security_headers(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("DANKHEO", loads=_loads)
+    else:
+        app.config.from_prefixed_env("DANKHEO", loads=_loads)
+        app.config.update(test_config)
+    for key in _INSTANCE_PATHS:
+        value = app.config.get(key)
+        if isinstance(value, str):
+            app.config[key] = value.replace("{instance}", app.instance_path)
+
+
+def _loads(value: str):
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def register_extensions(app: Flask) -> None:
+    from dankheo.extensions import bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+
+    from dankheo.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from dankheo.admin.views import bp as admin_bp
+    from dankheo.api.views import bp as api_bp
+    from dankheo.auth.views import bp as auth_bp
+    from dankheo.certificates.views import bp as certificates_bp
+    from dankheo.main.views import bp as main_bp
+    from dankheo.nominations.views import bp as nominations_bp
+    from dankheo.public.views import bp as public_bp
+    from dankheo.registry.views import bp as registry_bp
+    from dankheo.reports.views import bp as reports_bp
+    from dankheo.review.views import bp as review_bp
+
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        registry_bp,
+        nominations_bp,
+        review_bp,
+        certificates_bp,
+        reports_bp,
+        public_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from dankheo.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from dankheo import permissions, vietnamese
+    from dankheo.main.navigation import nav_items
+
+    app.jinja_env.globals.update(
+        can=permissions.can,
+        roles=permissions.Role,
+        nav_items=nav_items,
+        has_endpoint=lambda name: name in app.view_functions,
+    )
+    app.jinja_env.filters.update(
+        vn_date=vietnamese.format_date,
+        vn_datetime=vietnamese.format_datetime,
+        vn_number=vietnamese.format_number,
+    )
+
+
+def register_commands(app: Flask) -> None:
+    from dankheo.cli import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from dankheo.main.headers import add_security_headers
+
+    app.after_request(add_security_headers)

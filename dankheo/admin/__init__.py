@@ -1,0 +1,1 @@
+"""Administration: units, users and memberships, settings."""

@@ -1,0 +1,1 @@
+"""The open-data JSON API (/api/v1)."""

@@ -1,0 +1,1 @@
+"""Accounts: sign-in, sign-out, password change, throttling."""

@@ -1,0 +1,136 @@
+"""Account writes: password hashing (Argon2id), sign-in with throttling, users."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
+
+from dankheo import audit
+from dankheo.errors import DomainError
+from dankheo.extensions import db
+from dankheo.models.accounts import LoginAttempt, Membership, Role, User
+from dankheo.models.base import utcnow
+from dankheo.models.units import Unit
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"])
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        ok = _hasher().verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if ok and _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return ok
+
+
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def _recent_failures(username: str) -> tuple[int, object]:
+    cfg = current_app.config
+    since = utcnow() - timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+    count, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(LoginAttempt.at)).where(
+            LoginAttempt.username == username,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at >= since,
+        )
+    ).one()
+    return count, oldest
+
+
+def authenticate(username: str, password: str, remote_addr: str = "") -> User:
+    """Return the user for these credentials, or raise DomainError.
+
+    After LOGIN_MAX_FAILURES failures for one username within the window, every
+    attempt is refused (without checking the password) until the oldest failure
+    leaves the window. Every attempt is recorded."""
+    cfg = current_app.config
+    username = (username or "").strip().lower()
+    failures, oldest = _recent_failures(username)
+    if failures >= cfg["LOGIN_MAX_FAILURES"]:
+        window = cfg["LOGIN_FAILURE_WINDOW_MINUTES"]
+        wait = oldest + timedelta(minutes=window) - utcnow()
+        minutes = max(1, int(wait.total_seconds() // 60) + 1)
+        raise DomainError(
+            "login.throttled", limit=cfg["LOGIN_MAX_FAILURES"], window=window, minutes=minutes
+        )
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    ok = user is not None and verify_password(user, password)
+    db.session.add(
+        LoginAttempt(username=username, succeeded=ok and user.active, remote_addr=remote_addr[:64])
+    )
+    if not ok:
+        raise DomainError("login.invalid")
+    if not user.active:
+        raise DomainError("login.disabled")
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user, current):
+        raise DomainError("password.wrong_current")
+    user.password_hash = hash_password(new)
+    audit.record(user, "user.change_password", user)
+
+
+def create_user(
+    username: str,
+    full_name: str,
+    password: str,
+    *,
+    actor=None,
+    email: str = "",
+    active: bool = True,
+) -> User:
+    username = username.strip().lower()
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise DomainError("user.username_taken", username=username)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        password_hash=hash_password(password),
+        active=active,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", user)
+    return user
+
+
+def add_membership(user: User, unit: Unit, role: Role, *, actor=None) -> Membership:
+    exists = db.session.scalar(
+        sa.select(Membership.id).where(
+            Membership.user_id == user.id, Membership.unit_id == unit.id, Membership.role == role
+        )
+    )
+    if exists:
+        raise DomainError("membership.duplicate")
+    membership = Membership(user=user, unit=unit, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(
+        actor,
+        "membership.add",
+        membership,
+        unit_id=unit.id,
+        details={"user": user.username, "role": role.value},
+    )
+    return membership

@@ -1,0 +1,1 @@
+"""Decisions and certificates: design, issue, print, revoke."""

@@ -1,0 +1,47 @@
+"""Flask commands: seed-demo, create-user (db upgrade comes from Flask-Migrate)."""
+
+import click
+from flask import Flask
+
+from dankheo.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo province (idempotent: does nothing already loaded)."""
+        from dankheo.demo import seed_demo
+
+        for line in seed_demo():
+            click.echo(line)
+        db.session.commit()
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--full-name", required=True, help="Họ và tên")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option(
+        "--role",
+        type=click.Choice(["admin", "officer", "secretary", "reviewer", "leader"]),
+        default=None,
+    )
+    @click.option("--unit", "unit_code", default=None, help="Unit code for the role")
+    def create_user_command(username, full_name, password, role, unit_code):
+        """Create a user, optionally with one role at one unit."""
+        import sqlalchemy as sa
+
+        from dankheo.auth.services import add_membership, create_user
+        from dankheo.errors import DomainError
+        from dankheo.models import Role, Unit
+
+        try:
+            user = create_user(username, full_name, password)
+            if role:
+                unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
+                if unit is None:
+                    raise click.ClickException(f"unknown unit code {unit_code!r}")
+                add_membership(user, unit, Role(role))
+        except DomainError as err:
+            raise click.ClickException(err.message) from err
+        db.session.commit()
+        click.echo(f"created user {user.username}")

@@ -1,0 +1,77 @@
+"""Every setting of the application, with its default and why it is there.
+
+Order of precedence: these defaults, then ``instance/config.py``, then environment
+variables prefixed ``DANKHEO_`` (values parsed as JSON when they parse, so
+``DANKHEO_MAX_CONTENT_LENGTH=1048576`` is an int), then ``test_config`` under test.
+"""
+
+from datetime import timedelta
+
+
+class Defaults:
+    # Signing key for sessions and CSRF tokens. The default is for the demo only;
+    # production sets DANKHEO_SECRET_KEY (docs/operations.md).
+    SECRET_KEY = "dankheo-demo-not-secret"  # noqa: S105 (demo default, documented)
+
+    # Embedded SQLite in instance/ unless a URI is configured; "{instance}" is
+    # replaced by the absolute instance path at start-up.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///{instance}/dankheo.sqlite3"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Send HSTS (only meaningful behind HTTPS).
+    HSTS_ENABLED = False
+
+    # CSRF tokens on every POST (Flask-WTF); valid for a working day.
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Sign-in throttling: after this many failures for one username inside the
+    # window, further attempts are refused until the window has passed.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+
+    # Argon2id parameters (argon2-cffi defaults: 3 passes, 64 MiB). Tests lower them.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+    # Largest request body (uploads included); beyond it users get the 413 page.
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Largest decoded image (pixels) accepted for uploads and emblems.
+    MAX_IMAGE_PIXELS = 40_000_000
+
+    # Serve Bootstrap from our own server (users sit on intranets, often offline).
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Rows per page on list pages.
+    PER_PAGE = 50
+
+    # Base URL printed in certificate QR codes: /verify/<serial> is appended.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    # Where evidence and issued certificates are stored ("{instance}" as above).
+    EVIDENCE_DIR = "{instance}/evidence"
+    CERTIFICATE_DIR = "{instance}/certificates"
+    UPLOAD_DIR = "{instance}/uploads"
+
+    # Background jobs (huey). "sqlite" keeps the queue in instance/ (embedded);
+    # "redis" uses HUEY_REDIS_URL; "immediate" runs jobs in-process (tests).
+    HUEY_BACKEND = "sqlite"
+    HUEY_SQLITE_PATH = "{instance}/huey.sqlite3"
+    HUEY_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+    # Optional PKCS#12 key that signs stored certificates (PAdES) and its passphrase.
+    SIGNING_PKCS12_PATH = ""
+    SIGNING_PKCS12_PASSPHRASE = ""
+
+    # Gunicorn settings used by `make serve`.
+    GUNICORN_WORKERS = 2
+    GUNICORN_THREADS = 4

@@ -1,0 +1,13 @@
+"""Demo data: an illustrative province modelled on Tây Ninh. Each stage is idempotent."""
+
+from collections.abc import Iterator
+
+DEMO_PASSWORD = "dankheo-demo"  # noqa: S105 (the published demo password)
+
+
+def seed_demo() -> Iterator[str]:
+    """Run every stage in dependency order; yield one progress line per stage."""
+    from dankheo.demo import accounts, units
+
+    for stage in (units, accounts):
+        yield stage.seed()

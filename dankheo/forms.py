@@ -1,0 +1,84 @@
+"""Base form classes shared by every blueprint: NFC input, Vietnamese messages."""
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from dankheo.vietnamese import nfc
+
+REQUIRED = "Vui lòng nhập trường này."
+CHOOSE = "Vui lòng chọn một giá trị."
+
+
+def _nfc_filter(value):
+    return nfc(value) if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """Every string field is NFC-normalised and stripped of control characters before
+    validation, so what is saved and printed is searchable NFC text."""
+
+    class Meta:
+        locales = ("vi_VN", "vi")
+
+        def bind_field(self, form, unbound_field, options):
+            filters = list(options.pop("filters", ()) or ())
+            filters.insert(0, _nfc_filter)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class EmptyForm(BaseForm):
+    """Carries only the CSRF token, for one-button POSTs."""
+
+
+class VersionedForm(BaseForm):
+    """A form editing a record with optimistic locking: the version it was loaded at."""
+
+    version = HiddenField()
+
+    def version_value(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def required(message: str = REQUIRED):
+    return DataRequired(message=message)
+
+
+def input_required(message: str = REQUIRED):
+    return InputRequired(message=message)
+
+
+def length(max_: int, min_: int = -1):
+    if min_ > 0:
+        return Length(min=min_, max=max_, message=f"Độ dài phải từ {min_} đến {max_} ký tự.")
+    return Length(max=max_, message=f"Không quá {max_} ký tự.")
+
+
+def number_range(min_=None, max_=None):
+    if min_ is not None and max_ is not None:
+        message = f"Giá trị phải từ {min_} đến {max_}."
+    elif min_ is not None:
+        message = f"Giá trị không được nhỏ hơn {min_}."
+    else:
+        message = f"Giá trị không được lớn hơn {max_}."
+    return NumberRange(min=min_, max=max_, message=message)
+
+
+optional = Optional
+
+__all__ = [
+    "CHOOSE",
+    "REQUIRED",
+    "BaseForm",
+    "EmptyForm",
+    "Field",
+    "VersionedForm",
+    "input_required",
+    "length",
+    "number_range",
+    "optional",
+    "required",
+]

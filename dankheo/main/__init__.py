@@ -1,0 +1,1 @@
+"""Home page, health check, error pages and response headers."""

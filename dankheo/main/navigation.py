@@ -1,0 +1,53 @@
+"""The navigation bar: one entry per area, shown when permissions.can() allows it."""
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_login import current_user
+
+from dankheo.permissions import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    action: str | None  # None: shown to everyone
+
+    @property
+    def prefix(self) -> str:
+        return self.endpoint.split(".")[0] + "."
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+
+ITEMS = (
+    NavItem("Việc cần làm", "main.inbox", "campaign.list"),
+    NavItem("Mô hình", "registry.initiatives", "registry.list"),
+    NavItem("Điển hình", "registry.exemplars", "exemplar.list"),
+    NavItem("Đợt thi đua", "registry.campaigns", "campaign.list"),
+    NavItem("Hồ sơ đề nghị", "nominations.index", "campaign.list"),
+    NavItem("Chấm điểm", "review.queue", "review.queue"),
+    NavItem("Quyết định", "certificates.decisions", "campaign.list"),
+    NavItem("Thống kê", "reports.dashboard", "reports.view"),
+    NavItem("Nhật ký", "admin.audit", "audit.view"),
+    NavItem("Quản trị", "admin.index", "admin.users"),
+    NavItem("Mô hình tiêu biểu", "public.gallery", None),
+)
+
+
+def nav_items() -> list[NavItem]:
+    """Items whose endpoint exists and which the current user may open."""
+    out = []
+    for item in ITEMS:
+        if item.endpoint not in current_app.view_functions:
+            continue
+        if item.action is None:
+            if current_user.is_authenticated:
+                continue  # signed-in users reach the gallery from the home page
+            out.append(item)
+        elif can(current_user, item.action):
+            out.append(item)
+    return out

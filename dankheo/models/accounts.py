@@ -1,0 +1,93 @@
+"""Accounts: users, their memberships (user × unit × role) and sign-in attempts."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dankheo.models.base import Base, enum_type, utcnow
+from dankheo.models.units import Unit
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    SECRETARY = "secretary"
+    REVIEWER = "reviewer"
+    LEADER = "leader"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Quản trị hệ thống",
+    Role.OFFICER: "Cán bộ đơn vị",
+    Role.SECRETARY: "Thư ký thi đua",
+    Role.REVIEWER: "Thành viên hội đồng",
+    Role.LEADER: "Lãnh đạo",
+}
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def roles_in(self) -> set[Role]:
+        return {m.role for m in self.memberships}
+
+    def has_role(self, role: Role) -> bool:
+        return any(m.role == role for m in self.memberships)
+
+    def units_for(self, role: Role) -> list[Unit]:
+        return [m.unit for m in self.memberships if m.role == role]
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "unit_id", "role"),)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class LoginAttempt(Base):
+    """Every sign-in attempt, kept for throttling and for the audit of access."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool]
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.Index("ix_login_attempts_username_at", "username", "at"),)

@@ -1,0 +1,126 @@
+"""Decisions (quyết định khen thưởng) and the certificates they issue."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dankheo.models.accounts import User
+from dankheo.models.base import Base, enum_type, utcnow
+from dankheo.models.campaigns import AwardType, Campaign
+from dankheo.models.nominations import Nomination
+
+
+class DecisionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    award_type_id: Mapped[int] = mapped_column(sa.ForeignKey("award_types.id"), index=True)
+    number: Mapped[int]
+    # The number as printed: "Số: 123/QĐ-UBND" (State) or "Số 123-QĐ/BDVTU" (Party).
+    number_text: Mapped[str] = mapped_column(sa.String(80))
+    signed_on: Mapped[date]
+    place: Mapped[str] = mapped_column(sa.String(120))
+    signer_name: Mapped[str] = mapped_column(sa.String(200))
+    signer_title: Mapped[str] = mapped_column(sa.String(300))
+    status: Mapped[DecisionStatus] = mapped_column(
+        enum_type(DecisionStatus, "decision_status"), default=DecisionStatus.DRAFT
+    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    signed_at: Mapped[datetime | None]
+    file_path: Mapped[str] = mapped_column(sa.String(300), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    campaign: Mapped[Campaign] = relationship()
+    award_type: Mapped[AwardType] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    items: Mapped[list["DecisionItem"]] = relationship(
+        back_populates="decision",
+        order_by="DecisionItem.position",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (sa.UniqueConstraint("award_type_id", "number"),)
+
+
+class DecisionItem(Base):
+    """One awarded nomination of a decision, in the secretary's order."""
+
+    __tablename__ = "decision_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("decisions.id", ondelete="CASCADE"), index=True
+    )
+    nomination_id: Mapped[int] = mapped_column(sa.ForeignKey("nominations.id"), unique=True)
+    position: Mapped[int]
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+    nomination: Mapped[Nomination] = relationship()
+
+
+class CertificateStatus(enum.StrEnum):
+    PENDING = "pending"  # serial allocated at signing, PDF not rendered yet
+    VALID = "valid"
+    REVOKED = "revoked"
+
+
+CERTIFICATE_STATUS_LABELS = {
+    CertificateStatus.PENDING: "Đang phát hành",
+    CertificateStatus.VALID: "Có hiệu lực",
+    CertificateStatus.REVOKED: "Đã thu hồi",
+}
+
+
+class Certificate(Base):
+    """A printed award. Serials are allocated in the signing transaction; the PDF is
+    rendered once by the worker and never changes. Never deleted: revoked instead."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(sa.ForeignKey("nominations.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    recipient_name: Mapped[str] = mapped_column(sa.String(300))
+    recipient_line: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason: Mapped[str] = mapped_column(sa.Text)
+    register_number: Mapped[str] = mapped_column(sa.String(40), default="")
+    status: Mapped[CertificateStatus] = mapped_column(
+        enum_type(CertificateStatus, "certificate_status"), default=CertificateStatus.PENDING
+    )
+    sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    file_path: Mapped[str] = mapped_column(sa.String(300), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    issued_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A correction is a new certificate pointing at the one it replaces.
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decision: Mapped[Decision] = relationship()
+    nomination: Mapped[Nomination] = relationship()
+    replaces: Mapped["Certificate | None"] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        sa.Index("ix_certificates_status", "status"),
+        sa.CheckConstraint(
+            "status <> 'revoked' OR revoked_reason <> ''", name="revoked_has_reason"
+        ),
+    )
+
+    @property
+    def status_label(self) -> str:
+        return CERTIFICATE_STATUS_LABELS[self.status]

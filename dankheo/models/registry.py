@@ -1,0 +1,200 @@
+"""The registry: initiatives (mô hình) with a row per year, exemplars (điển hình), evidence."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dankheo.models.accounts import User
+from dankheo.models.base import Base, binary_string, enum_type, utcnow
+from dankheo.models.campaigns import Field
+from dankheo.models.units import Unit
+
+
+class YearStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    RECOGNISED = "recognised"
+    OUTSTANDING = "outstanding"
+    DROPPED = "dropped"
+
+
+YEAR_STATUS_LABELS = {
+    YearStatus.REGISTERED: "Đăng ký",
+    YearStatus.RECOGNISED: "Được công nhận",
+    YearStatus.OUTSTANDING: "Tiêu biểu",
+    YearStatus.DROPPED: "Dừng thực hiện",
+}
+
+# Statuses the public gallery and the open-data API show.
+PUBLIC_STATUSES = (YearStatus.RECOGNISED, YearStatus.OUTSTANDING)
+
+
+class Initiative(Base):
+    """A model (mô hình): one record across the years; its yearly life is in ``years``."""
+
+    __tablename__ = "initiatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(500))
+    first_year: Mapped[int] = mapped_column(index=True)
+    problem: Mapped[str] = mapped_column(sa.Text, default="")
+    goals: Mapped[str] = mapped_column(sa.Text, default="")
+    content_methods: Mapped[str] = mapped_column(sa.Text, default="")
+    area_beneficiaries: Mapped[str] = mapped_column(sa.Text, default="")
+    implementers: Mapped[str] = mapped_column(sa.Text, default="")
+    funding_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    socialised_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    labour_days: Mapped[int] = mapped_column(default=0)
+    in_kind: Mapped[str] = mapped_column(sa.Text, default="")
+    land_m2: Mapped[float] = mapped_column(sa.Float, default=0)
+    started_on: Mapped[date | None]
+    evaluation_on: Mapped[date | None]
+    outputs: Mapped[str] = mapped_column(sa.Text, default="")
+    sustainability: Mapped[str] = mapped_column(sa.Text, default="")
+    replicated_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("initiatives.id"), index=True
+    )
+    # Accent-folded lowercase name and unit, for search that ignores diacritics.
+    search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
+    # Vietnamese collation key of the name (see vietnamese.sort_key).
+    sort_key: Mapped[str] = mapped_column(binary_string(1200), default="", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    field: Mapped[Field] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    replicated_from: Mapped["Initiative | None"] = relationship(
+        remote_side=[id], back_populates="replications"
+    )
+    replications: Mapped[list["Initiative"]] = relationship(back_populates="replicated_from")
+    years: Mapped[list["InitiativeYear"]] = relationship(
+        back_populates="initiative",
+        order_by="InitiativeYear.year",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint(
+            "funding_vnd >= 0 AND socialised_vnd >= 0 AND labour_days >= 0 AND land_m2 >= 0",
+            name="resources_nonnegative",
+        ),
+        sa.CheckConstraint("first_year BETWEEN 2000 AND 2100", name="first_year_range"),
+    )
+
+
+class InitiativeYear(Base):
+    """The status of an initiative in one year."""
+
+    __tablename__ = "initiative_years"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    status: Mapped[YearStatus] = mapped_column(
+        enum_type(YearStatus, "year_status"), default=YearStatus.REGISTERED
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Denormalised from the initiative so yearly lists and statistics need no join.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="years")
+
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "year"),
+        sa.Index("ix_initiative_years_year_status", "year", "status"),
+        sa.Index("ix_initiative_years_unit_year", "unit_id", "year"),
+        sa.Index("ix_initiative_years_field_year", "field_id", "year"),
+    )
+
+    @property
+    def status_label(self) -> str:
+        return YEAR_STATUS_LABELS[self.status]
+
+
+class ExemplarKind(enum.StrEnum):
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+
+
+EXEMPLAR_KIND_LABELS = {ExemplarKind.COLLECTIVE: "Tập thể", ExemplarKind.INDIVIDUAL: "Cá nhân"}
+
+exemplar_initiatives = sa.Table(
+    "exemplar_initiatives",
+    Base.metadata,
+    sa.Column("exemplar_id", sa.ForeignKey("exemplars.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "initiative_id",
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Exemplar(Base):
+    """An exemplar (điển hình): a collective or an individual, in a given year."""
+
+    __tablename__ = "exemplars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ExemplarKind] = mapped_column(enum_type(ExemplarKind, "exemplar_kind"))
+    name: Mapped[str] = mapped_column(sa.String(300))
+    position: Mapped[str] = mapped_column(sa.String(300), default="")
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"))
+    year: Mapped[int] = mapped_column(index=True)
+    achievements: Mapped[str] = mapped_column(sa.Text, default="")
+    search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
+    sort_key: Mapped[str] = mapped_column(binary_string(800), default="", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    field: Mapped[Field | None] = relationship()
+    initiatives: Mapped[list[Initiative]] = relationship(secondary=exemplar_initiatives)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        return EXEMPLAR_KIND_LABELS[self.kind]
+
+
+class Evidence(Base):
+    """An uploaded file (minh chứng), stored under instance/ by its SHA-256."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    exemplar_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exemplars.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    mime: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300), default="")
+    is_public: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("(initiative_id IS NULL) <> (exemplar_id IS NULL)", name="one_owner"),
+    )
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")

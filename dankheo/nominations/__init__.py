@@ -1,0 +1,1 @@
+"""Nominations (hồ sơ đề nghị), request letters, screening."""

@@ -1,0 +1,5 @@
+"""Routes of the nominations blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("nominations", __name__, url_prefix="/nominations")

@@ -1,0 +1,262 @@
+"""Who may do what: the role × action matrix and unit scoping, as pure predicates.
+
+Scoping rides on the units' materialised paths, so ``unit_within(a, b)`` needs no query:
+an officer acts on its unit and every unit below it; a leader reads its subtree; a
+secretary runs the campaigns its unit organises (and reads its subtree); a reviewer
+scores what it is assigned; an admin does everything. Views, services and templates all
+ask ``can(user, action, obj)``; list queries ask ``scope_paths(user, action)``.
+"""
+
+from collections.abc import Callable, Iterable
+
+from dankheo.models.accounts import Role, User
+from dankheo.models.units import Unit
+
+# Re-exported for templates (``roles.ADMIN``).
+__all__ = ["Role", "can", "scope_paths", "unit_within", "units_with_role"]
+
+
+def unit_within(unit: Unit | None, root: Unit | None) -> bool:
+    """True when ``unit`` is ``root`` or lies below it (as the tree stands in the data)."""
+    if unit is None or root is None or not root.path:
+        return False
+    return unit.path.startswith(root.path)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def is_admin(user) -> bool:
+    return _authenticated(user) and user.has_role(Role.ADMIN)
+
+
+def units_with_role(user, *roles: Role) -> list[Unit]:
+    if not _authenticated(user):
+        return []
+    return [m.unit for m in user.memberships if m.role in roles]
+
+
+def _has_role_over(user, unit: Unit | None, *roles: Role) -> bool:
+    return any(unit_within(unit, root) for root in units_with_role(user, *roles))
+
+
+def _organises(user, campaign) -> bool:
+    """A secretary of the unit that organises ``campaign``."""
+    return campaign is not None and any(
+        u.id == campaign.organising_unit_id for u in units_with_role(user, Role.SECRETARY)
+    )
+
+
+def _unit_of(obj) -> Unit | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Unit):
+        return obj
+    return getattr(obj, "unit", None)
+
+
+# Roles that may read the records of a unit's subtree.
+READERS = (Role.OFFICER, Role.SECRETARY, Role.LEADER)
+
+Rule = Callable[[User, object], bool]
+_RULES: dict[str, Rule] = {}
+
+
+def rule(*actions: str):
+    def register(fn: Rule) -> Rule:
+        for action in actions:
+            _RULES[action] = fn
+        return fn
+
+    return register
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Whether ``user`` may do ``action`` (to ``obj`` where the action takes one).
+
+    Unknown actions are refused, so a typo can never open a door."""
+    fn = _RULES.get(action)
+    if fn is None:
+        raise KeyError(f"unknown action {action!r}")
+    if not _authenticated(user):
+        return False
+    if is_admin(user):
+        return True
+    return bool(fn(user, obj))
+
+
+# --- administration -------------------------------------------------------------------
+
+
+@rule("admin.units", "admin.users", "admin.settings")
+def _admin_only(user, obj) -> bool:
+    return False  # admins pass in can()
+
+
+@rule("audit.view")
+def _audit_view(user, obj) -> bool:
+    return bool(units_with_role(user, Role.SECRETARY))
+
+
+# --- registry -------------------------------------------------------------------------
+
+
+@rule("registry.list", "exemplar.list")
+def _registry_list(user, obj) -> bool:
+    return bool(units_with_role(user, *READERS))
+
+
+@rule("initiative.create", "exemplar.create")
+def _create_in_unit(user, unit) -> bool:
+    """Officers register for their unit and the units below; without a unit: any of them."""
+    if unit is None:
+        return bool(units_with_role(user, Role.OFFICER))
+    return _has_role_over(user, _unit_of(unit), Role.OFFICER)
+
+
+@rule("initiative.view", "exemplar.view", "evidence.view")
+def _read_record(user, record) -> bool:
+    return _has_role_over(user, _unit_of(record), *READERS)
+
+
+@rule("initiative.edit", "exemplar.edit", "evidence.upload", "initiative.carry_over")
+def _edit_record(user, record) -> bool:
+    return _has_role_over(user, _unit_of(record), Role.OFFICER)
+
+
+@rule("initiative.evaluate")
+def _evaluate(user, record) -> bool:
+    """Setting a year's status (recognised, outstanding, dropped) is the organising
+    body's call: a secretary whose unit is above the initiative's unit."""
+    return _has_role_over(user, _unit_of(record), Role.SECRETARY)
+
+
+@rule("registry.import")
+def _registry_import(user, obj) -> bool:
+    return bool(units_with_role(user, Role.OFFICER))
+
+
+# --- campaigns ------------------------------------------------------------------------
+
+
+@rule("campaign.list")
+def _campaign_list(user, obj) -> bool:
+    return _authenticated(user)
+
+
+@rule("campaign.create")
+def _campaign_create(user, unit) -> bool:
+    if unit is None:
+        return bool(units_with_role(user, Role.SECRETARY))
+    return any(u.id == _unit_of(unit).id for u in units_with_role(user, Role.SECRETARY))
+
+
+@rule(
+    "campaign.manage",
+    "committee.manage",
+    "assignment.manage",
+    "screening.act",
+    "ranking.view",
+    "ranking.decide",
+    "decision.manage",
+    "certificate.issue",
+    "certificate.revoke",
+    "conflict.decide",
+    "scorecard.reopen",
+)
+def _campaign_secretary(user, campaign) -> bool:
+    campaign = getattr(campaign, "campaign", campaign)  # a nomination or decision works too
+    return _organises(user, campaign)
+
+
+@rule("fields.manage")
+def _fields_manage(user, obj) -> bool:
+    return False  # admins only
+
+
+# --- nominations ----------------------------------------------------------------------
+
+
+@rule("nomination.create")
+def _nomination_create(user, unit) -> bool:
+    if unit is None:
+        return bool(units_with_role(user, Role.OFFICER))
+    return _has_role_over(user, _unit_of(unit), Role.OFFICER)
+
+
+@rule("nomination.edit", "nomination.submit", "nomination.withdraw")
+def _nomination_own_unit(user, nomination) -> bool:
+    return _has_role_over(user, _unit_of(nomination), Role.OFFICER)
+
+
+@rule("nomination.view", "certificate.view")
+def _nomination_view(user, nomination) -> bool:
+    nomination = getattr(nomination, "nomination", nomination)  # a certificate works too
+    return (
+        _has_role_over(user, _unit_of(nomination), *READERS)
+        or _organises(user, getattr(nomination, "campaign", None))
+        or _is_assigned(user, nomination)
+    )
+
+
+def _is_assigned(user, nomination) -> bool:
+    from dankheo.review.queries import is_assigned  # reads assignments; no rule logic
+
+    return nomination is not None and is_assigned(user, nomination)
+
+
+# --- review ---------------------------------------------------------------------------
+
+
+@rule("review.queue")
+def _review_queue(user, obj) -> bool:
+    return bool(units_with_role(user, Role.REVIEWER))
+
+
+@rule("scorecard.edit", "conflict.declare")
+def _own_assignment(user, assignment) -> bool:
+    """A reviewer scores (or declares a conflict on) only what is assigned to them."""
+    reviewer = getattr(assignment, "reviewer", None)
+    return reviewer is not None and reviewer.user_id == user.id
+
+
+# --- reports --------------------------------------------------------------------------
+
+
+@rule("reports.view")
+def _reports_view(user, unit) -> bool:
+    if unit is None:
+        return bool(units_with_role(user, *READERS))
+    return _has_role_over(user, _unit_of(unit), *READERS)
+
+
+# --- list scoping ---------------------------------------------------------------------
+
+_LIST_ROLES: dict[str, tuple[Role, ...]] = {
+    "registry.list": READERS,
+    "exemplar.list": READERS,
+    "nomination.list": READERS,
+    "reports.view": READERS,
+    "registry.edit": (Role.OFFICER,),
+}
+
+
+def scope_paths(user, action: str) -> list[str] | None:
+    """Path prefixes of the units whose records ``user`` may list for ``action``;
+    ``None`` means everything (admins), an empty list means nothing."""
+    if not _authenticated(user):
+        return []
+    if is_admin(user):
+        return None
+    roles = _LIST_ROLES[action]
+    return _minimal_prefixes(u.path for u in units_with_role(user, *roles))
+
+
+def _minimal_prefixes(paths: Iterable[str]) -> list[str]:
+    """Drop paths already covered by a shorter one, so filters stay small."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if path and not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept

@@ -1,0 +1,1 @@
+"""The public gallery of recognised initiatives."""

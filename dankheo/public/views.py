@@ -1,0 +1,5 @@
+"""Routes of the public blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__, url_prefix="/public")

@@ -1,0 +1,1 @@
+"""The registry: campaigns configuration, initiatives, exemplars, evidence."""

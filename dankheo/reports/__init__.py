@@ -1,0 +1,1 @@
+"""Statistics, dashboards and reports."""

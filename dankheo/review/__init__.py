@@ -1,0 +1,1 @@
+"""Review: committees, conflicts, assignment, scorecards, ranking."""

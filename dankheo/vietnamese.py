@@ -1,0 +1,113 @@
+"""Vietnamese text: NFC normalisation, accent folding for search, collation keys,
+and the date and number lines users expect."""
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+
+# Dictionary order of Vietnamese letters; f, j, w, z appear in loanwords and names.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+# Tone order used by dictionaries: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a distinct letter rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_LETTER_CODE = {ch: f"{i + 20:02d}" for i, ch in enumerate(_ALPHABET)}  # 20..53
+_DIGIT_CODE = {str(d): f"{d + 10:02d}" for d in range(10)}  # 10..19
+_SPACE_CODE = "01"
+_OTHER_CODE = "02"
+_END = "00"
+
+
+def nfc(text: str | None) -> str:
+    """NFC-normalise, drop control characters (keeping tabs and newlines), and strip."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str | None) -> str:
+    """Lowercase, without diacritics, đ as d, whitespace collapsed: what search compares.
+
+    >>> fold("  Dân VẬN   khéo đường ")
+    'dan van kheo duong'
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+def _letters(text: str):
+    """Yield (base letter with its letter marks, tone number) for each character."""
+    for ch in unicodedata.normalize("NFC", text.lower()):
+        parts = unicodedata.normalize("NFD", ch)
+        base, marks = parts[0], parts[1:]
+        tone = 0
+        kept = ""
+        for mark in marks:
+            if mark in _TONES:
+                tone = _TONES[mark]
+            elif mark in _LETTER_MARKS:
+                kept += mark
+        yield unicodedata.normalize("NFC", base + kept), tone
+
+
+def sort_key(text: str | None) -> str:
+    """A string whose byte order is Vietnamese alphabetical order of ``text``:
+    a < ă < â, d < đ, letters compared first and tones (ngang < huyền < hỏi < ngã
+    < sắc < nặng) only to break ties. Stored in a column with binary collation."""
+    primary: list[str] = []
+    tones: list[str] = []
+    for letter, tone in _letters(text or ""):
+        if letter in _LETTER_CODE:
+            primary.append(_LETTER_CODE[letter])
+            tones.append(str(tone))
+        elif letter in _DIGIT_CODE:
+            primary.append(_DIGIT_CODE[letter])
+        elif letter.isspace():
+            if primary and primary[-1] != _SPACE_CODE:
+                primary.append(_SPACE_CODE)
+        elif letter.isalnum():
+            primary.append(_OTHER_CODE)
+    while primary and primary[-1] == _SPACE_CODE:
+        primary.pop()
+    return "".join(primary) + _END + "".join(tones)
+
+
+def search_pattern(query: str) -> str:
+    """A LIKE pattern matching folded text that contains the folded query."""
+    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+def date_line(place: str, day: date) -> str:
+    """The italic place and date line of an official document:
+    "Tây Ninh, ngày 15 tháng 12 năm 2024" (day and month below 10 with a leading zero
+    for day 1–9 and months 1–2, as Decree 30/2020 requires)."""
+    day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day_text} tháng {month_text} năm {day.year}"
+
+
+def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    """Vietnamese grouping: 1.234.567,5"""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

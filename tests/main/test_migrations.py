@@ -1,0 +1,28 @@
+"""The migrations build exactly the models' schema."""
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from dankheo import create_app
+from dankheo.extensions import db
+from tests.conftest import make_test_config
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DANKHEO_TEST_DATABASE_URI", "sqlite").startswith("sqlite"),
+    reason="the PostgreSQL run checks drift in tests/main/test_migrations_postgres.py",
+)
+def test_migrations_match_models(tmp_path):
+    uri = f"sqlite:///{tmp_path}/migrated.sqlite3"
+    app = create_app(make_test_config(tmp_path, SQLALCHEMY_DATABASE_URI=uri))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    assert diff == []
