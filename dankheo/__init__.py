@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from dankheo.admin.views import bp as admin_bp
     from dankheo.api.views import bp as api_bp
     from dankheo.auth.views import bp as auth_bp
+    from dankheo.certificates.verify import bp as verify_bp
     from dankheo.certificates.views import bp as certificates_bp
     from dankheo.main.views import bp as main_bp
     from dankheo.nominations.views import bp as nominations_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         certificates_bp,
         reports_bp,
         public_bp,
+        verify_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

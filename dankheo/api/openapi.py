@@ -1,0 +1,40 @@
+"""The OpenAPI 3 description of /api/v1, assembled from each resource module's parts."""
+
+from copy import deepcopy
+
+
+def spec() -> dict:
+    from dankheo.api import certificates, initiatives
+
+    document = {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Dân vận khéo – dữ liệu mở",
+            "version": "1.0.0",
+            "description": "Dữ liệu công khai của phong trào thi đua «Dân vận khéo».",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "integer"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }
+    for module in (initiatives, certificates):
+        document["paths"].update(deepcopy(module.OPENAPI_PATHS))
+        document["components"]["schemas"].update(deepcopy(module.OPENAPI_SCHEMAS))
+    return document
