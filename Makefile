@@ -8,8 +8,10 @@ PORT ?= 5000
 # Debian packages WeasyPrint needs at run time, and the PDF/QR tools the tests read PDFs with.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := poppler-utils zbar-tools
+# The PostgreSQL server `make test-postgres` starts a throw-away cluster of.
+PG_DEBS := postgresql postgresql-contrib
 
-.PHONY: help run test lint format install install-dev sysdeps sysdeps-test worker clean
+.PHONY: help run test test-postgres lint format install install-dev sysdeps sysdeps-test worker clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +54,10 @@ test: install-dev ## Install the dev extras, run ruff and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test-postgres: install-dev ## Run the whole test suite on a throw-away PostgreSQL cluster
+	@$(call ensure_debs,$(PG_DEBS))
+	scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

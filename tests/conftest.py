@@ -49,10 +49,13 @@ def _empty_tables() -> None:
     db.session.remove()
     if TEST_DB_URI.startswith("sqlite"):
         db.drop_all()
-        return
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    # Every app has its own engine: close its pooled connections now, not at garbage
+    # collection (psycopg warns about connections deleted while open).
+    db.engine.dispose()
 
 
 @pytest.fixture
