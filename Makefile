@@ -8,10 +8,13 @@ PORT ?= 5000
 # Debian packages WeasyPrint needs at run time, and the PDF/QR tools the tests read PDFs with.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := poppler-utils zbar-tools
+# The browser tests: Debian's Chromium (Playwright drives it; no downloaded browser).
+# Java (for the vnu HTML checker) and npm are installed only when missing (see test-e2e).
+E2E_DEBS := chromium fonts-dejavu-core
 # The PostgreSQL server `make test-postgres` starts a throw-away cluster of.
 PG_DEBS := postgresql postgresql-contrib
 
-.PHONY: help run test test-postgres lint format install install-dev sysdeps sysdeps-test worker clean
+.PHONY: help run test test-postgres test-e2e test-load sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +61,27 @@ test: install-dev ## Install the dev extras, run ruff and the whole test suite
 test-postgres: install-dev ## Run the whole test suite on a throw-away PostgreSQL cluster
 	@$(call ensure_debs,$(PG_DEBS))
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# --- browser journeys, accessibility, HTML validation, bounded load (tests/e2e, bench/load.py)
+
+sysdeps-e2e: ## Install (as root) Chromium, and Java and npm when missing
+	@$(call ensure_debs,$(E2E_DEBS))
+	@command -v java >/dev/null 2>&1 || $(call ensure_debs,default-jre-headless)
+	@command -v npm >/dev/null 2>&1 || $(call ensure_debs,nodejs npm)
+
+$(VENV)/.installed-e2e: $(VENV)/.installed setup.cfg
+	$(PY) -m pip install -q -e '.[dev,postgres,serve,e2e]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-e2e: install-dev sysdeps-e2e $(VENV)/.installed-e2e node_modules/.installed ## Browser journeys in Chromium with axe-core and vnu; screenshots in test-artifacts/
+	DANKHEO_E2E=1 $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e $(PYTEST_ARGS)
+
+test-load: install-dev $(VENV)/.installed-e2e ## Bounded load (loopback, 50 users, 60 s) against gunicorn; zero 5xx
+	$(PY) bench/load.py --users 50 --duration 60
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,39 @@
+"""Every role's landing pages in a real browser: accessible, valid HTML, no CSP breakage."""
+
+import pytest
+
+from tests.e2e.conftest import sign_in
+
+ROLES = ["admin", "thuky", "lanhdao", "canbo.hoathanh", "hoidong1"]
+
+
+def test_anonymous_pages(page, checker):
+    checker.watch(page)
+    page.goto("/")
+    checker.check(page, "landing")
+    page.goto("/auth/login")
+    checker.check(page, "login")
+    page.goto("/trang-khong-ton-tai")
+    checker.check(page, "not found")
+    assert not checker.problems, "\n".join(checker.problems)
+    errors = checker.vnu_errors()
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_signed_in_home_and_navigation(page, checker, username):
+    checker.watch(page)
+    sign_in(page, username, checker)
+    checker.check(page, f"home {username}")
+    # Every entry of the navigation bar opens and passes the checks.
+    links = page.locator("nav[aria-label='Điều hướng chính'] .navbar-nav.me-auto a.nav-link")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    for href in hrefs:
+        response = page.goto(href)
+        assert response is not None and response.status < 400, f"{href}: {response.status}"
+        checker.check(page, f"{username} {href}")
+    page.goto("/auth/password")
+    checker.check(page, f"{username} password")
+    assert not checker.problems, "\n".join(checker.problems)
+    errors = checker.vnu_errors()
+    assert not errors, "\n".join(errors)

@@ -1,0 +1,154 @@
+"""A small, complete world for the security tests: a province, one user per persona,
+and one record of every kind the routes take as URL parameters.
+
+Personas (names used by the authorization matrix):
+
+- ``anonymous``: nobody signed in.
+- ``admin``: administrator at the province.
+- ``officer``: officer of commune C11, which owns the records; ``officer_other``: officer
+  of commune C21 (right role, wrong unit).
+- ``secretary``: secretary of the agency that organises the campaign; ``secretary_other``:
+  secretary of district D2, which organises nothing here.
+- ``reviewer``: committee member assigned to the nomination; ``reviewer_other``: member
+  of the same committee with no assignment on it.
+- ``leader``: leader of district D1 (C11 lies below); ``leader_other``: leader of D2.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dankheo.extensions import db
+from dankheo.models import Role
+from tests.factories import (
+    make_campaign,
+    make_exemplar,
+    make_initiative,
+    make_nomination,
+    make_province,
+    make_user,
+)
+
+PERSONAS = (
+    "anonymous",
+    "admin",
+    "officer",
+    "officer_other",
+    "secretary",
+    "secretary_other",
+    "reviewer",
+    "reviewer_other",
+    "leader",
+    "leader_other",
+)
+SIGNED_IN = PERSONAS[1:]
+
+
+@dataclass
+class World:
+    units: dict
+    users: dict
+    records: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.records[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world() -> World:
+    from dankheo.models import (
+        Assignment,
+        Certificate,
+        CertificateStatus,
+        Committee,
+        ConflictOfInterest,
+        Decision,
+        DecisionItem,
+        DecisionStatus,
+        NominationState,
+        Reviewer,
+        Scorecard,
+    )
+
+    units = make_province()
+    users = {
+        "admin": make_user("quantri", (Role.ADMIN, units["province"])),
+        "officer": make_user("canbo", (Role.OFFICER, units["c11"])),
+        "officer_other": make_user("canbo.khac", (Role.OFFICER, units["c21"])),
+        "secretary": make_user("thuky", (Role.SECRETARY, units["agency"])),
+        "secretary_other": make_user("thuky.khac", (Role.SECRETARY, units["d2"])),
+        "reviewer": make_user("hoidong", (Role.REVIEWER, units["d2"])),
+        "reviewer_other": make_user("hoidong.khac", (Role.REVIEWER, units["c22"])),
+        "leader": make_user("lanhdao", (Role.LEADER, units["d1"])),
+        "leader_other": make_user("lanhdao.khac", (Role.LEADER, units["d2"])),
+    }
+    world = World(units=units, users=users)
+    r = world.records
+
+    campaign = make_campaign(units["agency"], year=2024)
+    r["campaign"] = campaign
+    r["criterion"] = campaign.criteria[0]
+    r["award_type"] = campaign.award_types[0]
+    r["initiative"] = make_initiative(units["c11"], "Mô hình «Tuyến đường hoa»")
+    r["exemplar"] = make_exemplar(units["c11"], "Nguyễn Thị Mai")
+    r["nomination"] = make_nomination(
+        campaign, units["c11"], initiative=r["initiative"], state=NominationState.IN_REVIEW
+    )
+    r["draft_nomination"] = make_nomination(campaign, units["c11"])
+    committee = Committee(campaign=campaign, name="Hội đồng thi đua")
+    db.session.add(committee)
+    reviewer = Reviewer(committee=committee, user=users["reviewer"], unit=units["d2"])
+    reviewer_other = Reviewer(committee=committee, user=users["reviewer_other"], unit=units["c22"])
+    db.session.add_all([reviewer, reviewer_other])
+    db.session.flush()
+    assignment = Assignment(nomination=r["nomination"], reviewer=reviewer)
+    db.session.add(assignment)
+    db.session.flush()
+    scorecard = Scorecard(assignment=assignment)
+    db.session.add(scorecard)
+    conflict = ConflictOfInterest(
+        reviewer=reviewer_other,
+        nomination=r["nomination"],
+        source="declared",
+        reason="Người thân công tác tại đơn vị",
+    )
+    db.session.add(conflict)
+    r.update(
+        committee=committee,
+        reviewer=reviewer,
+        reviewer_other=reviewer_other,
+        assignment=assignment,
+        scorecard=scorecard,
+        conflict=conflict,
+    )
+
+    # An awarded nomination with a signed decision and a valid certificate.
+    awarded = make_nomination(campaign, units["c11"], state=NominationState.AWARDED)
+    decision = Decision(
+        campaign=campaign,
+        award_type=r["award_type"],
+        number=123,
+        number_text="123/QĐ-UBND",
+        signed_on=date(2024, 12, 15),
+        place="Tây Ninh",
+        signer_name="Nguyễn Văn Chủ",
+        signer_title="Chủ tịch",
+        status=DecisionStatus.SIGNED,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    db.session.add(DecisionItem(decision=decision, nomination=awarded, position=1))
+    certificate = Certificate(
+        serial="DVK-2024-000001",
+        decision=decision,
+        nomination=awarded,
+        recipient_name=awarded.recipient_name,
+        reason=awarded.achievement_text,
+        status=CertificateStatus.VALID,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    r.update(awarded_nomination=awarded, decision=decision, certificate=certificate)
+    db.session.commit()
+    return world
