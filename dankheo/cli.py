@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, create-user (db upgrade comes from Flask-Migrate)."""
+"""Flask commands: seed-demo, seed-volume, create-user (db upgrade comes from Flask-Migrate)."""
 
 import click
 from flask import Flask
@@ -13,6 +13,22 @@ def register(app: Flask) -> None:
         from dankheo.demo import seed_demo
 
         for line in seed_demo():
+            click.echo(line)
+        db.session.commit()
+
+    @app.cli.command("seed-volume")
+    @click.option("--units", default=5_000, show_default=True)
+    @click.option("--initiatives", default=100_000, show_default=True)
+    @click.option("--exemplars", default=20_000, show_default=True)
+    @click.option("--nominations", default=2_000, show_default=True)
+    @click.option("--reviewers", default=30, show_default=True)
+    @click.option("--certificates", default=5_000, show_default=True)
+    @click.option("--seed", default=2025, show_default=True, help="Random seed")
+    def seed_volume_command(seed, **counts):
+        """Load a large, realistic province for benchmarks (bulk inserts; idempotent)."""
+        from dankheo.demo.volume import VolumeCounts, seed_volume
+
+        for line in seed_volume(VolumeCounts(**counts), seed=seed):
             click.echo(line)
         db.session.commit()
 
