@@ -21,7 +21,7 @@ MESSAGES: dict[str, str] = {
     "user.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
     "membership.duplicate": "Người dùng đã có vai trò này tại đơn vị này.",
     # units
-    "unit.code_taken": "Mã đơn vị «{code}» đã tồn tại.",
+    "unit.code_taken": "Mã đơn vị «{unit_code}» đã tồn tại.",
     "unit.parent_cycle": "Không thể chọn đơn vị cấp trên là chính nó hoặc đơn vị cấp dưới của nó.",
     "unit.already_closed": "Đơn vị «{name}» đã ngừng hoạt động từ {day}.",
     "unit.succession_self": "Đơn vị tiền thân và đơn vị kế thừa phải khác nhau.",
@@ -31,4 +31,93 @@ MESSAGES: dict[str, str] = {
     "workflow.window_closed": "Thời hạn «{window}» của đợt thi đua chưa mở hoặc đã kết thúc.",
     "workflow.note_required": "Vui lòng ghi rõ lý do.",
     "workflow.not_allowed": "Bạn không có quyền «{action}» hồ sơ này.",
+    # --- registry: campaigns, fields, initiatives, exemplars, evidence, import ---------
+    "field.name_taken": "Lĩnh vực «{name}» đã có.",
+    "campaign.bad_window": "Ngày đóng của thời hạn «{window}» phải sau ngày mở.",
+    "campaign.rubric_locked": (
+        "Thời hạn chấm điểm đã mở ({day}): không thể sửa tiêu chí chấm điểm của đợt thi đua nữa."
+    ),
+    "initiative.year_exists": "Mô hình đã có đánh giá năm {year}.",
+    "initiative.no_year": "Mô hình chưa có năm nào để chuyển tiếp.",
+    "initiative.dropped": "Mô hình đã dừng thực hiện năm {year}, không thể chuyển sang năm sau.",
+    "initiative.replicates_itself": "Mô hình không thể nhân rộng từ chính nó.",
+    "initiative.unit_not_allowed": "Bạn không thể đăng ký mô hình cho đơn vị «{unit}».",
+    "initiative.dates_order": "Ngày đánh giá phải sau ngày bắt đầu.",
+    "evidence.empty": "Tệp tải lên rỗng.",
+    "evidence.bad_type": (
+        "Tệp không đúng định dạng cho phép. Chỉ nhận ảnh (JPEG, PNG, WebP), PDF, "
+        "Word (DOCX) và Excel (XLSX); loại tệp được kiểm tra theo nội dung, không theo tên."
+    ),
+    "evidence.bad_image": "Tệp ảnh bị hỏng hoặc không đọc được.",
+    "evidence.image_too_large": "Ảnh quá lớn (vượt {limit} điểm ảnh). Vui lòng thu nhỏ rồi tải lại.",
+    "evidence.zip_bomb": "Tệp nén bất thường (dung lượng giải nén quá lớn), không được chấp nhận.",
+    "import.bad_file": "Không đọc được tệp Excel. Vui lòng dùng đúng mẫu nhập (.xlsx).",
+    "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là «{expected}».",
+    "import.empty": "Tệp không có dòng dữ liệu nào.",
+    "import.row_errors": "Không nhập dòng nào vì có {count} dòng lỗi.",
+    "workflow.already_done": "Thao tác «{action}» đã được thực hiện trước đó; không có gì thay đổi.",
+    # nominations and review (issue 4)
+    "nomination.subject_required": "Vui lòng chọn một mô hình hoặc một điển hình để đề nghị.",
+    "nomination.duplicate": (
+        "«{subject}» đã có hồ sơ đề nghị «{award}» trong đợt thi đua này."
+    ),
+    "nomination.not_editable": "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc bị trả lại.",
+    "nomination.report_required": (
+        "Vui lòng viết báo cáo thành tích hoặc tải lên tệp báo cáo (PDF)."
+    ),
+    "nomination.report_not_pdf": "Tệp báo cáo thành tích phải là tệp PDF.",
+    "nomination.report_too_large": "Tệp báo cáo thành tích không được vượt quá {limit}.",
+    "batch.empty": "Tờ trình chưa có hồ sơ nào ở trạng thái nháp hoặc bị trả lại để gửi.",
+    "batch.wrong_campaign": "Hồ sơ phải thuộc cùng đợt thi đua và đơn vị với tờ trình.",
+    "committee.not_reviewer": (
+        "Người dùng «{name}» chưa có vai trò thành viên hội đồng; "
+        "vui lòng nhờ quản trị hệ thống cấp vai trò trước."
+    ),
+    "committee.already_member": "«{name}» đã là thành viên hội đồng.",
+    "committee.missing": "Đợt thi đua chưa có hội đồng. Vui lòng lập hội đồng trước.",
+    "assignment.conflicted": "«{reviewer}» có xung đột lợi ích với hồ sơ «{nomination}».",
+    "assignment.duplicate": "«{reviewer}» đã được phân công chấm hồ sơ này.",
+    "assignment.has_submitted_scorecard": (
+        "Không thể bỏ phân công: «{reviewer}» đã nộp phiếu chấm hồ sơ này."
+    ),
+    "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái «Đang chấm».",
+    "conflict.reason_required": "Vui lòng ghi rõ lý do xung đột lợi ích.",
+    "conflict.already_decided": "Xung đột lợi ích này đã được xử lý.",
+    "scorecard.locked": "Phiếu chấm đã nộp và bị khóa; chỉ thư ký hội đồng có thể mở lại.",
+    "scorecard.incomplete": "Vui lòng chấm đủ điểm cho tất cả các tiêu chí trước khi nộp phiếu.",
+    "scorecard.already_submitted": "Phiếu chấm đã được nộp trước đó; không có gì thay đổi.",
+    "scorecard.not_submitted": "Phiếu chấm chưa nộp nên không cần mở lại.",
+    "scorecard.not_in_review": "Hồ sơ không còn ở giai đoạn chấm điểm.",
+    "ranking.override_required": (
+        "Số hồ sơ đề xuất khen ({total}) vượt chỉ tiêu ({quota}). "
+        "Vui lòng ghi rõ lý do vượt chỉ tiêu."
+    ),
+    "ranking.nothing_selected": "Vui lòng chọn ít nhất một hồ sơ.",
+    # --- admin: units import, users, memberships, backups -----------------------------
+    "unit_import.empty": "Tệp không có dòng dữ liệu nào.",
+    "unit_import.bad_type": "Tệp không phải XLSX hoặc CSV (UTF-8). Vui lòng dùng tệp mẫu.",
+    "unit_import.bad_encoding": "Tệp CSV phải mã hóa UTF-8 (có hoặc không có BOM).",
+    "unit_import.unreadable": "Không đọc được tệp XLSX: tệp bị hỏng hoặc không đúng định dạng.",
+    "unit_import.too_large": "Tệp giải nén quá lớn so với một danh sách đơn vị; tệp bị từ chối.",
+    "unit_import.too_many_rows": "Tệp có quá {limit} dòng; vui lòng chia nhỏ.",
+    "unit_import.missing_columns": "Tệp thiếu cột: {columns}. Vui lòng dùng tệp mẫu.",
+    "user.self_disable": "Bạn không thể tự khóa tài khoản của chính mình.",
+    "membership.last_admin": "Không thể bỏ vai trò quản trị cuối cùng của hệ thống.",
+    "membership.not_found": "Không tìm thấy vai trò này của người dùng.",
+    # certificates and decisions (issue 5)
+    "decision.no_nominations": "Quyết định phải có ít nhất một tập thể, cá nhân được khen.",
+    "decision.nomination_not_eligible": (
+        "Có hồ sơ không còn ở trạng thái «Được đề xuất khen» hoặc đã thuộc quyết định khác."
+    ),
+    "decision.number_taken": "Số quyết định {number} đã được dùng cho hình thức khen thưởng này.",
+    "decision.already_signed": "Quyết định đã ký, không thể thay đổi.",
+    "decision.no_such_item": "Không tìm thấy dòng này trong danh sách kèm theo.",
+    "certificate.serials_exhausted": "Đã hết số hiệu giấy khen của năm {year}.",
+    "certificate.reason_required": "Vui lòng ghi rõ lý do.",
+    "certificate.already_revoked": "Giấy khen {serial} đã bị thu hồi.",
+    "award_type.overlay_out_of_page": (
+        "Vị trí in phải nằm trong khổ giấy ({width} × {height} mm)."
+    ),
+    "upload.not_an_image": "Tệp không phải ảnh PNG hoặc JPEG hợp lệ.",
+    "upload.image_too_large": "Ảnh quá lớn (quá nhiều điểm ảnh). Vui lòng thu nhỏ rồi tải lên lại.",
 }

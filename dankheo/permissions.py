@@ -200,6 +200,14 @@ def _nomination_view(user, nomination) -> bool:
     )
 
 
+@rule("batch.view")
+def _batch_view(user, batch) -> bool:
+    """A request letter (tờ trình): readers of its unit and the campaign's secretary."""
+    return _has_role_over(user, _unit_of(batch), *READERS) or _organises(
+        user, getattr(batch, "campaign", None)
+    )
+
+
 def _is_assigned(user, nomination) -> bool:
     from dankheo.review.queries import is_assigned  # reads assignments; no rule logic
 
@@ -239,6 +247,7 @@ _LIST_ROLES: dict[str, tuple[Role, ...]] = {
     "nomination.list": READERS,
     "reports.view": READERS,
     "registry.edit": (Role.OFFICER,),
+    "audit.view": (Role.SECRETARY,),  # a secretary reads the audit of its subtree
 }
 
 

@@ -29,7 +29,7 @@ def create_unit(
 ) -> Unit:
     code = nfc(code).upper()
     if db.session.scalar(sa.select(Unit.id).where(Unit.code == code)):
-        raise DomainError("unit.code_taken", code=code)
+        raise DomainError("unit.code_taken", unit_code=code)
     unit = Unit(
         code=code,
         name=nfc(name),
@@ -61,7 +61,7 @@ def update_unit(
     code = nfc(code).upper()
     clash = db.session.scalar(sa.select(Unit.id).where(Unit.code == code, Unit.id != unit.id))
     if clash:
-        raise DomainError("unit.code_taken", code=code)
+        raise DomainError("unit.code_taken", unit_code=code)
     before = {"code": unit.code, "name": unit.name, "parent_id": unit.parent_id}
     unit.code, unit.name, unit.kind = code, nfc(name), kind
     unit.valid_from, unit.valid_to = valid_from, valid_to

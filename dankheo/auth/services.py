@@ -134,3 +134,62 @@ def add_membership(user: User, unit: Unit, role: Role, *, actor=None) -> Members
         details={"user": user.username, "role": role.value},
     )
     return membership
+
+
+# --- administration of accounts (admin pages) -----------------------------------------
+
+
+def update_user(user: User, *, full_name: str, email: str, active: bool, actor) -> User:
+    """Edit a user's name, e-mail and whether it may sign in (an admin cannot lock
+    itself out)."""
+    before = {"full_name": user.full_name, "email": user.email, "active": user.active}
+    if not active and actor is not None and actor.id == user.id:
+        raise DomainError("user.self_disable")
+    user.full_name, user.email = full_name, email
+    if user.active != active:
+        set_active(user, active, actor=actor)
+    audit.record(actor, "user.update", user, details={"before": before})
+    return user
+
+
+def set_active(user: User, active: bool, *, actor) -> None:
+    if not active and actor is not None and actor.id == user.id:
+        raise DomainError("user.self_disable")
+    was = user.active
+    user.active = active
+    audit.record(
+        actor,
+        "user.enable" if active else "user.disable",
+        user,
+        from_state="active" if was else "disabled",
+        to_state="active" if active else "disabled",
+    )
+
+
+def reset_password(user: User, new_password: str, *, actor) -> None:
+    """Set a new password chosen by an admin (the user should change it on first use)."""
+    user.password_hash = hash_password(new_password)
+    audit.record(actor, "user.reset_password", user)
+
+
+def remove_membership(membership: Membership, *, actor) -> None:
+    """Remove one role of one user at one unit; the last admin role cannot go."""
+    if membership.role == Role.ADMIN:
+        admins = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.role == Role.ADMIN, User.active.is_(True))
+        )
+        if admins <= 1:
+            raise DomainError("membership.last_admin")
+    audit.record(
+        actor,
+        "membership.remove",
+        membership,
+        unit_id=membership.unit_id,
+        details={"user": membership.user.username, "role": membership.role.value},
+    )
+    user = membership.user
+    user.memberships.remove(membership)
+    db.session.flush()

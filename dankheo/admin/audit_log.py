@@ -1,0 +1,194 @@
+"""The audit page's vocabulary (Vietnamese labels of actions and record kinds) and its
+CSV / XLSX exports. Read-only: the application never edits or deletes audit rows."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+
+from dankheo.models.audit import AuditEvent
+from dankheo.vietnamese import format_datetime
+
+ACTION_LABELS = {
+    "unit.create": "Tạo đơn vị",
+    "unit.update": "Sửa đơn vị",
+    "unit.close": "Ngừng hoạt động đơn vị",
+    "unit.merge": "Ghi nhận sáp nhập",
+    "unit.split": "Ghi nhận chia tách",
+    "unit.rename": "Ghi nhận đổi tên",
+    "user.create": "Tạo tài khoản",
+    "user.update": "Sửa tài khoản",
+    "user.enable": "Mở khóa tài khoản",
+    "user.disable": "Khóa tài khoản",
+    "user.reset_password": "Đặt lại mật khẩu",
+    "user.change_password": "Đổi mật khẩu",
+    "membership.add": "Gán vai trò",
+    "membership.remove": "Bỏ vai trò",
+    "nomination.create": "Tạo hồ sơ đề nghị",
+    "nomination.update": "Sửa hồ sơ đề nghị",
+    "nomination.submit": "Gửi hồ sơ",
+    "nomination.resubmit": "Gửi lại hồ sơ",
+    "nomination.return": "Trả lại hồ sơ",
+    "nomination.withdraw": "Rút hồ sơ",
+    "nomination.accept": "Tiếp nhận hồ sơ",
+    "nomination.reject": "Không tiếp nhận hồ sơ",
+    "nomination.approve": "Đề xuất khen thưởng",
+    "nomination.decline": "Không đề xuất khen thưởng",
+    "nomination.award": "Khen thưởng",
+    "initiative.create": "Đăng ký mô hình",
+    "initiative.update": "Sửa mô hình",
+    "initiative.evaluate": "Đánh giá mô hình",
+    "exemplar.create": "Đăng ký điển hình",
+    "exemplar.update": "Sửa điển hình",
+    "evidence.upload": "Tải lên minh chứng",
+    "evidence.delete": "Xóa minh chứng",
+    "scorecard.submit": "Nộp phiếu chấm",
+    "scorecard.reopen": "Mở lại phiếu chấm",
+    "assignment.add": "Phân công chấm",
+    "assignment.auto": "Phân công chấm tự động",
+    "assignment.remove": "Bỏ phân công chấm",
+    "scorecard.save": "Lưu phiếu chấm",
+    "committee.create": "Lập hội đồng",
+    "committee.add_reviewer": "Thêm thành viên hội đồng",
+    "committee.remove_reviewer": "Bỏ thành viên hội đồng",
+    "criterion.create": "Thêm tiêu chí",
+    "criterion.update": "Sửa tiêu chí",
+    "criterion.delete": "Xóa tiêu chí",
+    "award_type.create": "Thêm hình thức khen thưởng",
+    "award_type.update": "Sửa hình thức khen thưởng",
+    "field.create": "Thêm lĩnh vực",
+    "field.update": "Sửa lĩnh vực",
+    "initiative.import": "Nhập mô hình từ tệp",
+    "initiative.carry_over": "Chuyển mô hình sang năm mới",
+    "evidence.publish": "Công khai minh chứng",
+    "evidence.unpublish": "Thôi công khai minh chứng",
+    "conflict.declare": "Khai báo xung đột lợi ích",
+    "conflict.confirm": "Xác nhận xung đột lợi ích",
+    "conflict.clear": "Bỏ xung đột lợi ích",
+    "decision.create": "Tạo quyết định",
+    "decision.sign": "Ký quyết định",
+    "certificate.issue": "Cấp giấy khen, bằng khen",
+    "certificate.revoke": "Thu hồi",
+    "campaign.create": "Tạo đợt thi đua",
+    "campaign.update": "Sửa đợt thi đua",
+}
+
+OBJECT_LABELS = {
+    "unit": "Đơn vị",
+    "unit_succession": "Sáp nhập, chia tách",
+    "user": "Tài khoản",
+    "membership": "Vai trò",
+    "nomination": "Hồ sơ đề nghị",
+    "initiative": "Mô hình",
+    "initiative_year": "Đánh giá năm",
+    "exemplar": "Điển hình",
+    "evidence": "Minh chứng",
+    "campaign": "Đợt thi đua",
+    "committee": "Hội đồng",
+    "reviewer": "Thành viên hội đồng",
+    "assignment": "Phân công chấm",
+    "scorecard": "Phiếu chấm",
+    "conflict_of_interest": "Xung đột lợi ích",
+    "decision": "Quyết định",
+    "certificate": "Giấy khen, bằng khen",
+    "award_type": "Hình thức khen thưởng",
+    "field": "Lĩnh vực",
+}
+
+STATE_LABELS = {
+    "draft": "Nháp",
+    "submitted": "Đã gửi",
+    "returned": "Trả lại",
+    "withdrawn": "Đã rút",
+    "rejected": "Không tiếp nhận",
+    "in_review": "Đang xét",
+    "approved": "Đề xuất khen",
+    "not_approved": "Không đề xuất",
+    "awarded": "Đã khen thưởng",
+    "active": "Hoạt động",
+    "disabled": "Bị khóa",
+    "valid": "Còn hiệu lực",
+    "revoked": "Đã thu hồi",
+    "registered": "Đăng ký",
+    "recognised": "Công nhận",
+    "outstanding": "Tiêu biểu",
+    "dropped": "Không duy trì",
+}
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def object_label(code: str) -> str:
+    return OBJECT_LABELS.get(code, code)
+
+
+def state_label(code: str) -> str:
+    return STATE_LABELS.get(code, code) if code else ""
+
+
+HEADERS = (
+    "Thời điểm",
+    "Người thực hiện",
+    "Tên đăng nhập",
+    "Thao tác",
+    "Mã thao tác",
+    "Loại hồ sơ",
+    "Mã số hồ sơ",
+    "Đơn vị",
+    "Từ trạng thái",
+    "Đến trạng thái",
+    "Ghi chú",
+)
+
+
+def export_row(event: AuditEvent, unit_names: dict[int, str]) -> list:
+    actor = event.actor
+    return [
+        format_datetime(event.at),
+        actor.full_name if actor else "Hệ thống",
+        actor.username if actor else "",
+        action_label(event.action),
+        event.action,
+        object_label(event.object_type),
+        event.object_id if event.object_id is not None else "",
+        unit_names.get(event.unit_id, "") if event.unit_id else "",
+        state_label(event.from_state),
+        state_label(event.to_state),
+        event.note,
+    ]
+
+
+def _safe_cell(value):
+    """Neutralise spreadsheet formulas in user text (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+    """CSV text with a UTF-8 BOM (so Excel reads Vietnamese), yielded in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(HEADERS)
+    for i, row in enumerate(rows, 1):
+        writer.writerow([_safe_cell(v) for v in row])
+        if i % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[list]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Nhật ký")
+    ws.append(list(HEADERS))
+    for row in rows:
+        ws.append([_safe_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
