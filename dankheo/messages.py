@@ -55,12 +55,12 @@ MESSAGES: dict[str, str] = {
     "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là «{expected}».",
     "import.empty": "Tệp không có dòng dữ liệu nào.",
     "import.row_errors": "Không nhập dòng nào vì có {count} dòng lỗi.",
-    "workflow.already_done": "Thao tác «{action}» đã được thực hiện trước đó; không có gì thay đổi.",
+    "workflow.already_done": (
+        "Thao tác «{action}» đã được thực hiện trước đó; không có gì thay đổi."
+    ),
     # nominations and review (issue 4)
     "nomination.subject_required": "Vui lòng chọn một mô hình hoặc một điển hình để đề nghị.",
-    "nomination.duplicate": (
-        "«{subject}» đã có hồ sơ đề nghị «{award}» trong đợt thi đua này."
-    ),
+    "nomination.duplicate": ("«{subject}» đã có hồ sơ đề nghị «{award}» trong đợt thi đua này."),
     "nomination.not_editable": "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc bị trả lại.",
     "nomination.report_required": (
         "Vui lòng viết báo cáo thành tích hoặc tải lên tệp báo cáo (PDF)."

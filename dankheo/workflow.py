@@ -92,6 +92,17 @@ ARROWS: tuple[Arrow, ...] = (
 
 ARROWS_BY_ACTION = {arrow.action: arrow for arrow in ARROWS}
 
+
+class AlreadyDone(DomainError):
+    """The nomination already stands where ``action`` would take it (a double click or a
+    second tab): nothing is changed and no audit row is written."""
+
+    status_code = 200
+
+    def __init__(self, action: str):
+        super().__init__("workflow.already_done", action=action)
+
+
 WINDOW_LABELS = {
     "nomination": "nộp hồ sơ",
     "screening": "tiếp nhận hồ sơ",
@@ -143,18 +154,20 @@ def transition(
     """Move ``nomination`` along the arrow named ``action``; flush, never commit.
 
     Raises DomainError (no such arrow, window closed, note missing), PermissionDenied,
-    or StaleVersion when ``expected_version`` is given and no longer current."""
+    StaleVersion when ``expected_version`` is given and no longer current, or AlreadyDone
+    when the nomination already stands at the arrow's target (nothing written)."""
     arrow = ARROWS_BY_ACTION.get(action)
-    if arrow is None or nomination.state not in arrow.sources:
-        from dankheo.models.nominations import STATE_LABELS
-
-        raise DomainError(
-            "workflow.no_such_arrow",
-            action=arrow.label if arrow else action,
-            state=STATE_LABELS[nomination.state],
-        )
+    if arrow is None:
+        raise DomainError("workflow.no_such_arrow", action=action, state=nomination.state_label)
     if not can(actor, _ROLE_ACTION[arrow.role], nomination):
         raise PermissionDenied("workflow.not_allowed", action=arrow.label)
+    if nomination.state == arrow.target and nomination.state not in arrow.sources:
+        # Checked before the version: the first of two identical posts bumped it.
+        raise AlreadyDone(arrow.label)
+    if nomination.state not in arrow.sources:
+        raise DomainError(
+            "workflow.no_such_arrow", action=arrow.label, state=nomination.state_label
+        )
     if expected_version is not None and expected_version != nomination.version:
         raise StaleVersion()
     day = today or date.today()

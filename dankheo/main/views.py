@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from dankheo.extensions import db
 
@@ -14,6 +14,14 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
     return render_template("main/home.html")
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    from dankheo.review.queries import inbox_for
+
+    return render_template("main/inbox.html", **inbox_for(current_user))
 
 
 @bp.route("/healthz")

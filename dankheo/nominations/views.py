@@ -1,5 +1,327 @@
-"""Routes of the nominations blueprint."""
+"""Routes of the nominations blueprint: dossiers, request letters, screening."""
 
-from flask import Blueprint
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from dankheo import workflow
+from dankheo.errors import DomainError, StaleVersion
+from dankheo.extensions import db
+from dankheo.models.accounts import Role
+from dankheo.models.campaigns import AwardType, Campaign
+from dankheo.models.nominations import STATE_LABELS, NominationBatch, NominationState
+from dankheo.models.units import Unit
+from dankheo.nominations import queries, services
+from dankheo.nominations.forms import BatchForm, NominationForm, TransitionForm
+from dankheo.permissions import can, units_with_role
+from dankheo.registry import evidence as evidence_files
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _nomination_or_404(nomination_id: int, action: str):
+    nomination = queries.nomination_for_page(nomination_id)
+    if nomination is None:
+        abort(404)
+    if not can(current_user, action, nomination):
+        abort(403)
+    return nomination
+
+
+def _upload(form) -> services.ReportUpload | None:
+    file = form.report_file.data
+    if file is None or not getattr(file, "filename", ""):
+        return None
+    return services.ReportUpload(filename=file.filename, data=file.read())
+
+
+def _batch_choices(form) -> None:
+    form.batch_id.choices = [(0, "— Không thuộc tờ trình nào —")] + [
+        (b.id, f"{b.number or 'Tờ trình'} – {b.title} ({b.campaign.year})")
+        for b in queries.batch_choices(current_user)
+    ]
+
+
+@bp.route("/")
+@login_required
+def index():
+    state = request.args.get("state", "")
+    if state not in STATE_LABELS:
+        state = ""
+    campaign_id = request.args.get("campaign", type=int)
+    q = request.args.get("q", "").strip()
+    pagination = queries.nominations_page(
+        current_user, campaign_id=campaign_id, state=state or None, q=q, page=_page()
+    )
+    return render_template(
+        "nominations/index.html",
+        pagination=pagination,
+        state=state,
+        campaign_id=campaign_id,
+        q=q,
+        states=STATE_LABELS,
+        campaigns=queries.campaigns_for_filter(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can(current_user, "nomination.create"):
+        abort(403)
+    form = NominationForm()
+    form.subject.choices = [("", "— Chọn —"), *queries.subject_choices(current_user)]
+    form.award_type_id.choices = [(0, "— Chọn —")] + [
+        (a.id, f"{a.campaign.name} – {a.label}") for a in queries.open_award_types()
+    ]
+    _batch_choices(form)
+    if request.method == "GET" and request.args.get("subject"):
+        form.subject.data = request.args["subject"]
+    if form.validate_on_submit():
+        subject = queries.subject_from_choice(form.subject.data)
+        award_type = db.session.get(AwardType, form.award_type_id.data)
+        if subject is None or award_type is None:
+            abort(400)
+        if not can(current_user, "nomination.create", subject.unit):
+            abort(403)
+        batch = db.session.get(NominationBatch, form.batch_id.data) if form.batch_id.data else None
+        try:
+            nomination = services.create_nomination(
+                current_user,
+                award_type=award_type,
+                subject=subject,
+                recipient_name=form.recipient_name.data,
+                recipient_line=form.recipient_line.data,
+                achievement_text=form.achievement_text.data,
+                report_text=form.report_text.data,
+                report_upload=_upload(form),
+                batch=batch,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            form.form_errors.append(err.message)
+        else:
+            db.session.commit()
+            flash("Đã tạo hồ sơ đề nghị (bản nháp). Kiểm tra lại rồi bấm «Gửi hồ sơ».", "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=None)
+
+
+@bp.route("/<int:nomination_id>")
+@login_required
+def detail(nomination_id: int):
+    nomination = _nomination_or_404(nomination_id, "nomination.view")
+    return render_template(
+        "nominations/detail.html",
+        nomination=nomination,
+        history=queries.history(nomination),
+        arrows=workflow.available_arrows(nomination, current_user, date.today()),
+        form=TransitionForm(data={"version": nomination.version}),
+        editable=nomination.state in services.EDITABLE
+        and can(current_user, "nomination.edit", nomination),
+    )
+
+
+@bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(nomination_id: int):
+    nomination = _nomination_or_404(nomination_id, "nomination.edit")
+    if request.method == "GET":
+        form = NominationForm(
+            obj=nomination,
+            data={"version": nomination.version, "batch_id": nomination.batch_id or 0},
+        )
+    else:
+        form = NominationForm()
+    del form.subject, form.award_type_id
+    _batch_choices(form)
+    if form.validate_on_submit():
+        batch = db.session.get(NominationBatch, form.batch_id.data) if form.batch_id.data else None
+        try:
+            services.update_nomination(
+                current_user,
+                nomination,
+                expected_version=form.version_value(),
+                recipient_name=form.recipient_name.data,
+                recipient_line=form.recipient_line.data,
+                achievement_text=form.achievement_text.data,
+                report_text=form.report_text.data,
+                report_upload=_upload(form),
+                batch=batch,
+            )
+        except DomainError as err:
+            # The page keeps what the user typed, so nothing is lost on a stale save.
+            db.session.rollback()
+            form.form_errors.append(err.message)
+        else:
+            db.session.commit()
+            flash("Đã lưu hồ sơ.", "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=nomination)
+
+
+@bp.route("/<int:nomination_id>/move/<action>", methods=["POST"])
+@login_required
+def move(nomination_id: int, action: str):
+    nomination = _nomination_or_404(nomination_id, "nomination.view")
+    if action not in workflow.ARROWS_BY_ACTION or action == "award":
+        abort(404)
+    form = TransitionForm()
+    back = request.form.get("next") == "screening"
+    target = (
+        url_for("nominations.screening", campaign_id=nomination.campaign_id)
+        if back
+        else url_for("nominations.detail", nomination_id=nomination.id)
+    )
+    if not form.validate_on_submit():
+        flash("Ghi chú quá dài (tối đa 2000 ký tự).", "danger")
+        return redirect(target)
+    try:
+        arrow = services.take_arrow(
+            current_user,
+            nomination,
+            action,
+            note=form.note.data,
+            expected_version=form.version_value(),
+        )
+    except workflow.AlreadyDone as err:
+        db.session.rollback()
+        flash(err.message, "info")
+    except StaleVersion as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+    except DomainError as err:
+        db.session.rollback()
+        if err.status_code == 403:
+            abort(403)
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Đã thực hiện: {arrow.label}.", "success")
+    return redirect(target)
+
+
+@bp.route("/<int:nomination_id>/report")
+@login_required
+def report(nomination_id: int):
+    nomination = _nomination_or_404(nomination_id, "nomination.view")
+    ev = nomination.report_evidence
+    if ev is None:
+        abort(404)
+    path = evidence_files.path_for(ev.sha256)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=ev.mime, as_attachment=True, download_name=ev.filename)
+
+
+# --- request letters -------------------------------------------------------------------------
+
+
+@bp.route("/batches")
+@login_required
+def batches():
+    return render_template(
+        "nominations/batches.html",
+        pagination=queries.batches_page(current_user, _page()),
+    )
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@login_required
+def batch_new():
+    if not can(current_user, "nomination.create"):
+        abort(403)
+    form = BatchForm()
+    form.campaign_id.choices = [(0, "— Chọn —")] + [
+        (a.campaign.id, a.campaign.name)
+        for a in {a.campaign_id: a for a in queries.open_award_types()}.values()
+    ]
+    units = units_with_role(current_user, Role.OFFICER) or (
+        db.session.scalars(db.select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
+    )
+    form.unit_id.choices = [(0, "— Chọn —")] + [(u.id, u.name) for u in units]
+    if form.validate_on_submit():
+        campaign = db.get_or_404(Campaign, form.campaign_id.data)
+        unit = db.get_or_404(Unit, form.unit_id.data)
+        if not can(current_user, "nomination.create", unit):
+            abort(403)
+        batch = services.create_batch(
+            current_user,
+            campaign=campaign,
+            unit=unit,
+            title=form.title.data,
+            number=form.number.data,
+        )
+        db.session.commit()
+        flash("Đã tạo tờ trình. Chọn tờ trình này khi tạo hoặc sửa hồ sơ đề nghị.", "success")
+        return redirect(url_for("nominations.batch", batch_id=batch.id))
+    return render_template("nominations/batch_form.html", form=form)
+
+
+@bp.route("/batches/<int:batch_id>")
+@login_required
+def batch(batch_id: int):
+    batch = queries.batch_for_page(batch_id)
+    if batch is None:
+        abort(404)
+    if not can(current_user, "batch.view", batch):
+        abort(403)
+    return render_template("nominations/batch.html", batch=batch)
+
+
+@bp.route("/batches/<int:batch_id>/submit", methods=["POST"])
+@login_required
+def batch_submit(batch_id: int):
+    batch = queries.batch_for_page(batch_id)
+    if batch is None:
+        abort(404)
+    if not can(current_user, "nomination.submit", batch):
+        abort(403)
+    if TransitionForm().validate_on_submit():
+        try:
+            sent = services.submit_batch(current_user, batch)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"Đã gửi tờ trình cùng {sent} hồ sơ.", "success")
+    return redirect(url_for("nominations.batch", batch_id=batch_id))
+
+
+# --- screening (the campaign's secretary) ------------------------------------------------------
+
+
+@bp.route("/screening/<int:campaign_id>")
+@login_required
+def screening(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not can(current_user, "screening.act", campaign):
+        abort(403)
+    state = request.args.get("state", NominationState.SUBMITTED.value)
+    if state not in STATE_LABELS:
+        state = NominationState.SUBMITTED.value
+    return render_template(
+        "nominations/screening.html",
+        campaign=campaign,
+        state=state,
+        states=STATE_LABELS,
+        counts=queries.state_counts(campaign),
+        pagination=queries.screening_page(campaign, state, _page()),
+        window_open=workflow.window_is_open(campaign, "screening", date.today()),
+        form=TransitionForm(),
+    )

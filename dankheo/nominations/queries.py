@@ -1,0 +1,248 @@
+"""Reads for nominations: scoped lists, a dossier with its history, choices for the
+forms, request letters, the screening list and the officer's inbox."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from dankheo import workflow
+from dankheo.extensions import db
+from dankheo.models.accounts import Role
+from dankheo.models.audit import AuditEvent
+from dankheo.models.campaigns import AwardType, Campaign
+from dankheo.models.nominations import Nomination, NominationBatch, NominationState
+from dankheo.models.registry import Exemplar, Initiative
+from dankheo.models.units import Unit
+from dankheo.permissions import is_admin, scope_paths, units_with_role
+from dankheo.tree import within_prefixes
+from dankheo.vietnamese import fold
+
+# How many initiatives/exemplars a nomination form offers at most (newest years first).
+SUBJECT_CHOICES_LIMIT = 500
+
+
+def _scope(user) -> sa.ColumnElement[bool]:
+    """Nominations a user may list: those of units in their readable subtrees, plus
+    every nomination of the campaigns their unit organises (secretaries)."""
+    paths = scope_paths(user, "nomination.list")
+    if paths is None:
+        return sa.true()
+    organised = [u.id for u in units_with_role(user, Role.SECRETARY)]
+    in_subtree = Nomination.unit_id.in_(sa.select(Unit.id).where(within_prefixes(Unit.path, paths)))
+    if not organised:
+        return in_subtree
+    return sa.or_(
+        in_subtree,
+        Nomination.campaign_id.in_(
+            sa.select(Campaign.id).where(Campaign.organising_unit_id.in_(organised))
+        ),
+    )
+
+
+def nominations_page(user, *, campaign_id=None, state=None, q="", page=1, per_page=25):
+    stmt = (
+        sa.select(Nomination)
+        .options(
+            joinedload(Nomination.unit),
+            joinedload(Nomination.campaign),
+            joinedload(Nomination.award_type),
+        )
+        .where(_scope(user))
+    )
+    if campaign_id:
+        stmt = stmt.where(Nomination.campaign_id == campaign_id)
+    if state:
+        stmt = stmt.where(Nomination.state == state)
+    if q:
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Nomination.recipient_name).contains(q.lower()),
+                Nomination.initiative_id.in_(
+                    sa.select(Initiative.id).where(Initiative.search_text.contains(fold(q)))
+                ),
+                Nomination.exemplar_id.in_(
+                    sa.select(Exemplar.id).where(Exemplar.search_text.contains(fold(q)))
+                ),
+            )
+        )
+    stmt = stmt.order_by(Nomination.updated_at.desc(), Nomination.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def campaigns_for_filter(user) -> list[Campaign]:
+    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc())))
+
+
+def nomination_for_page(nomination_id: int) -> Nomination | None:
+    return db.session.scalar(
+        sa.select(Nomination)
+        .options(
+            joinedload(Nomination.unit),
+            joinedload(Nomination.campaign),
+            joinedload(Nomination.award_type),
+            joinedload(Nomination.batch),
+            joinedload(Nomination.report_evidence),
+            selectinload(Nomination.initiative),
+            selectinload(Nomination.exemplar),
+        )
+        .where(Nomination.id == nomination_id)
+    )
+
+
+def history(nomination: Nomination) -> list[AuditEvent]:
+    """The nomination's audit trail, oldest first (the actor is eager-loaded)."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.object_type == "nomination", AuditEvent.object_id == nomination.id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )
+
+
+def _officer_paths(user) -> list[str] | None:
+    if is_admin(user):
+        return None
+    return [u.path for u in units_with_role(user, Role.OFFICER)]
+
+
+def subject_choices(user) -> list[tuple[str, str]]:
+    """("i:<id>" | "e:<id>", label) for the initiatives and exemplars the user may
+    nominate (units of their officer subtrees), newest first."""
+    paths = _officer_paths(user)
+    initiatives = db.session.execute(
+        sa.select(Initiative.id, Initiative.name, Unit.name)
+        .join(Unit, Unit.id == Initiative.unit_id)
+        .where(within_prefixes(Unit.path, paths))
+        .order_by(Initiative.first_year.desc(), Initiative.sort_key)
+        .limit(SUBJECT_CHOICES_LIMIT)
+    ).all()
+    exemplars = db.session.execute(
+        sa.select(Exemplar.id, Exemplar.name, Unit.name)
+        .join(Unit, Unit.id == Exemplar.unit_id)
+        .where(within_prefixes(Unit.path, paths))
+        .order_by(Exemplar.year.desc(), Exemplar.sort_key)
+        .limit(SUBJECT_CHOICES_LIMIT)
+    ).all()
+    return [(f"i:{i}", f"Mô hình: {name} – {unit}") for i, name, unit in initiatives] + [
+        (f"e:{i}", f"Điển hình: {name} – {unit}") for i, name, unit in exemplars
+    ]
+
+
+def subject_from_choice(value: str | None):
+    if not value or ":" not in value:
+        return None
+    kind, _, raw = value.partition(":")
+    if not raw.isdigit():
+        return None
+    model = {"i": Initiative, "e": Exemplar}.get(kind)
+    return db.session.get(model, int(raw)) if model else None
+
+
+def open_award_types(today: date | None = None) -> list[AwardType]:
+    """Award types of campaigns whose nomination window is open today."""
+    today = today or date.today()
+    rows = db.session.scalars(
+        sa.select(AwardType)
+        .join(Campaign, Campaign.id == AwardType.campaign_id)
+        .options(joinedload(AwardType.campaign))
+        .order_by(Campaign.year.desc(), AwardType.id)
+    ).all()
+    return [a for a in rows if workflow.window_is_open(a.campaign, "nomination", today)]
+
+
+def batches_for_unit_campaign(unit_id: int, campaign_id: int) -> list[NominationBatch]:
+    return list(
+        db.session.scalars(
+            sa.select(NominationBatch)
+            .where(NominationBatch.unit_id == unit_id, NominationBatch.campaign_id == campaign_id)
+            .order_by(NominationBatch.id.desc())
+        )
+    )
+
+
+def batch_choices(user) -> list[NominationBatch]:
+    paths = _officer_paths(user)
+    return list(
+        db.session.scalars(
+            sa.select(NominationBatch)
+            .join(Unit, Unit.id == NominationBatch.unit_id)
+            .options(joinedload(NominationBatch.campaign))
+            .where(within_prefixes(Unit.path, paths))
+            .order_by(NominationBatch.id.desc())
+            .limit(200)
+        )
+    )
+
+
+def batches_page(user, page: int, per_page: int = 25):
+    paths = scope_paths(user, "nomination.list")
+    stmt = (
+        sa.select(NominationBatch)
+        .join(Unit, Unit.id == NominationBatch.unit_id)
+        .options(joinedload(NominationBatch.unit), joinedload(NominationBatch.campaign))
+        .where(within_prefixes(Unit.path, paths))
+        .order_by(NominationBatch.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def batch_for_page(batch_id: int) -> NominationBatch | None:
+    return db.session.scalar(
+        sa.select(NominationBatch)
+        .options(
+            joinedload(NominationBatch.unit),
+            joinedload(NominationBatch.campaign),
+            selectinload(NominationBatch.nominations).joinedload(Nomination.award_type),
+        )
+        .where(NominationBatch.id == batch_id)
+    )
+
+
+def screening_page(campaign: Campaign, state: str, page: int, per_page: int = 25):
+    stmt = (
+        sa.select(Nomination)
+        .options(
+            joinedload(Nomination.unit),
+            joinedload(Nomination.award_type),
+            joinedload(Nomination.batch),
+            selectinload(Nomination.initiative),
+            selectinload(Nomination.exemplar),
+        )
+        .where(Nomination.campaign_id == campaign.id, Nomination.state == state)
+        .order_by(Nomination.updated_at, Nomination.id)
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def state_counts(campaign: Campaign) -> dict[str, int]:
+    return {
+        state.value: n
+        for state, n in db.session.execute(
+            sa.select(Nomination.state, sa.func.count(Nomination.id))
+            .where(Nomination.campaign_id == campaign.id)
+            .group_by(Nomination.state)
+        )
+    }
+
+
+def officer_waiting(user, limit: int = 20) -> tuple[list[Nomination], list[Nomination]]:
+    """(returned, drafts) of the units under the user's officer memberships."""
+    paths = _officer_paths(user)
+    if paths == []:
+        return [], []
+
+    def of_state(state):
+        return list(
+            db.session.scalars(
+                sa.select(Nomination)
+                .join(Unit, Unit.id == Nomination.unit_id)
+                .options(joinedload(Nomination.campaign), joinedload(Nomination.unit))
+                .where(within_prefixes(Unit.path, paths), Nomination.state == state)
+                .order_by(Nomination.updated_at.desc())
+                .limit(limit)
+            )
+        )
+
+    return of_state(NominationState.RETURNED), of_state(NominationState.DRAFT)

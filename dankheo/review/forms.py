@@ -1,0 +1,86 @@
+"""Forms of the review pages: committee, conflicts, assignment, scorecards, decisions."""
+
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from dankheo.forms import CHOOSE, BaseForm, VersionedForm, length, optional, required
+from dankheo.review.services import parse_points
+
+
+class AddReviewerForm(BaseForm):
+    user_id = SelectField("Thành viên", coerce=int, validators=[required(CHOOSE)])
+    title = StringField(
+        "Chức danh trong hội đồng",
+        validators=[optional(), length(200)],
+        description="Ví dụ: Chủ tịch hội đồng, Ủy viên, Thư ký.",
+    )
+
+
+class ManualAssignForm(BaseForm):
+    nomination_id = HiddenField()
+    reviewer_id = SelectField("Thành viên chấm", coerce=int, validators=[required(CHOOSE)])
+
+
+class ConflictForm(BaseForm):
+    reason = TextAreaField(
+        "Lý do xung đột lợi ích",
+        validators=[required("Vui lòng ghi rõ lý do xung đột lợi ích."), length(2000)],
+        description="Ví dụ: người thân công tác tại đơn vị đề nghị.",
+    )
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField("Ghi chú", validators=[optional(), length(2000)])
+
+
+class DecisionForm(BaseForm):
+    override_note = TextAreaField(
+        "Lý do vượt chỉ tiêu (nếu có)",
+        validators=[optional(), length(2000)],
+        description="Bắt buộc khi số hồ sơ đề xuất khen vượt chỉ tiêu.",
+    )
+
+
+class _PointsValidator:
+    def __init__(self, criterion, half_points: bool):
+        self.criterion = criterion
+        self.half_points = half_points
+
+    def __call__(self, form, field):
+        try:
+            parse_points(
+                field.raw_data[0] if field.raw_data else None, self.criterion, self.half_points
+            )
+        except ValueError as err:
+            raise ValidationError(str(err)) from None
+
+
+def scorecard_form(campaign, *, formdata=None, data=None):
+    """A form with a points field and a comment field per criterion of ``campaign``."""
+
+    class ScorecardForm(VersionedForm):
+        comment = TextAreaField("Nhận xét chung", validators=[optional(), length(5000)])
+
+    for criterion in campaign.criteria:
+        setattr(
+            ScorecardForm,
+            f"points_{criterion.id}",
+            StringField(
+                f"Điểm (tối đa {criterion.max_points.normalize():f})".replace(".", ","),
+                validators=[optional(), _PointsValidator(criterion, campaign.half_points)],
+                render_kw={
+                    "inputmode": "decimal",
+                    "min": "0",
+                    "max": f"{criterion.max_points.normalize():f}",
+                    "step": "0.5" if campaign.half_points else "1",
+                },
+            ),
+        )
+        setattr(
+            ScorecardForm,
+            f"comment_{criterion.id}",
+            TextAreaField("Nhận xét", validators=[optional(), length(2000)], render_kw={"rows": 2}),
+        )
+    if formdata is not None:
+        return ScorecardForm(formdata=formdata)
+    return ScorecardForm(data=data or {})
