@@ -1,5 +1,155 @@
-"""Routes of the reports blueprint."""
+"""Routes of the reports blueprint: the dashboard, and the yearly report and the phase
+summary as XLSX and PDF. Every figure comes from ``queries.compute_statistics``."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from dankheo import permissions
+from dankheo.extensions import db
+from dankheo.models import Role, Unit
+from dankheo.reports import exports
+from dankheo.reports.charts import render_svg
+from dankheo.reports.queries import (
+    ROLLUP_EXPLANATIONS,
+    ROLLUP_LABELS,
+    Period,
+    RollUp,
+    Statistics,
+    compute_statistics,
+    current_phase,
+)
+from dankheo.reports.tables import STATUS_COLOURS, build_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+PHASE_VALUE = "giai-doan"
+PROFILES = {"party": "Đảng", "state": "Nhà nước"}
+
+
+def _default_root(user) -> Unit | None:
+    if permissions.is_admin(user):
+        return db.session.scalar(
+            db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key).limit(1)
+        )
+    units = permissions.units_with_role(user, *permissions.READERS)
+    return min(units, key=lambda u: (u.depth, u.sort_key), default=None)
+
+
+def _root_choices(user) -> list[Unit]:
+    if permissions.is_admin(user):
+        return list(
+            db.session.scalars(
+                db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key)
+            )
+        )
+    units = {u.id: u for u in permissions.units_with_role(user, *permissions.READERS)}
+    return sorted(units.values(), key=lambda u: (u.depth, u.sort_key))
+
+
+def _parse_request() -> tuple[Unit, Period, RollUp]:
+    """The unit, period and roll-up asked for; 403/404 as the house rules say."""
+    if not permissions.can(current_user, "reports.view"):
+        abort(403)
+    unit_arg = request.args.get("unit", type=int)
+    if unit_arg is not None:
+        root = db.get_or_404(Unit, unit_arg)
+    else:
+        root = _default_root(current_user)
+        if root is None:
+            abort(404)
+    if not permissions.can(current_user, "reports.view", root):
+        abort(403)
+    start, end = current_phase()
+    year_arg = request.args.get("year", "")
+    if year_arg == PHASE_VALUE:
+        year = None
+    elif year_arg.isdigit() and start <= int(year_arg) <= end:
+        year = int(year_arg)
+    elif year_arg:
+        abort(400)
+    else:
+        from datetime import date
+
+        year = min(max(date.today().year, start), end)
+    try:
+        rollup = RollUp(request.args.get("mode", RollUp.RECORD_YEAR.value))
+    except ValueError:
+        abort(400)
+    return root, Period(start, end, year), rollup
+
+
+def _breadcrumb(stats: Statistics) -> list:
+    """The chosen unit's ancestors the user may read (links up the drill-down)."""
+    prefixes = permissions.scope_paths(current_user, "reports.view")
+    ids = stats.root.ids_on_path()[:-1]
+    if not ids:
+        return []
+    units = db.session.scalars(db.select(Unit).where(Unit.id.in_(ids)).order_by(Unit.depth))
+    return [u for u in units if prefixes is None or any(u.path.startswith(p) for p in prefixes)]
+
+
+def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
+    stats = compute_statistics(root.id, period, rollup)
+    return {
+        "stats": stats,
+        "tables": build_tables(stats),
+        "root": root,
+        "period": period,
+        "rollup": rollup,
+        "rollup_label": ROLLUP_LABELS[rollup],
+        "rollup_explanation": ROLLUP_EXPLANATIONS[rollup],
+        "rollups": ROLLUP_LABELS,
+        "phase_value": PHASE_VALUE,
+        "status_colours": STATUS_COLOURS,
+        "render_svg": render_svg,
+    }
+
+
+def _query(root: Unit, period: Period, rollup: RollUp) -> dict:
+    return {
+        "unit": root.id,
+        "year": period.year if period.year is not None else PHASE_VALUE,
+        "mode": rollup.value,
+    }
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    if not permissions.can(current_user, "reports.view") and current_user.has_role(Role.REVIEWER):
+        return render_template("reports/reviewer.html"), 403
+    root, period, rollup = _parse_request()
+    context = _context(root, period, rollup)
+    return render_template(
+        "reports/dashboard.html",
+        **context,
+        breadcrumb=_breadcrumb(context["stats"]),
+        choices=_root_choices(current_user),
+        query=_query(root, period, rollup),
+        profiles=PROFILES,
+    )
+
+
+@bp.route("/report.xlsx")
+@login_required
+def report_xlsx():
+    root, period, rollup = _parse_request()
+    stats = compute_statistics(root.id, period, rollup)
+    return exports.xlsx_response(
+        exports.report_workbook(stats, build_tables(stats)),
+        exports.report_filename(stats, "xlsx"),
+    )
+
+
+@bp.route("/report.pdf")
+@login_required
+def report_pdf():
+    from dankheo.reports.pdf import render_report
+
+    root, period, rollup = _parse_request()
+    profile = request.args.get("profile", "party")
+    if profile not in PROFILES:
+        abort(400)
+    stats = compute_statistics(root.id, period, rollup)
+    pdf = render_report(stats, build_tables(stats), profile=profile)
+    return exports.file_response(pdf, exports.report_filename(stats, "pdf"), "application/pdf")

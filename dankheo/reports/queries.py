@@ -1,0 +1,473 @@
+"""Aggregate reads behind the dashboard and the reports: a bounded number of GROUP BY
+queries per page, whatever the number of records.
+
+Every figure is computed once into a :class:`Statistics` object; the dashboard, the
+XLSX workbook and the PDF report all read that object, so they cannot disagree.
+
+Two ways to roll records up across the 2025 reorganisation (:class:`RollUp`):
+
+* ``RollUp.RECORD_YEAR`` — by the structure of each record's year: a record counts
+  where its unit stood (the unit paths as stored, ``tree.within_prefix``);
+* ``RollUp.CURRENT`` — by today's structure: a record of a unit that was merged, split
+  or renamed counts under its successor (``tree.current_subtree_ids``).
+
+The unit table and the succession table are read once (two queries) and the roll-up
+of unit ids to the top-level children of the chosen unit is done in Python.
+"""
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from dankheo.extensions import db
+from dankheo.models import (
+    AwardType,
+    Campaign,
+    Certificate,
+    CertificateStatus,
+    Exemplar,
+    ExemplarKind,
+    Field,
+    Initiative,
+    InitiativeYear,
+    Nomination,
+    NominationState,
+    Phase,
+    Unit,
+    UnitSuccession,
+    YearStatus,
+)
+from dankheo.models.campaigns import AWARD_FORM_LABELS, AwardForm
+from dankheo.tree import within_prefixes
+
+DEFAULT_PHASE = (2021, 2025)
+
+
+class RollUp(enum.StrEnum):
+    RECORD_YEAR = "year"
+    CURRENT = "current"
+
+
+ROLLUP_LABELS = {
+    RollUp.RECORD_YEAR: "Theo cơ cấu tổ chức của từng năm",
+    RollUp.CURRENT: "Theo cơ cấu tổ chức hiện nay (sau sắp xếp, sáp nhập)",
+}
+
+ROLLUP_EXPLANATIONS = {
+    RollUp.RECORD_YEAR: (
+        "Mỗi mô hình, điển hình, hồ sơ được tính vào đơn vị như cơ cấu tổ chức tại "
+        "năm đăng ký (đơn vị đã sáp nhập vẫn được thống kê dưới tên cũ)."
+    ),
+    RollUp.CURRENT: (
+        "Kết quả của đơn vị đã sáp nhập, chia tách hoặc đổi tên được tính cho đơn vị "
+        "kế thừa theo cơ cấu tổ chức hiện nay."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """One year, or the whole phase when ``year`` is None."""
+
+    start_year: int
+    end_year: int
+    year: int | None = None
+
+    @property
+    def years(self) -> list[int]:
+        if self.year is not None:
+            return [self.year]
+        return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def first(self) -> int:
+        return self.year if self.year is not None else self.start_year
+
+    @property
+    def last(self) -> int:
+        return self.year if self.year is not None else self.end_year
+
+    @property
+    def label(self) -> str:
+        if self.year is not None:
+            return f"năm {self.year}"
+        return f"giai đoạn {self.start_year}–{self.end_year}"
+
+
+def current_phase() -> tuple[int, int]:
+    """(start, end) of the earliest phase on record, or 2021–2025 when none exists."""
+    row = db.session.execute(
+        sa.select(Phase.start_year, Phase.end_year).order_by(Phase.start_year).limit(1)
+    ).first()
+    return (row.start_year, row.end_year) if row else DEFAULT_PHASE
+
+
+# --- the unit index -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    name: str
+    path: str
+    depth: int
+    parent_id: int | None
+    valid_to: date | None
+    sort_key: str
+
+    def is_open_on(self, day: date) -> bool:
+        return self.valid_to is None or day <= self.valid_to
+
+    def ids_on_path(self) -> list[int]:
+        return [int(p) for p in self.path.split("/") if p]
+
+
+class UnitIndex:
+    """Every unit and succession, read in two queries, to roll ids up in Python."""
+
+    def __init__(self, units: Iterable[UnitRow], successions: Iterable[tuple[int, int]]):
+        self.units = {u.id: u for u in units}
+        self.successors: dict[int, list[int]] = defaultdict(list)
+        self.predecessors: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in successions:
+            self.successors[pred].append(succ)
+            self.predecessors[succ].append(pred)
+        for values in (*self.successors.values(), *self.predecessors.values()):
+            values.sort()
+
+    @classmethod
+    def load(cls) -> "UnitIndex":
+        units = [
+            UnitRow(r.id, r.name, r.path, r.depth, r.parent_id, r.valid_to, r.sort_key)
+            for r in db.session.execute(
+                sa.select(
+                    Unit.id,
+                    Unit.name,
+                    Unit.path,
+                    Unit.depth,
+                    Unit.parent_id,
+                    Unit.valid_to,
+                    Unit.sort_key,
+                )
+            )
+        ]
+        successions = db.session.execute(
+            sa.select(UnitSuccession.predecessor_id, UnitSuccession.successor_id)
+        ).all()
+        return cls(units, [(p, s) for p, s in successions])
+
+    def within(self, unit_id: int, root: UnitRow) -> bool:
+        unit = self.units.get(unit_id)
+        return unit is not None and unit.path.startswith(root.path)
+
+    def children(self, root: UnitRow) -> list[UnitRow]:
+        return sorted(
+            (u for u in self.units.values() if u.parent_id == root.id), key=lambda u: u.sort_key
+        )
+
+    def predecessor_closure(self, ids: Iterable[int]) -> set[int]:
+        seen = set(ids)
+        frontier = list(seen)
+        while frontier:
+            nxt = []
+            for uid in frontier:
+                for pred in self.predecessors.get(uid, ()):
+                    if pred not in seen:
+                        seen.add(pred)
+                        nxt.append(pred)
+            frontier = nxt
+        return seen
+
+    def scope_prefixes(self, root: UnitRow, rollup: RollUp) -> list[str]:
+        """Path prefixes whose units' records count under ``root``.
+
+        For today's structure: the root's subtree plus the subtrees of every unit that
+        became a unit of it (the same set as ``tree.current_subtree_ids``)."""
+        prefixes = [root.path]
+        if rollup is RollUp.CURRENT:
+            inside = {u.id for u in self.units.values() if u.path.startswith(root.path)}
+            for pred in sorted(self.predecessor_closure(inside) - inside):
+                path = self.units[pred].path
+                if not any(path.startswith(p) for p in prefixes):
+                    prefixes.append(path)
+            prefixes = _minimal(prefixes)
+        return prefixes
+
+    def current_home(self, unit_id: int, root: UnitRow) -> int:
+        """Where ``unit_id`` stands in today's structure seen from ``root``: the first unit
+        on its line (itself, then upwards, stopping below ``root``) that has successors is
+        replaced by its successor (one inside ``root`` when there is a choice)."""
+        seen: set[int] = set()
+        uid = unit_id
+        while uid not in seen:
+            seen.add(uid)
+            unit = self.units.get(uid)
+            if unit is None:
+                return uid
+            moved = False
+            for ancestor in reversed(unit.ids_on_path()):
+                if ancestor == root.id:
+                    break
+                succs = self.successors.get(ancestor)
+                if succs:
+                    inside = [s for s in succs if self.within(s, root)]
+                    uid = (inside or succs)[0]
+                    moved = True
+                    break
+            if not moved:
+                return uid
+        return uid
+
+    def bucket(self, unit_id: int, root: UnitRow, rollup: RollUp) -> int | None:
+        """The top-level child of ``root`` a record of ``unit_id`` counts under; ``root.id``
+        for the root's own records; ``None`` when it falls outside (never for the scope's
+        own prefixes in the record-year mode)."""
+        if rollup is RollUp.CURRENT:
+            unit_id = self.current_home(unit_id, root)
+        unit = self.units.get(unit_id)
+        if unit is None or not unit.path.startswith(root.path):
+            return None
+        if unit.id == root.id:
+            return root.id
+        return unit.ids_on_path()[root.depth + 1]
+
+
+def _minimal(prefixes: list[str]) -> list[str]:
+    kept: list[str] = []
+    for path in sorted(set(prefixes), key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+# --- the statistics -------------------------------------------------------------------
+
+STATUSES = tuple(YearStatus)
+STATES = tuple(NominationState)
+KINDS = tuple(ExemplarKind)
+
+OTHER_BUCKET = 0  # records that today's structure places outside the chosen unit
+
+
+@dataclass
+class Breakdown:
+    """Counts by status for one row of a table (a field, a unit, a year)."""
+
+    key: int | str
+    label: str
+    counts: dict[YearStatus, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    unit_id: int | None = None
+    drillable: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class UnitFigures:
+    """Other figures of one unit bucket."""
+
+    exemplars: dict[ExemplarKind, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    nominations: int = 0
+    awards: int = 0
+    replicated: int = 0
+
+
+@dataclass
+class Statistics:
+    root: UnitRow
+    period: Period
+    rollup: RollUp
+    statuses: dict[YearStatus, int]
+    by_year: list[Breakdown]
+    by_field: list[Breakdown]
+    by_unit: list[Breakdown]
+    unit_figures: dict[int, UnitFigures]
+    exemplars_by_kind: dict[ExemplarKind, int]
+    nominations_by_state: dict[NominationState, int]
+    awards_by_type: list[tuple[str, int]]
+    replicated: int
+    replicated_sources: int
+    merged_note: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def exemplars_total(self) -> int:
+        return sum(self.exemplars_by_kind.values())
+
+    @property
+    def nominations_total(self) -> int:
+        return sum(self.nominations_by_state.values())
+
+    @property
+    def awards_total(self) -> int:
+        return sum(n for _, n in self.awards_by_type)
+
+
+def _year_between(column, period: Period) -> sa.ColumnElement[bool]:
+    return column.between(period.first, period.last)
+
+
+def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statistics:
+    """Every figure of the dashboard and the reports for ``root_id``'s subtree, in a
+    fixed number of aggregate queries (units, successions, fields, five GROUP BYs)."""
+    index = UnitIndex.load()
+    root = index.units[root_id]
+    prefixes = index.scope_prefixes(root, rollup)
+    in_scope = within_prefixes(Unit.path, prefixes)
+    children = index.children(root)
+    today = date.today()
+
+    def bucket(unit_id: int) -> int:
+        found = index.bucket(unit_id, root, rollup)
+        return OTHER_BUCKET if found is None else found
+
+    # Initiatives: one row per initiative per year, grouped by unit × year × status × field.
+    iy_rows = db.session.execute(
+        sa.select(
+            InitiativeYear.unit_id,
+            InitiativeYear.year,
+            InitiativeYear.status,
+            InitiativeYear.field_id,
+            sa.func.count(),
+        )
+        .join(Unit, Unit.id == InitiativeYear.unit_id)
+        .where(_year_between(InitiativeYear.year, period), in_scope)
+        .group_by(
+            InitiativeYear.unit_id,
+            InitiativeYear.year,
+            InitiativeYear.status,
+            InitiativeYear.field_id,
+        )
+    ).all()
+    fields = db.session.execute(
+        sa.select(Field.id, Field.name, Field.active).order_by(Field.position, Field.name)
+    ).all()
+
+    active_fields = {f.id for f in fields if f.active}
+    statuses = dict.fromkeys(STATUSES, 0)
+    years = {y: Breakdown(y, f"Năm {y}") for y in period.years}
+    by_field = {f.id: Breakdown(f.id, f.name) for f in fields}
+    buckets: dict[int, Breakdown] = {}
+    for c in children:
+        buckets[c.id] = Breakdown(c.id, c.name, unit_id=c.id, drillable=True)
+    unit_figures: dict[int, UnitFigures] = defaultdict(UnitFigures)
+
+    def unit_row(key: int) -> Breakdown:
+        if key not in buckets:
+            if key == root.id:
+                buckets[key] = Breakdown(key, f"{root.name} (trực tiếp)")
+            else:
+                buckets[key] = Breakdown(key, "Đơn vị ngoài phạm vi hiện nay")
+        return buckets[key]
+
+    for unit_id, year, status, field_id, n in iy_rows:
+        status = YearStatus(status)
+        statuses[status] += n
+        years[year].counts[status] += n
+        if field_id not in by_field:  # a field outside the configured list
+            by_field[field_id] = Breakdown(field_id, f"Lĩnh vực #{field_id}")
+        by_field[field_id].counts[status] += n
+        unit_row(bucket(unit_id)).counts[status] += n
+
+    # Exemplars by unit × kind.
+    exemplars_by_kind = dict.fromkeys(KINDS, 0)
+    for unit_id, kind, n in db.session.execute(
+        sa.select(Exemplar.unit_id, Exemplar.kind, sa.func.count())
+        .join(Unit, Unit.id == Exemplar.unit_id)
+        .where(_year_between(Exemplar.year, period), in_scope)
+        .group_by(Exemplar.unit_id, Exemplar.kind)
+    ):
+        kind = ExemplarKind(kind)
+        exemplars_by_kind[kind] += n
+        unit_figures[bucket(unit_id)].exemplars[kind] += n
+
+    # Nominations by unit × state, in campaigns of the period.
+    nominations_by_state = dict.fromkeys(STATES, 0)
+    for unit_id, state, n in db.session.execute(
+        sa.select(Nomination.unit_id, Nomination.state, sa.func.count())
+        .join(Campaign, Campaign.id == Nomination.campaign_id)
+        .join(Unit, Unit.id == Nomination.unit_id)
+        .where(_year_between(Campaign.year, period), in_scope)
+        .group_by(Nomination.unit_id, Nomination.state)
+    ):
+        state = NominationState(state)
+        nominations_by_state[state] += n
+        unit_figures[bucket(unit_id)].nominations += n
+
+    # Awards: valid certificates by unit × form × issuer.
+    awards: dict[tuple[str, str], int] = defaultdict(int)
+    for unit_id, form, issuer, n in db.session.execute(
+        sa.select(Nomination.unit_id, AwardType.form, AwardType.issuer_title, sa.func.count())
+        .select_from(Certificate)
+        .join(Nomination, Nomination.id == Certificate.nomination_id)
+        .join(AwardType, AwardType.id == Nomination.award_type_id)
+        .join(Campaign, Campaign.id == Nomination.campaign_id)
+        .join(Unit, Unit.id == Nomination.unit_id)
+        .where(
+            Certificate.status == CertificateStatus.VALID,
+            _year_between(Campaign.year, period),
+            in_scope,
+        )
+        .group_by(Nomination.unit_id, AwardType.form, AwardType.issuer_title)
+    ):
+        awards[(AWARD_FORM_LABELS[AwardForm(form)], issuer)] += n
+        unit_figures[bucket(unit_id)].awards += n
+    awards_by_type = sorted(
+        ((f"{form} của {issuer}", n) for (form, issuer), n in awards.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+    # Replication: initiatives first registered in the period that copy another one.
+    replicated = 0
+    sources: set[int] = set()
+    for unit_id, source_id, n in db.session.execute(
+        sa.select(Initiative.unit_id, Initiative.replicated_from_id, sa.func.count())
+        .join(Unit, Unit.id == Initiative.unit_id)
+        .where(
+            Initiative.replicated_from_id.is_not(None),
+            _year_between(Initiative.first_year, period),
+            in_scope,
+        )
+        .group_by(Initiative.unit_id, Initiative.replicated_from_id)
+    ):
+        replicated += n
+        sources.add(source_id)
+        unit_figures[bucket(unit_id)].replicated += n
+
+    # Rows: every open child (even at zero), closed children only with figures.
+    unit_rows = []
+    for c in children:
+        row = buckets[c.id]
+        has_figures = row.total or c.id in unit_figures
+        if c.is_open_on(today) or has_figures:
+            row.drillable = any(u.parent_id == c.id for u in index.units.values())
+            unit_rows.append(row)
+    for key in (root.id, OTHER_BUCKET):
+        if key in buckets or key in unit_figures:
+            unit_rows.append(unit_row(key))
+
+    return Statistics(
+        root=root,
+        period=period,
+        rollup=rollup,
+        statuses=statuses,
+        by_year=list(years.values()),
+        by_field=[b for b in by_field.values() if b.total or b.key in active_fields],
+        by_unit=unit_rows,
+        unit_figures=dict(unit_figures),
+        exemplars_by_kind=exemplars_by_kind,
+        nominations_by_state=nominations_by_state,
+        awards_by_type=awards_by_type,
+        replicated=replicated,
+        replicated_sources=len(sources),
+        merged_note=bool(index.successors),
+    )
