@@ -7,7 +7,7 @@ DEMO_PASSWORD = "dankheo-demo"  # noqa: S105 (the published demo password)
 
 def seed_demo() -> Iterator[str]:
     """Run every stage in dependency order; yield one progress line per stage."""
-    from dankheo.demo import accounts, units
+    from dankheo.demo import accounts, registry, units
 
-    for stage in (units, accounts):
+    for stage in (units, accounts, registry):
         yield stage.seed()

@@ -1,0 +1,50 @@
+"""Reads for the public gallery: only initiatives recognised or outstanding in some
+year, and only evidence marked public."""
+
+import sqlalchemy as sa
+
+from dankheo.extensions import db
+from dankheo.models import PUBLIC_STATUSES, Evidence, Initiative, InitiativeYear
+from dankheo.registry import queries as registry_queries
+
+
+def gallery_page(params, *, per_page: int):
+    return registry_queries.initiative_page(params, None, per_page=per_page, public=True)
+
+
+def public_initiative(initiative_id: int) -> Initiative | None:
+    """The initiative when it is publicly visible, else None."""
+    item = registry_queries.initiative_detail(initiative_id)
+    if item is None or not any(r.status in PUBLIC_STATUSES for r in item.years):
+        return None
+    return item
+
+
+def public_years(initiative: Initiative) -> list[InitiativeYear]:
+    return [r for r in initiative.years if r.status in PUBLIC_STATUSES]
+
+
+def public_evidence(initiative: Initiative) -> list[Evidence]:
+    return list(
+        db.session.scalars(
+            sa.select(Evidence)
+            .where(Evidence.initiative_id == initiative.id, Evidence.is_public.is_(True))
+            .order_by(Evidence.uploaded_at, Evidence.id)
+        )
+    )
+
+
+def public_evidence_row(evidence_id: int) -> Evidence | None:
+    """Evidence marked public whose initiative is publicly visible."""
+    row = db.session.get(Evidence, evidence_id)
+    if row is None or not row.is_public or row.initiative_id is None:
+        return None
+    visible = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(InitiativeYear)
+        .where(
+            InitiativeYear.initiative_id == row.initiative_id,
+            InitiativeYear.status.in_(PUBLIC_STATUSES),
+        )
+    )
+    return row if visible else None

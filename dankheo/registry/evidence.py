@@ -1,0 +1,175 @@
+"""Evidence files: type checked by content, stored by SHA-256, image thumbnails.
+
+A file's name says nothing about what it is: the type comes from its first bytes
+(and, for DOCX/XLSX, from the entries of the zip). Zip bombs and decompression-bomb
+images are refused before anything is written. Files live under ``EVIDENCE_DIR`` in
+directories sharded by the first bytes of the hash (``ab/cd/abcd….bin``); a thumbnail
+of an image sits beside it (``….thumb.jpg``)."""
+
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+from dankheo.errors import DomainError
+
+MIME_JPEG = "image/jpeg"
+MIME_PNG = "image/png"
+MIME_WEBP = "image/webp"
+MIME_PDF = "application/pdf"
+MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+EXTENSIONS = {
+    MIME_JPEG: "jpg",
+    MIME_PNG: "png",
+    MIME_WEBP: "webp",
+    MIME_PDF: "pdf",
+    MIME_DOCX: "docx",
+    MIME_XLSX: "xlsx",
+}
+IMAGE_MIMES = (MIME_JPEG, MIME_PNG, MIME_WEBP)
+
+# A DOCX/XLSX compresses text well, but not a thousand times: anything beyond these
+# bounds is a zip bomb, not a report.
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ZIP_ENTRIES = 5000
+THUMB_SIZE = (320, 320)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    data: bytes
+    mime: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime in IMAGE_MIMES
+
+
+def sniff(data: bytes) -> str | None:
+    """The MIME type of ``data`` judged by its content, or None when not accepted."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return MIME_JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return MIME_PNG
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return MIME_WEBP
+    if data.startswith(b"%PDF-"):
+        return MIME_PDF
+    if data.startswith(b"PK\x03\x04"):
+        return _office_kind(data)
+    return None
+
+
+def _office_kind(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise DomainError("evidence.zip_bomb")
+            total = sum(i.file_size for i in infos)
+            packed = max(1, sum(i.compress_size for i in infos))
+            if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+                raise DomainError("evidence.zip_bomb")
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names:
+                return None
+            types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return None
+    if any(n.startswith("word/") for n in names) and b"wordprocessingml" in types:
+        return MIME_DOCX
+    if any(n.startswith("xl/") for n in names) and b"spreadsheetml" in types:
+        return MIME_XLSX
+    return None
+
+
+def check(data: bytes) -> CheckedFile:
+    """Accept ``data`` as evidence or raise a DomainError saying why not."""
+    if not data:
+        raise DomainError("evidence.empty")
+    mime = sniff(data)
+    if mime is None:
+        raise DomainError("evidence.bad_type")
+    if mime in IMAGE_MIMES:
+        _check_image(data)
+    return CheckedFile(data=data, mime=mime, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _max_pixels() -> int:
+    return int(current_app.config.get("MAX_IMAGE_PIXELS") or 40_000_000)
+
+
+def _open_image(data: bytes) -> Image.Image:
+    limit = _max_pixels()
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
+        raise DomainError("evidence.bad_image") from err
+    width, height = image.size
+    if width * height > limit:
+        raise DomainError("evidence.image_too_large", limit=f"{limit:,}".replace(",", "."))
+    return image
+
+
+def _check_image(data: bytes) -> None:
+    image = _open_image(data)
+    try:
+        image.verify()
+    except Exception as err:  # Pillow raises many kinds for a corrupt file
+        raise DomainError("evidence.bad_image") from err
+
+
+def _root() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"])
+
+
+def path_for(sha256: str) -> Path:
+    return _root() / sha256[:2] / sha256[2:4] / f"{sha256}.bin"
+
+
+def thumb_path_for(sha256: str) -> Path:
+    return _root() / sha256[:2] / sha256[2:4] / f"{sha256}.thumb.jpg"
+
+
+def store(checked: CheckedFile) -> Path:
+    """Write the file (once per content) and, for images, its thumbnail."""
+    target = path_for(checked.sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(checked.data)
+        os.replace(tmp, target)
+    if checked.is_image and not thumb_path_for(checked.sha256).exists():
+        _write_thumbnail(checked)
+    return target
+
+
+def _write_thumbnail(checked: CheckedFile) -> None:
+    image = _open_image(checked.data)
+    image.thumbnail(THUMB_SIZE)
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    target = thumb_path_for(checked.sha256)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    image.save(tmp, "JPEG", quality=80)
+    os.replace(tmp, target)
+
+
+def safe_filename(name: str) -> str:
+    """A display name without directories or control characters, with a sane length."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "tep"
+    return name[:200]

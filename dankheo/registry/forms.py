@@ -1,0 +1,304 @@
+"""Forms of the registry: the registration form of an initiative, exemplars, evidence,
+evaluation of a year, import, and the campaign configuration pages."""
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import ValidationError
+
+from dankheo.forms import (
+    CHOOSE,
+    BaseForm,
+    VersionedForm,
+    input_required,
+    length,
+    number_range,
+    optional,
+    required,
+)
+from dankheo.models.campaigns import (
+    AWARD_FORM_LABELS,
+    CAMPAIGN_KIND_LABELS,
+    ISSUER_PROFILE_LABELS,
+    LEVEL_LABELS,
+    AwardForm,
+    CampaignKind,
+    IssuerProfile,
+    Level,
+    PaperSize,
+)
+from dankheo.models.registry import (
+    EXEMPLAR_KIND_LABELS,
+    YEAR_STATUS_LABELS,
+    ExemplarKind,
+    YearStatus,
+)
+
+NUMBER = "Vui lòng nhập một số."
+DATE = "Ngày không hợp lệ (dd/mm/yyyy)."
+YEAR_RANGE = (2000, 2100)
+
+
+def _coerce_int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class IntSelectField(SelectField):
+    """A select of ids; the empty choice means none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", _coerce_int_or_none)
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is None and not self.flags.required:
+            return
+        super().pre_validate(form)
+
+
+def _required_choice(form, field):
+    if field.data in (None, ""):
+        raise ValidationError(CHOOSE)
+
+
+def _nonnegative(label_max=None):
+    return number_range(0, label_max)
+
+
+class InitiativeForm(VersionedForm):
+    unit_id = IntSelectField("Đơn vị", validators=[_required_choice])
+    name = StringField("Tên mô hình", validators=[required(), length(500, 5)])
+    field_id = IntSelectField("Lĩnh vực", validators=[_required_choice])
+    year = IntegerField(
+        "Năm đăng ký",
+        validators=[input_required(NUMBER), number_range(*YEAR_RANGE)],
+        description="Năm đầu tiên mô hình được đăng ký; các năm sau dùng «Chuyển sang năm sau».",
+    )
+    problem = TextAreaField("Thực trạng, lý do", validators=[length(20000)])
+    goals = TextAreaField("Mục tiêu, tiêu chí", validators=[length(20000)])
+    content_methods = TextAreaField("Nội dung, cách thức thực hiện", validators=[length(20000)])
+    area_beneficiaries = TextAreaField("Địa bàn, đối tượng", validators=[length(20000)])
+    implementers = TextAreaField("Lực lượng thực hiện, phối hợp", validators=[length(20000)])
+    funding_vnd = IntegerField(
+        "Kinh phí (đồng)",
+        default=0,
+        validators=[optional(), _nonnegative(10**15)],
+    )
+    socialised_vnd = IntegerField(
+        "Xã hội hóa (đồng)", default=0, validators=[optional(), _nonnegative(10**15)]
+    )
+    labour_days = IntegerField(
+        "Ngày công lao động", default=0, validators=[optional(), _nonnegative(10**9)]
+    )
+    in_kind = TextAreaField("Hiện vật đóng góp", validators=[length(5000)])
+    land_m2 = FloatField("Đất hiến (m²)", default=0, validators=[optional(), _nonnegative(10**9)])
+    started_on = DateField("Ngày bắt đầu", validators=[optional()], format="%Y-%m-%d")
+    evaluation_on = DateField("Ngày đánh giá", validators=[optional()], format="%Y-%m-%d")
+    outputs = TextAreaField("Sản phẩm, kết quả kiểm chứng được", validators=[length(20000)])
+    sustainability = TextAreaField("Khả năng duy trì, nhân rộng", validators=[length(20000)])
+    replicated_from_id = IntSelectField("Nhân rộng từ mô hình", validators=[optional()])
+
+    def validate_evaluation_on(self, field):
+        if field.data and self.started_on.data and field.data < self.started_on.data:
+            raise ValidationError("Ngày đánh giá phải sau ngày bắt đầu.")
+
+    def values(self) -> dict:
+        from dankheo.registry.services import (
+            INITIATIVE_DATE_FIELDS,
+            INITIATIVE_NUMBER_FIELDS,
+            INITIATIVE_TEXT_FIELDS,
+        )
+
+        names = (
+            "name",
+            *INITIATIVE_TEXT_FIELDS,
+            *INITIATIVE_NUMBER_FIELDS,
+            *INITIATIVE_DATE_FIELDS,
+        )
+        return {name: getattr(self, name).data for name in names}
+
+
+class EvaluateYearForm(BaseForm):
+    status = SelectField(
+        "Kết quả đánh giá",
+        choices=[(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
+        validators=[required(CHOOSE)],
+    )
+    note = StringField("Ghi chú", validators=[length(2000)])
+
+
+class EvidenceForm(BaseForm):
+    file = FileField(
+        "Tệp minh chứng",
+        validators=[FileRequired("Vui lòng chọn tệp.")],
+        description="Ảnh (JPEG, PNG, WebP), PDF, Word (DOCX) hoặc Excel (XLSX).",
+        render_kw={"accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx"},
+    )
+    title = StringField("Tiêu đề", validators=[length(300)])
+    is_public = BooleanField("Công khai trên trang mô hình tiêu biểu")
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        "Tệp Excel theo mẫu",
+        validators=[FileRequired("Vui lòng chọn tệp.")],
+        render_kw={"accept": ".xlsx"},
+    )
+
+
+class ExemplarForm(VersionedForm):
+    kind = SelectField(
+        "Loại điển hình",
+        choices=[(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind],
+        validators=[required(CHOOSE)],
+    )
+    name = StringField("Tên tập thể / họ và tên", validators=[required(), length(300, 2)])
+    position = StringField("Chức vụ, nơi công tác / địa chỉ", validators=[length(300)])
+    unit_id = IntSelectField("Đơn vị", validators=[_required_choice])
+    field_id = IntSelectField("Lĩnh vực", validators=[optional()])
+    year = IntegerField("Năm", validators=[input_required(NUMBER), number_range(*YEAR_RANGE)])
+    achievements = TextAreaField("Thành tích", validators=[length(20000)])
+    initiative_ids = SelectMultipleField(
+        "Mô hình do điển hình thực hiện", coerce=int, validators=[optional()]
+    )
+
+
+# --- campaign configuration -------------------------------------------------------------
+
+
+class FieldForm(BaseForm):
+    name = StringField("Tên lĩnh vực", validators=[required(), length(200, 2)])
+    position = IntegerField(
+        "Thứ tự", default=0, validators=[input_required(NUMBER), number_range(0, 1000)]
+    )
+    active = BooleanField("Đang sử dụng", default=True)
+
+
+class CampaignForm(BaseForm):
+    name = StringField("Tên đợt thi đua", validators=[required(), length(300, 5)])
+    organising_unit_id = IntSelectField("Đơn vị tổ chức", validators=[_required_choice])
+    year = IntegerField("Năm", validators=[input_required(NUMBER), number_range(*YEAR_RANGE)])
+    kind = SelectField(
+        "Loại đợt",
+        choices=[(k.value, CAMPAIGN_KIND_LABELS[k]) for k in CampaignKind],
+        validators=[required(CHOOSE)],
+    )
+    level = SelectField(
+        "Cấp khen thưởng",
+        choices=[(lv.value, LEVEL_LABELS[lv]) for lv in Level],
+        validators=[required(CHOOSE)],
+    )
+    registration_opens = DateField("Mở đăng ký", validators=[optional()])
+    registration_closes = DateField("Đóng đăng ký", validators=[optional()])
+    nomination_opens = DateField("Mở nhận hồ sơ đề nghị", validators=[optional()])
+    nomination_closes = DateField("Đóng nhận hồ sơ đề nghị", validators=[optional()])
+    review_opens = DateField(
+        "Mở chấm điểm",
+        validators=[optional()],
+        description="Từ ngày này tiêu chí chấm điểm không sửa được nữa.",
+    )
+    review_closes = DateField("Đóng chấm điểm", validators=[optional()])
+    reviewers_per_nomination = IntegerField(
+        "Số thành viên chấm mỗi hồ sơ",
+        default=3,
+        validators=[input_required(NUMBER), number_range(1, 15)],
+    )
+    half_points = BooleanField("Cho phép chấm nửa điểm (0,5)")
+    spread_threshold = DecimalField(
+        "Ngưỡng chênh lệch điểm cần xem lại",
+        default=20,
+        places=2,
+        validators=[input_required(NUMBER), number_range(0, 1000)],
+    )
+    pass_threshold = DecimalField(
+        "Điểm sàn",
+        default=0,
+        places=2,
+        validators=[input_required(NUMBER), number_range(0, 1000)],
+    )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for window in ("registration", "nomination", "review"):
+            opens = getattr(self, f"{window}_opens")
+            closes = getattr(self, f"{window}_closes")
+            if opens.data and closes.data and closes.data < opens.data:
+                closes.errors = [*closes.errors, "Ngày đóng phải sau ngày mở."]
+                ok = False
+        return ok
+
+    def values(self) -> dict:
+        data = {name: f.data for name, f in self._fields.items() if name != "csrf_token"}
+        data["kind"] = CampaignKind(data["kind"])
+        data["level"] = Level(data["level"])
+        return data
+
+
+class CriterionForm(BaseForm):
+    title = StringField("Tiêu chí", validators=[required(), length(500, 2)])
+    description = TextAreaField("Hướng dẫn chấm", validators=[length(5000)])
+    max_points = DecimalField(
+        "Điểm tối đa", places=2, validators=[input_required(NUMBER), number_range(0.5, 1000)]
+    )
+    weight = DecimalField(
+        "Trọng số",
+        default=1,
+        places=3,
+        validators=[input_required(NUMBER), number_range(0.001, 100)],
+    )
+    position = IntegerField(
+        "Thứ tự", default=0, validators=[input_required(NUMBER), number_range(0, 1000)]
+    )
+
+    def values(self) -> dict:
+        return {n: f.data for n, f in self._fields.items() if n != "csrf_token"}
+
+
+class AwardTypeForm(BaseForm):
+    form = SelectField(
+        "Hình thức",
+        choices=[(f.value, AWARD_FORM_LABELS[f]) for f in AwardForm],
+        validators=[required(CHOOSE)],
+    )
+    issuer_title = StringField(
+        "Chức danh người khen",
+        validators=[required(), length(300, 3)],
+        description="Ví dụ: Chủ tịch Ủy ban nhân dân tỉnh; Ban Dân vận Tỉnh ủy.",
+    )
+    issuer_name = StringField("Cơ quan ban hành", validators=[length(300)])
+    issuer_profile = SelectField(
+        "Thể thức văn bản",
+        choices=[(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
+        validators=[required(CHOOSE)],
+    )
+    decision_suffix = StringField(
+        "Ký hiệu quyết định",
+        validators=[required(), length(40)],
+        description="Nhà nước: QĐ-UBND; Đảng: QĐ/BDVTU.",
+    )
+    quota = IntegerField(
+        "Chỉ tiêu", default=0, validators=[input_required(NUMBER), number_range(0, 100000)]
+    )
+    paper = SelectField(
+        "Khổ giấy",
+        choices=[(p.value, p.value) for p in PaperSize],
+        validators=[required(CHOOSE)],
+    )
+
+    def values(self) -> dict:
+        data = {n: f.data for n, f in self._fields.items() if n != "csrf_token"}
+        data["form"] = AwardForm(data["form"])
+        data["issuer_profile"] = IssuerProfile(data["issuer_profile"])
+        data["paper"] = PaperSize(data["paper"])
+        return data

@@ -1,0 +1,375 @@
+"""Registry reads: filtered, scoped and sorted lists of initiatives and exemplars,
+detail pages, campaigns and fields. Every list costs a fixed number of queries."""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from dankheo.extensions import db
+from dankheo.models import (
+    PUBLIC_STATUSES,
+    AwardType,
+    Campaign,
+    Evidence,
+    Exemplar,
+    ExemplarKind,
+    Field,
+    Initiative,
+    InitiativeYear,
+    Unit,
+    YearStatus,
+)
+from dankheo.tree import within_prefix, within_prefixes
+from dankheo.vietnamese import fold, search_pattern
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+SORTS = ("name", "year", "unit")
+
+
+@dataclass
+class ListParams:
+    """What a list page was asked for, already checked."""
+
+    q: str = ""
+    year: int | None = None
+    field: int | None = None
+    status: YearStatus | None = None
+    unit: int | None = None
+    kind: ExemplarKind | None = None
+    sort: str = "name"
+    dir: str = "asc"
+    page: int = 1
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def as_args(self) -> dict[str, Any]:
+        """Non-default values, for links that keep the current filters."""
+        args = {
+            "q": self.q,
+            "year": self.year,
+            "field": self.field,
+            "status": self.status.value if self.status else None,
+            "unit": self.unit,
+            "kind": self.kind.value if self.kind else None,
+        }
+        if self.sort != "name" or self.dir != "asc":
+            args.update(sort=self.sort, dir=self.dir)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+def _int(value: str, name: str, errors: dict, lo=None, hi=None) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[name] = f"Tham số «{name}» phải là số nguyên."
+        return None
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        errors[name] = f"Tham số «{name}» phải từ {lo} đến {hi}."
+        return None
+    return number
+
+
+def parse_list_params(args) -> ListParams:
+    """Read list filters from a query string; bad values are dropped and reported in
+    ``errors`` (pages ignore them, the API answers 400)."""
+    errors: dict[str, str] = {}
+    params = ListParams(errors=errors)
+    params.q = (args.get("q") or "").strip()[:200]
+    params.year = _int(args.get("year"), "year", errors, MIN_YEAR, MAX_YEAR)
+    params.field = _int(args.get("field"), "field", errors, 1)
+    params.unit = _int(args.get("unit"), "unit", errors, 1)
+    params.page = _int(args.get("page"), "page", errors, 1, 1_000_000) or 1
+    status = args.get("status") or ""
+    if status:
+        try:
+            params.status = YearStatus(status)
+        except ValueError:
+            errors["status"] = "Trạng thái không hợp lệ."
+    kind = args.get("kind") or ""
+    if kind:
+        try:
+            params.kind = ExemplarKind(kind)
+        except ValueError:
+            errors["kind"] = "Loại điển hình không hợp lệ."
+    sort = args.get("sort") or "name"
+    params.sort = sort if sort in SORTS else "name"
+    params.dir = "desc" if args.get("dir") == "desc" else "asc"
+    return params
+
+
+# --- initiatives ------------------------------------------------------------------------
+
+
+def _unit_filter(unit_id: int) -> sa.ColumnElement[bool]:
+    """Units at or below ``unit_id`` (the unit's whole subtree)."""
+    root = db.session.get(Unit, unit_id)
+    if root is None:
+        return sa.false()
+    return within_prefix(Unit.path, root.path)
+
+
+def _is_public() -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        InitiativeYear.initiative_id == Initiative.id,
+        InitiativeYear.status.in_(PUBLIC_STATUSES),
+    )
+
+
+def initiatives_select(
+    params: ListParams, scope: list[str] | None = None, *, public: bool = False
+) -> sa.Select:
+    """SELECT of initiatives matching ``params`` inside ``scope`` (path prefixes, None
+    for everything); ``public`` keeps only those recognised or outstanding in some year
+    (in the chosen year when one is given)."""
+    stmt = sa.select(Initiative).join(Initiative.unit)
+    if scope is not None:
+        stmt = stmt.where(within_prefixes(Unit.path, scope))
+    if params.q:
+        stmt = stmt.where(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
+    if params.field:
+        stmt = stmt.where(Initiative.field_id == params.field)
+    if params.unit:
+        stmt = stmt.where(_unit_filter(params.unit))
+    year_conditions = [InitiativeYear.initiative_id == Initiative.id]
+    if params.year:
+        year_conditions.append(InitiativeYear.year == params.year)
+    if params.status:
+        year_conditions.append(InitiativeYear.status == params.status)
+    if public:
+        year_conditions.append(InitiativeYear.status.in_(PUBLIC_STATUSES))
+    if len(year_conditions) > 1:
+        stmt = stmt.where(sa.exists().where(*year_conditions))
+    return stmt.order_by(*_initiative_order(params))
+
+
+def _initiative_order(params: ListParams) -> list:
+    desc = params.dir == "desc"
+
+    def d(col):
+        return col.desc() if desc else col.asc()
+
+    if params.sort == "year":
+        return [d(Initiative.first_year), Initiative.sort_key, Initiative.id]
+    if params.sort == "unit":
+        return [d(Unit.sort_key), Initiative.sort_key, Initiative.id]
+    return [d(Initiative.sort_key), Initiative.id]
+
+
+def with_list_loads(stmt: sa.Select) -> sa.Select:
+    """Eager loads for a list page: unit and field joined, the years in one more query."""
+    return stmt.options(
+        joinedload(Initiative.unit),
+        joinedload(Initiative.field),
+        selectinload(Initiative.years),
+    )
+
+
+def initiative_page(params: ListParams, scope, *, per_page: int, public: bool = False):
+    stmt = with_list_loads(initiatives_select(params, scope, public=public))
+    return db.paginate(stmt, page=params.page, per_page=per_page, error_out=False)
+
+
+def initiatives_for_export(params: ListParams, scope, limit: int = 100_000) -> list[Initiative]:
+    stmt = with_list_loads(initiatives_select(params, scope)).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
+def initiative_detail(initiative_id: int) -> Initiative | None:
+    return db.session.scalar(
+        sa.select(Initiative)
+        .where(Initiative.id == initiative_id)
+        .options(
+            joinedload(Initiative.unit),
+            joinedload(Initiative.field),
+            joinedload(Initiative.replicated_from),
+            selectinload(Initiative.years),
+            selectinload(Initiative.replications).joinedload(Initiative.unit),
+        )
+    )
+
+
+def evidence_of(*, initiative: Initiative | None = None, exemplar: Exemplar | None = None):
+    stmt = sa.select(Evidence).order_by(Evidence.uploaded_at, Evidence.id)
+    if initiative is not None:
+        stmt = stmt.where(Evidence.initiative_id == initiative.id)
+    else:
+        stmt = stmt.where(Evidence.exemplar_id == exemplar.id)
+    return list(db.session.scalars(stmt))
+
+
+def evidence_owner(row: Evidence) -> Initiative | Exemplar | None:
+    if row.initiative_id:
+        return db.session.get(Initiative, row.initiative_id)
+    return db.session.get(Exemplar, row.exemplar_id)
+
+
+def nominations_of(initiative: Initiative) -> list:
+    from dankheo.models import Nomination
+
+    return list(
+        db.session.scalars(
+            sa.select(Nomination)
+            .where(Nomination.initiative_id == initiative.id)
+            .options(joinedload(Nomination.campaign), joinedload(Nomination.award_type))
+            .order_by(Nomination.id)
+        )
+    )
+
+
+def exemplars_leading(initiative: Initiative) -> list[Exemplar]:
+    return list(
+        db.session.scalars(
+            sa.select(Exemplar)
+            .where(Exemplar.initiatives.any(Initiative.id == initiative.id))
+            .order_by(Exemplar.year, Exemplar.sort_key)
+        )
+    )
+
+
+def initiative_choices(
+    scope, *, include_public: bool = False, limit: int = 2000
+) -> list[tuple[int, str]]:
+    """(id, "name – unit") of initiatives in ``scope`` (and, with ``include_public``,
+    every publicly recognised one), for "replicated from" and the initiatives an
+    exemplar leads."""
+    stmt = (
+        sa.select(Initiative.id, Initiative.name, Unit.name)
+        .join(Initiative.unit)
+        .order_by(Initiative.sort_key, Initiative.id)
+        .limit(limit)
+    )
+    if scope is not None:
+        visible = within_prefixes(Unit.path, scope)
+        if include_public:
+            visible = sa.or_(visible, _is_public())
+        stmt = stmt.where(visible)
+    return [(i, f"{n} – {u}") for i, n, u in db.session.execute(stmt)]
+
+
+# --- exemplars --------------------------------------------------------------------------
+
+
+def exemplars_select(params: ListParams, scope) -> sa.Select:
+    stmt = sa.select(Exemplar).join(Exemplar.unit)
+    if scope is not None:
+        stmt = stmt.where(within_prefixes(Unit.path, scope))
+    if params.q:
+        stmt = stmt.where(Exemplar.search_text.like(search_pattern(params.q), escape="\\"))
+    if params.year:
+        stmt = stmt.where(Exemplar.year == params.year)
+    if params.field:
+        stmt = stmt.where(Exemplar.field_id == params.field)
+    if params.kind:
+        stmt = stmt.where(Exemplar.kind == params.kind)
+    if params.unit:
+        stmt = stmt.where(_unit_filter(params.unit))
+    desc = params.dir == "desc"
+    if params.sort == "year":
+        order = [Exemplar.year.desc() if desc else Exemplar.year, Exemplar.sort_key]
+    elif params.sort == "unit":
+        order = [Unit.sort_key.desc() if desc else Unit.sort_key, Exemplar.sort_key]
+    else:
+        order = [Exemplar.sort_key.desc() if desc else Exemplar.sort_key]
+    return stmt.order_by(*order, Exemplar.id)
+
+
+def exemplar_page(params: ListParams, scope, *, per_page: int):
+    stmt = exemplars_select(params, scope).options(
+        joinedload(Exemplar.unit), joinedload(Exemplar.field), selectinload(Exemplar.initiatives)
+    )
+    return db.paginate(stmt, page=params.page, per_page=per_page, error_out=False)
+
+
+def exemplar_detail(exemplar_id: int) -> Exemplar | None:
+    return db.session.scalar(
+        sa.select(Exemplar)
+        .where(Exemplar.id == exemplar_id)
+        .options(
+            joinedload(Exemplar.unit),
+            joinedload(Exemplar.field),
+            selectinload(Exemplar.initiatives).joinedload(Initiative.unit),
+        )
+    )
+
+
+# --- units, fields, campaigns -----------------------------------------------------------
+
+
+def units_in_scope(scope) -> list[Unit]:
+    stmt = sa.select(Unit).order_by(Unit.path)
+    if scope is not None:
+        stmt = stmt.where(within_prefixes(Unit.path, scope))
+    return list(db.session.scalars(stmt))
+
+
+def unit_choices(scope) -> list[tuple[int, str]]:
+    """Units for a select box, indented by depth so the tree reads at a glance."""
+    units = units_in_scope(scope)
+    base = min((u.depth for u in units), default=0)
+    out = []
+    for u in units:
+        label = "— " * (u.depth - base) + u.name
+        if u.valid_to is not None:
+            label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
+        out.append((u.id, label))
+    return out
+
+
+def fields(active_only: bool = False) -> list[Field]:
+    stmt = sa.select(Field).order_by(Field.position, Field.id)
+    if active_only:
+        stmt = stmt.where(Field.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def campaigns_select(q: str = "", year: int | None = None) -> sa.Select:
+    stmt = (
+        sa.select(Campaign)
+        .options(joinedload(Campaign.organising_unit))
+        .order_by(Campaign.year.desc(), Campaign.id.desc())
+    )
+    if year:
+        stmt = stmt.where(Campaign.year == year)
+    if q:
+        # Campaign names are few: fold in SQL is not portable, so match the raw text
+        # and its folded form.
+        like = f"%{q}%"
+        stmt = stmt.where(sa.or_(Campaign.name.ilike(like), Campaign.name.ilike(f"%{fold(q)}%")))
+    return stmt
+
+
+def campaign_detail(campaign_id: int) -> Campaign | None:
+    return db.session.scalar(
+        sa.select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(
+            joinedload(Campaign.organising_unit),
+            selectinload(Campaign.criteria),
+            selectinload(Campaign.award_types),
+        )
+    )
+
+
+def award_type(award_type_id: int) -> AwardType | None:
+    return db.session.scalar(
+        sa.select(AwardType)
+        .where(AwardType.id == award_type_id)
+        .options(joinedload(AwardType.campaign))
+    )
+
+
+def organiser_choices(user) -> list[tuple[int, str]]:
+    """Units a user may organise campaigns for: its secretary units (admins: all)."""
+    from dankheo.permissions import Role, is_admin, units_with_role
+
+    if is_admin(user):
+        units = db.session.scalars(
+            sa.select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
+        ).all()
+    else:
+        units = units_with_role(user, Role.SECRETARY)
+    return [(u.id, u.name) for u in units]
