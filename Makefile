@@ -14,7 +14,7 @@ E2E_DEBS := chromium fonts-dejavu-core
 # The PostgreSQL server `make test-postgres` starts a throw-away cluster of.
 PG_DEBS := postgresql postgresql-contrib
 
-.PHONY: help run test test-postgres test-e2e test-load sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
+.PHONY: help run serve test test-postgres test-e2e test-load sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,6 +82,13 @@ test-e2e: install-dev sysdeps-e2e $(VENV)/.installed-e2e node_modules/.installed
 
 test-load: install-dev $(VENV)/.installed-e2e ## Bounded load (loopback, 50 users, 60 s) against gunicorn; zero 5xx
 	$(PY) bench/load.py --users 50 --duration 60
+
+$(VENV)/.installed-serve: $(VENV)/.installed setup.cfg
+	$(PY) -m pip install -q -e '.[postgres,serve]'
+	touch $@
+
+serve: install $(VENV)/.installed-serve ## Production: gunicorn + certificate workers (docs/operations.md)
+	scripts/serve.sh
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

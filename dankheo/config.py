@@ -72,6 +72,12 @@ class Defaults:
     SIGNING_PKCS12_PATH = ""
     SIGNING_PKCS12_PASSPHRASE = ""
 
-    # Gunicorn settings used by `make serve`.
+    # Gunicorn settings used by `make serve` (gunicorn.conf.py): processes × threads per
+    # process, the address to listen on (loopback: nginx in front, docs/operations.md),
+    # seconds before a stuck request's worker is restarted, and the access log
+    # ("-" for standard output, "" for none: nginx keeps one).
     GUNICORN_WORKERS = 2
     GUNICORN_THREADS = 4
+    GUNICORN_BIND = "127.0.0.1:8000"
+    GUNICORN_TIMEOUT = 60
+    GUNICORN_ACCESS_LOG = ""
