@@ -1,6 +1,91 @@
 """/api/v1 certificates: routes and their OpenAPI description."""
 
-from dankheo.api.views import bp  # noqa: F401  (routes are added to it here)
+from flask import abort, jsonify
 
-OPENAPI_PATHS: dict = {}
-OPENAPI_SCHEMAS: dict = {}
+from dankheo.api.views import bp
+from dankheo.certificates import queries
+
+
+def certificate_json(cert) -> dict:
+    decision = cert.decision
+    return {
+        "serial": cert.serial,
+        "status": cert.status.value,
+        "recipient_name": cert.recipient_name,
+        "award": decision.award_type.label,
+        "issuer": decision.award_type.issuer_title,
+        "decision_number": decision.number_text,
+        "decision_date": decision.signed_on.isoformat(),
+        "sha256": cert.sha256,
+        "revoked_reason": cert.revoked_reason or None,
+        "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
+    }
+
+
+@bp.route("/certificates/<serial>")
+def certificate(serial: str):
+    cert = queries.certificate_by_serial(serial)
+    if cert is None:
+        abort(404)
+    return jsonify(certificate_json(cert))
+
+
+OPENAPI_PATHS: dict = {
+    "/certificates/{serial}": {
+        "get": {
+            "summary": "Tra cứu một giấy khen, bằng khen theo số hiệu",
+            "operationId": "getCertificate",
+            "parameters": [
+                {
+                    "name": "serial",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^DVK-[0-9]{4}-[0-9]{6}$"},
+                    "example": "DVK-2024-000123",
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "Giấy khen, bằng khen",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Certificate"}}
+                    },
+                },
+                "404": {
+                    "description": "Không có số hiệu này",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+            },
+        }
+    }
+}
+
+OPENAPI_SCHEMAS: dict = {
+    "Certificate": {
+        "type": "object",
+        "required": [
+            "serial",
+            "status",
+            "recipient_name",
+            "award",
+            "issuer",
+            "decision_number",
+            "decision_date",
+            "sha256",
+        ],
+        "properties": {
+            "serial": {"type": "string"},
+            "status": {"type": "string", "enum": ["pending", "valid", "revoked"]},
+            "recipient_name": {"type": "string"},
+            "award": {"type": "string"},
+            "issuer": {"type": "string"},
+            "decision_number": {"type": "string"},
+            "decision_date": {"type": "string", "format": "date"},
+            "sha256": {"type": "string", "description": "SHA-256 của tệp PDF đã lưu"},
+            "revoked_reason": {"type": "string", "nullable": True},
+            "revoked_at": {"type": "string", "format": "date-time", "nullable": True},
+        },
+    }
+}

@@ -1,0 +1,141 @@
+"""PDF rendering: the only module that imports WeasyPrint.
+
+One ``Renderer`` per worker process keeps the parsed stylesheets and the font
+configuration (reusing them is what keeps rendering fast and memory flat, see
+docs/performance.md). Every ``HTML`` and ``CSS`` gets the same allow-list fetcher:
+``data:`` URLs and regular files under static/ or the upload folder, nothing else;
+a refused URL aborts the render (``fail_on_errors``) and is logged.
+"""
+
+import logging
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+log = logging.getLogger(__name__)
+
+# The stylesheets of the three documents, under static/css/print/.
+STYLESHEETS = ("certificate", "overlay", "decision")
+
+
+class RefusedURL(ValueError):
+    """The fetcher refused a URL (not data:, or a file outside the allowed folders)."""
+
+
+class SafeFetcher(URLFetcher):
+    """WeasyPrint's fetcher restricted to ``data:`` URLs and files under ``roots``.
+
+    Files are compared after ``resolve()``, so ``..`` and symlinks cannot leave the
+    allowed folders. ``requested`` records every URL asked for (tests read it)."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(
+            allowed_protocols=("data", "file"),
+            allow_redirects=False,
+            fail_on_errors=True,
+            timeout=5,
+        )
+        self.roots = [Path(r).resolve() for r in roots]
+        self.requested: list[str] = []
+
+    def allowed_path(self, url: str) -> Path:
+        """The resolved file ``url`` names, or RefusedURL."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedURL(url)
+        try:
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError) as err:
+            raise RefusedURL(url) from err
+        if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
+            raise RefusedURL(url)
+        return path
+
+    def fetch(self, url, headers=None):
+        self.requested.append(url)
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        try:
+            if scheme == "data":
+                return super().fetch(url, headers)
+            path = self.allowed_path(url)
+        except RefusedURL:
+            log.warning("PDF fetcher refused %r", url[:200])
+            raise
+        return super().fetch(path.as_uri(), headers)
+
+
+class Renderer:
+    """Parsed stylesheets and fonts, reused for every document a worker renders."""
+
+    def __init__(self, static_dir: Path, upload_dir: Path):
+        self.static_dir = Path(static_dir).resolve()
+        self.upload_dir = Path(upload_dir)
+        self.upload_dir.mkdir(parents=True, exist_ok=True)
+        self.font_config = FontConfiguration()
+        self.fetcher = SafeFetcher([self.static_dir, self.upload_dir])
+        self.stylesheets = {
+            name: CSS(
+                filename=str(self.static_dir / "css" / "print" / f"{name}.css"),
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
+            for name in STYLESHEETS
+        }
+        self.base_url = self.static_dir.as_uri() + "/"
+
+    def render(
+        self,
+        html: str,
+        stylesheet: str,
+        *,
+        extra_css: str = "",
+        archival: bool = False,
+    ) -> bytes:
+        """``html`` (from a repository template, user text escaped) as PDF bytes.
+        ``archival`` produces PDF/A-3b, the stored copy."""
+        sheets = [self.stylesheets[stylesheet]]
+        if extra_css:
+            # Only numbers computed by services (overlay offsets) ever reach here.
+            sheets.append(
+                CSS(string=extra_css, url_fetcher=self.fetcher, font_config=self.font_config)
+            )
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        options = {"optimize_images": True, "uncompressed_pdf": False}
+        if archival:
+            options["pdf_variant"] = "pdf/a-3b"
+        return document.write_pdf(
+            stylesheets=sheets,
+            font_config=self.font_config,
+            presentational_hints=False,
+            **options,
+        )
+
+
+_local = threading.local()
+
+
+def renderer(static_dir: Path, upload_dir: Path) -> Renderer:
+    """The renderer of this thread (built once: importing and parsing costs ~0.5 s)."""
+    key = (str(static_dir), str(upload_dir))
+    cached = getattr(_local, "renderers", None)
+    if cached is None:
+        cached = _local.renderers = {}
+    if key not in cached:
+        cached[key] = Renderer(static_dir, upload_dir)
+    return cached[key]
+
+
+def render_naive(html: str, stylesheet_path: Path, static_dir: Path) -> bytes:
+    """The naive baseline of bench/certificates.py: stylesheet and fonts parsed anew for
+    every document, in one process. Same safe fetcher; not used by the application."""
+    fetcher = SafeFetcher([Path(static_dir)])
+    font_config = FontConfiguration()
+    css = CSS(filename=str(stylesheet_path), url_fetcher=fetcher, font_config=font_config)
+    return HTML(
+        string=html, base_url=Path(static_dir).resolve().as_uri() + "/", url_fetcher=fetcher
+    ).write_pdf(stylesheets=[css], font_config=font_config, pdf_variant="pdf/a-3b")

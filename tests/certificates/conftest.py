@@ -1,0 +1,76 @@
+"""Fixtures of the certificates tests: a campaign run by the provincial agency, its
+secretary, and approved nominations ready for a decision."""
+
+from datetime import date
+
+import pytest
+
+from dankheo.certificates import services
+from dankheo.extensions import db
+from dankheo.models import NominationState, Role
+from tests.factories import make_campaign, make_nomination, make_province, make_user
+
+
+@pytest.fixture
+def units(app):
+    return make_province()
+
+
+@pytest.fixture
+def campaign(units):
+    campaign = make_campaign(units["agency"])
+    db.session.commit()
+    return campaign
+
+
+@pytest.fixture
+def secretary(units):
+    return make_user("thuky", (Role.SECRETARY, units["agency"]))
+
+
+@pytest.fixture
+def approved(campaign, units):
+    nominations = [
+        make_nomination(
+            campaign,
+            units["c11"],
+            state=NominationState.APPROVED,
+            recipient_name=name,
+            recipient_line=line,
+        )
+        for name, line in (
+            ("Ông Nguyễn Văn Thành", "Bí thư Chi bộ ấp Bình Hòa"),
+            ("Bà Trần Thị Ngọc Ánh", "Chủ tịch Hội LHPN xã Long Hòa"),
+            ("Mô hình «Tuyến đường hoa nông thôn mới» ấp Bình Hòa", ""),
+        )
+    ]
+    db.session.commit()
+    return nominations
+
+
+def make_decision(secretary, campaign, nominations, number=123):
+    decision = services.create_decision(
+        secretary,
+        campaign.award_types[0],
+        number=number,
+        signed_on=date(2024, 12, 15),
+        place="Tây Ninh",
+        signer_name="Nguyễn Thanh Ngọc",
+        signer_title="Chủ tịch",
+        nomination_ids=[n.id for n in nominations],
+    )
+    db.session.commit()
+    return decision
+
+
+@pytest.fixture
+def signed(secretary, campaign, approved):
+    """A signed decision whose certificates were issued (immediate huey)."""
+    from dankheo.certificates import tasks
+
+    decision = make_decision(secretary, campaign, approved)
+    certificates = services.sign_decision(secretary, decision)
+    db.session.commit()
+    tasks.enqueue_issue(decision.id, [c.id for c in certificates])
+    db.session.expire_all()
+    return decision
