@@ -1,0 +1,155 @@
+"""Figures agree everywhere: dashboard == XLSX report == the filtered registry list ==
+a count computed here, over random data (hypothesis); and the dashboard costs a
+bounded number of aggregate queries whatever the volume."""
+
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from dankheo.extensions import db
+from dankheo.models import Initiative, InitiativeYear, YearStatus
+from dankheo.reports.queries import STATUSES, Period, RollUp, compute_statistics
+from dankheo.reports.tables import build_tables
+from tests.factories import make_field
+from tests.reports.volume import insert_initiatives
+
+UNIT_KEYS = ["province", "d1", "d2", "c11", "c12", "c21", "c22", "agency", "new"]
+ROOT_KEYS = ["province", "d1", "d2", "c11", "new"]
+YEARS = list(range(2021, 2026))
+
+initiative_strategy = st.tuples(
+    st.sampled_from(UNIT_KEYS),
+    st.integers(0, 1),
+    st.dictionaries(
+        st.sampled_from(YEARS), st.sampled_from(list(YearStatus)), min_size=1, max_size=3
+    ),
+)
+
+
+def dashboard_cell(html: str, key: str) -> int:
+    match = re.search(rf'data-(?:cell|total)="{re.escape(key)}" data-value="(\d+)"', html)
+    assert match, key
+    return int(match.group(1))
+
+
+def registry_count(filters: dict) -> int:
+    from dankheo.registry.queries import ListParams, initiatives_select
+
+    params = ListParams(
+        year=filters.get("year"),
+        status=YearStatus(filters["status"]) if "status" in filters else None,
+        field=filters.get("field"),
+        unit=filters.get("unit"),
+    )
+    stmt = initiatives_select(params, None).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    records=st.lists(initiative_strategy, max_size=25),
+    root_key=st.sampled_from(ROOT_KEYS),
+    year=st.sampled_from(YEARS),
+)
+def test_dashboard_report_and_list_agree(client, auth, merged, leader, records, root_key, year):
+    units = merged
+    fields = [make_field("Kinh tế"), make_field("Văn hóa – xã hội")]
+    db.session.execute(sa.delete(InitiativeYear))
+    db.session.execute(sa.delete(Initiative))
+    db.session.commit()
+    insert_initiatives(
+        [
+            (units[u].id, fields[f].id, {y: s.value for y, s in years.items()})
+            for u, f, years in records
+        ]
+    )
+    root = units[root_key]
+
+    def expected(status=None, field=None, unit=None) -> int:
+        prefix = (unit or root).path
+        return sum(
+            1
+            for u, f, years in records
+            for y, s in years.items()
+            if y == year
+            and units[u].path.startswith(prefix)
+            and (status is None or s == status)
+            and (field is None or fields[f].id == field)
+        )
+
+    auth.login("lanhdao")
+    html = client.get(f"/reports/?unit={root.id}&year={year}").get_data(as_text=True)
+    wb = load_workbook(
+        io.BytesIO(client.get(f"/reports/report.xlsx?unit={root.id}&year={year}").data)
+    )
+    stats = compute_statistics(root.id, Period(2021, 2025, year), RollUp.RECORD_YEAR)
+    tables = {t.key: t for t in build_tables(stats)}
+
+    # Status totals.
+    sheet = wb["Mô hình theo tình trạng"]
+    for i, status in enumerate(STATUSES):
+        cell = tables["tinh-trang"].rows[i][1]
+        want = expected(status=status)
+        assert cell.value == want
+        assert dashboard_cell(html, f"tinh-trang-{i}-1") == want
+        assert sheet.cell(row=2 + i, column=2).value == want
+        assert registry_count(cell.filters) == want
+    total = tables["tinh-trang"].total[1]
+    assert dashboard_cell(html, "tinh-trang-1") == expected() == total.value
+    assert registry_count(total.filters) == expected()
+
+    # By field × status, with the list links.
+    for r, row in enumerate(tables["linh-vuc"].rows):
+        for c, status in enumerate(STATUSES, start=1):
+            want = expected(status=status, field=row[c].filters["field"])
+            assert row[c].value == want == dashboard_cell(html, f"linh-vuc-{r}-{c}")
+            assert registry_count(row[c].filters) == want
+
+    # By unit: each drillable row equals the list of that subtree.
+    for row in tables["don-vi"].rows:
+        if row[5].filters:
+            unit = db.session.get(type(root), row[5].filters["unit"])
+            assert row[5].value == expected(unit=unit) == registry_count(row[5].filters)
+    assert sum(row[5].value for row in tables["don-vi"].rows) == expected()
+
+
+def _count_dashboard_queries(client, count_queries, root_id) -> tuple[list[str], str]:
+    client.get(f"/reports/?unit={root_id}&year=2024")  # warm caches (login, metadata)
+    with count_queries() as q:
+        response = client.get(f"/reports/?unit={root_id}&year=2024")
+    assert response.status_code == 200
+    return q.statements, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("volume", [100, 20_000])
+def test_dashboard_query_count_is_bounded(client, auth, merged, leader, count_queries, volume):
+    units = merged
+    field = make_field()
+    keys = ["c11", "c12", "c21", "c22", "agency", "new"]
+    insert_initiatives(
+        [
+            (units[keys[i % len(keys)]].id, field.id, {2023: "recognised", 2024: "registered"})
+            for i in range(volume)
+        ]
+    )
+    auth.login("lanhdao")
+    statements, html = _count_dashboard_queries(client, count_queries, units["province"].id)
+    assert dashboard_cell(html, "tinh-trang-1") == volume
+    # phase, units, successions, fields and five GROUP BYs (the signed-in user and the
+    # root unit come from the session's identity map): the same for 100 and 20,000.
+    assert len(statements) == EXPECTED_QUERIES, statements
+    for sql in statements:
+        if any(t in sql for t in ("initiative_years", "exemplars", "nominations")):
+            assert "GROUP BY" in sql and "count(" in sql
+
+
+EXPECTED_QUERIES = 9

@@ -1,0 +1,77 @@
+"""The two ways of rolling records up across the 2025 reorganisation."""
+
+import sqlalchemy as sa
+
+from dankheo.extensions import db
+from dankheo.models import InitiativeYear, YearStatus
+from dankheo.reports.queries import Period, RollUp, UnitIndex, compute_statistics
+from dankheo.tree import current_subtree_ids
+from tests.factories import make_initiative
+
+PHASE = Period(2021, 2025)
+
+
+def rows_of(*units) -> int:
+    ids = [u.id for u in units]
+    return db.session.scalar(sa.select(sa.func.count()).where(InitiativeYear.unit_id.in_(ids)))
+
+
+def test_successor_counts_its_predecessors_only_in_current_mode(data):
+    new = data["new"]
+    by_year = compute_statistics(new.id, PHASE, RollUp.RECORD_YEAR)
+    current = compute_statistics(new.id, PHASE, RollUp.CURRENT)
+    assert by_year.total == rows_of(new) == 1
+    # The difference is exactly the merged communes' records.
+    assert current.total - by_year.total == rows_of(data["c11"], data["c21"])
+
+
+def test_province_totals_agree_and_buckets_move_exactly_the_merged_records(data):
+    province = data["province"]
+    by_year = compute_statistics(province.id, PHASE, RollUp.RECORD_YEAR)
+    current = compute_statistics(province.id, PHASE, RollUp.CURRENT)
+    assert by_year.total == current.total
+    old = {b.key: b.total for b in by_year.by_unit}
+    now = {b.key: b.total for b in current.by_unit}
+    assert old[data["d1"].id] - now[data["d1"].id] == rows_of(data["c11"])
+    assert old[data["d2"].id] - now[data["d2"].id] == rows_of(data["c21"])
+    assert now[data["new"].id] - old[data["new"].id] == rows_of(data["c11"], data["c21"])
+    untouched = set(old) - {data["d1"].id, data["d2"].id, data["new"].id}
+    assert all(old[k] == now[k] for k in untouched)
+
+
+def test_other_figures_follow_successions_too(data):
+    new = data["new"]
+    by_year = compute_statistics(new.id, PHASE, RollUp.RECORD_YEAR)
+    current = compute_statistics(new.id, PHASE, RollUp.CURRENT)
+    assert by_year.exemplars_total == 0 and current.exemplars_total == 1  # c11's collective
+    assert by_year.nominations_total == 0 and current.nominations_total == 1  # c21's
+
+
+def test_predecessors_subtree_follows_the_merge(data):
+    """A village of a merged commune counts under the successor too."""
+    from dankheo.admin.units import create_unit
+    from dankheo.models import UnitKind
+
+    village = create_unit(code="V1", name="Ấp Một", kind=UnitKind.VILLAGE, parent=data["c11"])
+    make_initiative(village, year=2023, status=YearStatus.RECOGNISED)
+    db.session.commit()
+    current = compute_statistics(data["province"].id, PHASE, RollUp.CURRENT)
+    now = {b.key: b.total for b in current.by_unit}
+    assert now[data["new"].id] == rows_of(data["new"], data["c11"], data["c21"], village)
+
+
+def test_scope_matches_tree_current_subtree_ids(data):
+    index = UnitIndex.load()
+    for name in ("province", "d1", "new", "c11"):
+        root = index.units[data[name].id]
+        prefixes = index.scope_prefixes(root, RollUp.CURRENT)
+        covered = {
+            u.id for u in index.units.values() if any(u.path.startswith(p) for p in prefixes)
+        }
+        assert covered == current_subtree_ids(data[name])
+
+
+def test_report_names_the_mode(client, auth, data, leader):
+    auth.login("lanhdao")
+    html = client.get("/reports/?mode=current&year=giai-doan").get_data(as_text=True)
+    assert "Cách tổng hợp: Theo cơ cấu tổ chức hiện nay" in html
