@@ -25,7 +25,7 @@ def test_mean_median_spread_with_known_answers(review_world):
     w = review_world
     w["campaign"].spread_threshold = Decimal(5)
     a, b = in_review(w, n=2)
-    r1, r2, r3, r4 = w["reviewers"]
+    r1, r2, r3, _r4 = w["reviewers"]
     for reviewer, total in ((r1, 20), (r2, 24), (r3, 30)):
         _card(a, reviewer, total)
     _card(b, r1, 22)
