@@ -1,4 +1,7 @@
-"""Flask commands: seed-demo, seed-volume, create-user (db upgrade comes from Flask-Migrate)."""
+"""Flask commands: seed-demo, seed-volume, create-user, backup, restore (db upgrade comes
+from Flask-Migrate)."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -61,3 +64,35 @@ def register(app: Flask) -> None:
             raise click.ClickException(err.message) from err
         db.session.commit()
         click.echo(f"created user {user.username}")
+
+    @app.cli.command("backup")
+    @click.option(
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder that receives the snapshot folder (default: instance/backups)",
+    )
+    def backup_command(output):
+        """Write a consistent snapshot of the database and stored files (safe while serving)."""
+        from dankheo.backup import BackupError, create_backup
+
+        try:
+            folder = create_backup(app, output)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"backup written to {folder}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace existing data and files")
+    def restore_command(source, force):
+        """Restore a snapshot made by `backup` (refuses to overwrite data without --force)."""
+        from dankheo.backup import BackupError, restore_backup
+
+        try:
+            report = restore_backup(app, source, force=force)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(
+            f"restored {report.rows} rows in {report.tables} tables and {report.files} files"
+        )
