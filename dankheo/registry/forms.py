@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from dankheo.forms import (
@@ -46,6 +47,11 @@ from dankheo.models.registry import (
 NUMBER = "Vui lòng nhập một số."
 DATE = "Ngày không hợp lệ (dd/mm/yyyy)."
 YEAR_RANGE = (2000, 2100)
+
+
+def choice_list(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; None becomes the empty option."""
+    return [SelectChoice("" if value is None else value, label) for value, label in pairs]
 
 
 def _coerce_int_or_none(value):
@@ -132,7 +138,7 @@ class InitiativeForm(VersionedForm):
 class EvaluateYearForm(BaseForm):
     status = SelectField(
         "Kết quả đánh giá",
-        choices=[(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
+        choices=choice_list([(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus]),
         validators=[required(CHOOSE)],
     )
     note = StringField("Ghi chú", validators=[length(2000)])
@@ -160,7 +166,7 @@ class ImportForm(BaseForm):
 class ExemplarForm(VersionedForm):
     kind = SelectField(
         "Loại điển hình",
-        choices=[(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind],
+        choices=choice_list([(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind]),
         validators=[required(CHOOSE)],
     )
     name = StringField("Tên tập thể / họ và tên", validators=[required(), length(300, 2)])
@@ -191,12 +197,12 @@ class CampaignForm(BaseForm):
     year = IntegerField("Năm", validators=[input_required(NUMBER), number_range(*YEAR_RANGE)])
     kind = SelectField(
         "Loại đợt",
-        choices=[(k.value, CAMPAIGN_KIND_LABELS[k]) for k in CampaignKind],
+        choices=choice_list([(k.value, CAMPAIGN_KIND_LABELS[k]) for k in CampaignKind]),
         validators=[required(CHOOSE)],
     )
     level = SelectField(
         "Cấp khen thưởng",
-        choices=[(lv.value, LEVEL_LABELS[lv]) for lv in Level],
+        choices=choice_list([(lv.value, LEVEL_LABELS[lv]) for lv in Level]),
         validators=[required(CHOOSE)],
     )
     registration_opens = DateField("Mở đăng ký", validators=[optional()])
@@ -268,7 +274,7 @@ class CriterionForm(BaseForm):
 class AwardTypeForm(BaseForm):
     form = SelectField(
         "Hình thức",
-        choices=[(f.value, AWARD_FORM_LABELS[f]) for f in AwardForm],
+        choices=choice_list([(f.value, AWARD_FORM_LABELS[f]) for f in AwardForm]),
         validators=[required(CHOOSE)],
     )
     issuer_title = StringField(
@@ -279,7 +285,7 @@ class AwardTypeForm(BaseForm):
     issuer_name = StringField("Cơ quan ban hành", validators=[length(300)])
     issuer_profile = SelectField(
         "Thể thức văn bản",
-        choices=[(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
+        choices=choice_list([(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile]),
         validators=[required(CHOOSE)],
     )
     decision_suffix = StringField(
@@ -292,7 +298,7 @@ class AwardTypeForm(BaseForm):
     )
     paper = SelectField(
         "Khổ giấy",
-        choices=[(p.value, p.value) for p in PaperSize],
+        choices=choice_list([(p.value, p.value) for p in PaperSize]),
         validators=[required(CHOOSE)],
     )
 

@@ -44,6 +44,7 @@ from dankheo.registry.forms import (
     FieldForm,
     ImportForm,
     InitiativeForm,
+    choice_list,
 )
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
@@ -156,17 +157,20 @@ def import_template():
 
 def _initiative_form_choices(form: InitiativeForm, initiative: Initiative | None = None):
     edit_scope = scope_paths(current_user, "registry.edit")
-    form.unit_id.choices = [(None, "— Chọn đơn vị —"), *queries.unit_choices(edit_scope)]
-    form.field_id.choices = [(None, "— Chọn lĩnh vực —")] + [
-        (f.id, f.name) for f in queries.fields(active_only=initiative is None)
-    ]
+    form.unit_id.choices = choice_list(
+        [(None, "— Chọn đơn vị —"), *queries.unit_choices(edit_scope)]
+    )
+    form.field_id.choices = choice_list(
+        [(None, "— Chọn lĩnh vực —")]
+        + [(f.id, f.name) for f in queries.fields(active_only=initiative is None)]
+    )
     read_scope = scope_paths(current_user, "registry.list")
     others = [
         c
         for c in queries.initiative_choices(read_scope, include_public=True)
         if initiative is None or c[0] != initiative.id
     ]
-    form.replicated_from_id.choices = [(None, "— Không —"), *others]
+    form.replicated_from_id.choices = choice_list([(None, "— Không —"), *others])
 
 
 def _form_targets(form: InitiativeForm, action: str):
@@ -451,13 +455,17 @@ def exemplars():
 
 
 def _exemplar_form_choices(form: ExemplarForm):
-    form.unit_id.choices = [
-        (None, "— Chọn đơn vị —"),
-        *queries.unit_choices(scope_paths(current_user, "registry.edit")),
-    ]
-    form.field_id.choices = [(None, "— Không —")] + [(f.id, f.name) for f in queries.fields()]
-    form.initiative_ids.choices = queries.initiative_choices(
-        scope_paths(current_user, "registry.list")
+    form.unit_id.choices = choice_list(
+        [
+            (None, "— Chọn đơn vị —"),
+            *queries.unit_choices(scope_paths(current_user, "registry.edit")),
+        ]
+    )
+    form.field_id.choices = choice_list(
+        [(None, "— Không —")] + [(f.id, f.name) for f in queries.fields()]
+    )
+    form.initiative_ids.choices = choice_list(
+        queries.initiative_choices(scope_paths(current_user, "registry.list"))
     )
 
 
@@ -602,10 +610,9 @@ def campaigns():
 
 
 def _campaign_form(form: CampaignForm) -> None:
-    form.organising_unit_id.choices = [
-        (None, "— Chọn đơn vị —"),
-        *queries.organiser_choices(current_user),
-    ]
+    form.organising_unit_id.choices = choice_list(
+        [(None, "— Chọn đơn vị —"), *queries.organiser_choices(current_user)]
+    )
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -657,8 +664,10 @@ def campaign_edit(campaign_id: int):
     _campaign_form(form)
     if request.method == "GET":
         form.kind.data, form.level.data = item.kind.value, item.level.value
-    if item.organising_unit_id not in {c[0] for c in form.organising_unit_id.choices}:
-        form.organising_unit_id.choices.append((item.organising_unit_id, item.organising_unit.name))
+    if item.organising_unit_id not in {c.value for c in form.organising_unit_id.choices}:
+        form.organising_unit_id.choices += choice_list(
+            [(item.organising_unit_id, item.organising_unit.name)]
+        )
     if form.validate_on_submit():
         values = form.values()
         unit = db.session.get(Unit, values["organising_unit_id"])

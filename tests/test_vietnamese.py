@@ -1,0 +1,107 @@
+"""Accent folding for search and the Vietnamese collation key, as tables of cases."""
+
+import pytest
+
+from dankheo.vietnamese import fold, search_pattern, sort_key
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Dân vận khéo", "dan van kheo"),
+        ("DÂN VẬN", "dan van"),
+        ("đường", "duong"),
+        ("ĐƯỜNG HOA", "duong hoa"),
+        ("  Tuyến   đường\thoa ", "tuyen duong hoa"),
+        ("Quốc phòng – an ninh", "quoc phong – an ninh"),
+        ("Hòa Thành", "hoa thanh"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_fold_removes_diacritics_case_and_extra_spaces(text, folded):
+    assert fold(text) == folded
+
+
+def test_fold_is_the_same_for_nfc_and_nfd_input():
+    import unicodedata
+
+    text = "Mô hình «Tuyến đường hoa» ở ấp Bình Hòa"
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("duong", "Mô hình Tuyến đường hoa"),
+        ("dan van kheo", "Phong trào Dân vận khéo"),
+        ("DÂN VẬN", "dân vận khéo ở cơ sở"),
+        ("Đường", "tuyen duong hoa"),
+        ("hoa thanh", "Thị xã Hòa Thành"),
+    ],
+)
+def test_search_pattern_matches_folded_text(query, text):
+    pattern = search_pattern(query)
+    assert pattern.startswith("%") and pattern.endswith("%")
+    assert pattern.strip("%") in fold(text)
+
+
+def test_search_pattern_escapes_like_wildcards():
+    assert search_pattern("50%_a") == "%50\\%\\_a%"
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ("a", "ă"),
+        ("ă", "â"),
+        ("â", "b"),
+        ("d", "đ"),
+        ("đ", "e"),
+        ("e", "ê"),
+        ("o", "ô"),
+        ("ô", "ơ"),
+        ("u", "ư"),
+        ("ư", "v"),
+        # tones come after the base letter and in dictionary order
+        ("a", "à"),
+        ("à", "ả"),
+        ("ả", "ã"),
+        ("ã", "á"),
+        ("á", "ạ"),
+        ("ma", "mà"),
+        # letters decide before tones: "mạ" < "mb"
+        ("mạ", "mb"),
+        ("an", "ăn"),
+        ("Dương", "Đào"),
+        ("Đường", "Gò Dầu"),
+        ("Bình", "Bình Hòa"),
+        ("Tân Biên", "Tân Châu"),
+        ("Ánh", "Âu"),
+        ("Xã 1", "Xã 2"),
+    ],
+)
+def test_sort_key_follows_vietnamese_alphabet(earlier, later):
+    assert sort_key(earlier) < sort_key(later)
+
+
+def test_sort_key_ignores_case():
+    assert sort_key("ĐƯỜNG") == sort_key("đường")
+
+
+def test_sorting_a_list_gives_dictionary_order():
+    names = ["Đông", "Dung", "Ân", "Ăn", "An", "Bé", "Be", "Bè", "Zô", "Ơn", "Ôn", "On"]
+    assert sorted(names, key=sort_key) == [
+        "An",
+        "Ăn",
+        "Ân",
+        "Be",
+        "Bè",
+        "Bé",
+        "Dung",
+        "Đông",
+        "On",
+        "Ôn",
+        "Ơn",
+        "Zô",
+    ]
