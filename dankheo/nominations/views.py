@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from dankheo import workflow
 from dankheo.errors import DomainError, StaleVersion
@@ -49,11 +50,18 @@ def _upload(form) -> services.ReportUpload | None:
     return services.ReportUpload(filename=file.filename, data=file.read())
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _batch_choices(form) -> None:
-    form.batch_id.choices = [(0, "— Không thuộc tờ trình nào —")] + [
-        (b.id, f"{b.number or 'Tờ trình'} – {b.title} ({b.campaign.year})")
-        for b in queries.batch_choices(current_user)
-    ]
+    form.batch_id.choices = _choices(
+        [(0, "— Không thuộc tờ trình nào —")]
+        + [
+            (b.id, f"{b.number or 'Tờ trình'} – {b.title} ({b.campaign.year})")
+            for b in queries.batch_choices(current_user)
+        ]
+    )
 
 
 @bp.route("/")
@@ -84,10 +92,11 @@ def new():
     if not can(current_user, "nomination.create"):
         abort(403)
     form = NominationForm()
-    form.subject.choices = [("", "— Chọn —"), *queries.subject_choices(current_user)]
-    form.award_type_id.choices = [(0, "— Chọn —")] + [
-        (a.id, f"{a.campaign.name} – {a.label}") for a in queries.open_award_types()
-    ]
+    form.subject.choices = _choices([("", "— Chọn —"), *queries.subject_choices(current_user)])
+    form.award_type_id.choices = _choices(
+        [(0, "— Chọn —")]
+        + [(a.id, f"{a.campaign.name} – {a.label}") for a in queries.open_award_types()]
+    )
     _batch_choices(form)
     if request.method == "GET" and request.args.get("subject"):
         form.subject.data = request.args["subject"]
@@ -246,14 +255,17 @@ def batch_new():
     if not can(current_user, "nomination.create"):
         abort(403)
     form = BatchForm()
-    form.campaign_id.choices = [(0, "— Chọn —")] + [
-        (a.campaign.id, a.campaign.name)
-        for a in {a.campaign_id: a for a in queries.open_award_types()}.values()
-    ]
+    form.campaign_id.choices = _choices(
+        [(0, "— Chọn —")]
+        + [
+            (a.campaign.id, a.campaign.name)
+            for a in {a.campaign_id: a for a in queries.open_award_types()}.values()
+        ]
+    )
     units = units_with_role(current_user, Role.OFFICER) or (
         db.session.scalars(db.select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
     )
-    form.unit_id.choices = [(0, "— Chọn —")] + [(u.id, u.name) for u in units]
+    form.unit_id.choices = _choices([(0, "— Chọn —")] + [(u.id, u.name) for u in units])
     if form.validate_on_submit():
         campaign = db.get_or_404(Campaign, form.campaign_id.data)
         unit = db.get_or_404(Unit, form.unit_id.data)

@@ -3,6 +3,7 @@ committee, conflicts, assignment and ranking pages."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
@@ -23,6 +24,10 @@ from dankheo.review.forms import (
 )
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _page() -> int:
@@ -201,10 +206,10 @@ def committee(campaign_id: int):
     add_form = AddReviewerForm()
     assign_form = ManualAssignForm()
     if committee:
-        add_form.user_id.choices = [
-            (u.id, u.full_name) for u in queries.reviewer_candidates(committee)
-        ]
-        assign_form.reviewer_id.choices = [(r.id, r.user.full_name) for r in reviewers]
+        add_form.user_id.choices = _choices(
+            [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
+        )
+        assign_form.reviewer_id.choices = _choices([(r.id, r.user.full_name) for r in reviewers])
     pagination, by_nomination = queries.committee_nominations(campaign, _page())
     return render_template(
         "review/committee.html",
@@ -240,7 +245,9 @@ def add_member(campaign_id: int):
     if committee is None:
         abort(404)
     form = AddReviewerForm()
-    form.user_id.choices = [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
+    form.user_id.choices = _choices(
+        [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
+    )
     if not form.validate_on_submit():
         flash("Vui lòng chọn một thành viên hợp lệ.", "danger")
         return redirect(url_for("review.committee", campaign_id=campaign.id))
@@ -338,9 +345,9 @@ def add_assignment(campaign_id: int):
     if committee is None:
         abort(404)
     form = ManualAssignForm()
-    form.reviewer_id.choices = [
-        (r.id, r.user.full_name) for r in queries.active_reviewers(committee)
-    ]
+    form.reviewer_id.choices = _choices(
+        [(r.id, r.user.full_name) for r in queries.active_reviewers(committee)]
+    )
     nomination = db.session.get(Nomination, request.form.get("nomination_id", type=int) or 0)
     if nomination is None or nomination.campaign_id != campaign.id:
         abort(404)
