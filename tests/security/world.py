@@ -66,6 +66,7 @@ def build_world() -> World:
         Decision,
         DecisionItem,
         DecisionStatus,
+        NominationBatch,
         NominationState,
         Reviewer,
         Scorecard,
@@ -149,6 +150,47 @@ def build_world() -> World:
     )
     db.session.add(certificate)
     db.session.flush()
-    r.update(awarded_nomination=awarded, decision=decision, certificate=certificate)
+    item = db.session.scalar(db.select(DecisionItem).where(DecisionItem.decision_id == decision.id))
+    r.update(
+        awarded_nomination=awarded, decision=decision, decision_item=item, certificate=certificate
+    )
+    r["batch"] = NominationBatch(
+        campaign=campaign, unit=units["c11"], title="Tờ trình đề nghị khen thưởng"
+    )
+    db.session.add(r["batch"])
+    r["evidence"] = _evidence(r["initiative"], users["officer"])
+    r["field"] = r["initiative"].field
     db.session.commit()
     return world
+
+
+def tiny_png(width: int = 8, height: int = 8, color=(200, 16, 46)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "PNG")
+    return out.getvalue()
+
+
+def _evidence(initiative, uploader):
+    """A public PNG on the initiative, stored where the registry keeps evidence."""
+    from dankheo.models import Evidence
+    from dankheo.registry import evidence as evidence_files
+
+    checked = evidence_files.check(tiny_png())
+    evidence_files.store(checked)
+    row = Evidence(
+        initiative_id=initiative.id,
+        filename="anh-minh-chung.png",
+        mime=checked.mime,
+        size=checked.size,
+        sha256=checked.sha256,
+        title="Ảnh minh chứng",
+        is_public=True,
+        uploaded_by_id=uploader.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -1,0 +1,425 @@
+"""The authorization matrix: every endpoint of the URL map, called as every persona.
+
+The table ``MATRIX`` says, for each endpoint, who is allowed and what everybody else
+gets. The test is generated from ``app.url_map``: a route without an entry fails
+("new route without an entry"), so nobody can add a page without deciding who may see
+it. URL parameters are filled from the world of tests/security/world.py.
+
+Expected answers:
+
+- anonymous: a redirect to /auth/login (``anon=LOGIN``), or the page itself for
+  public pages (``anon=OK``), or a status code;
+- personas in ``allow``: GET → 200 (or a redirect that is not to the sign-in page), with
+  ``content`` in the page when given; POST → anything but 401/403/404/5xx (an empty form
+  may be refused with a field error, that is fine: it is not a refusal of the person);
+- every other signed-in persona: ``deny`` (403 by default; 404 where the route hides
+  what it will not show), per-persona exceptions in ``other``.
+
+Denied personas are called before allowed ones so that no allowed POST has changed the
+world before a refusal is checked, and every refusal is checked to leave the database
+unchanged.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+from werkzeug.routing.converters import AnyConverter
+
+from dankheo import create_app
+from dankheo.extensions import db
+from tests.conftest import make_test_config
+from tests.security.world import PERSONAS, SIGNED_IN, build_world
+
+LOGIN = "login"
+OK = "ok"
+
+ALL = frozenset(SIGNED_IN)
+ADMIN = frozenset({"admin"})
+SECRETARY = frozenset({"admin", "secretary"})
+ANY_SECRETARY = frozenset({"admin", "secretary", "secretary_other"})
+REVIEWERS = frozenset({"admin", "reviewer", "reviewer_other"})
+READERS = frozenset(
+    {"admin", "officer", "officer_other", "secretary", "secretary_other", "leader", "leader_other"}
+)
+OFFICERS = frozenset({"admin", "officer", "officer_other"})
+# The records live in commune C11: its officer edits them; readers of its subtree read them.
+OWN_OFFICER = frozenset({"admin", "officer"})
+RECORD_READERS = frozenset({"admin", "officer", "leader"})
+# A nomination of C11 in review: its readers, the organising secretary, its reviewer.
+NOMINATION_READERS = frozenset({"admin", "officer", "leader", "secretary", "reviewer"})
+
+
+@dataclass(frozen=True)
+class Expect:
+    allow: frozenset = ALL
+    anon: str | int = LOGIN
+    deny: tuple[int, ...] = (403,)
+    content: str | Callable | None = None
+    other: dict = field(default_factory=dict)  # persona → expected status
+    # Who may POST, when it differs from who may GET (e.g. a secretary reads a scorecard
+    # but only its reviewer fills it in).
+    allow_post: frozenset | None = None
+    # Extra answers that count as access for an allowed persona (e.g. 404 when an empty
+    # form names no record to act on).
+    ok_codes: tuple[int, ...] = ()
+    # Signing out ends on the sign-in page.
+    may_redirect_to_login: bool = False
+    # Expensive pages (PDF renders): call only the least powerful allowed persona and
+    # admin; every refusal is still checked.
+    sample_allowed: bool = False
+    # Methods to exercise (default: every method of the rule but HEAD/OPTIONS).
+    methods: tuple[str, ...] = ()
+
+
+PUBLIC = Expect(allow=ALL, anon=OK)
+
+# endpoint → expectation. Keep in the order of the blueprints.
+MATRIX: dict[str, Expect] = {
+    # --- main, static, auth ------------------------------------------------------------
+    "static": PUBLIC,
+    "bootstrap.static": PUBLIC,
+    "main.home": Expect(anon=OK, content="Xin chào,"),
+    "main.healthz": PUBLIC,
+    "auth.login": Expect(anon=OK),  # signed-in users are sent home
+    "auth.logout": Expect(may_redirect_to_login=True),
+    "auth.change_password": Expect(content="Mật khẩu mới"),
+    "main.inbox": Expect(),
+    "api.openapi_json": PUBLIC,
+    "api.initiatives": PUBLIC,
+    "api.certificate": PUBLIC,
+    # --- public gallery and verification -------------------------------------------------
+    "public.gallery": Expect(anon=OK, content=lambda w: w.initiative.name),
+    "public.initiative": Expect(anon=OK, content=lambda w: w.initiative.name),
+    "public.evidence_file": PUBLIC,
+    "public.evidence_thumb": PUBLIC,
+    "verify.lookup": PUBLIC,
+    "verify.show": Expect(anon=OK, content="Có hiệu lực"),
+    # --- registry ----------------------------------------------------------------------
+    "registry.index": Expect(),
+    "registry.initiatives": Expect(allow=READERS),
+    "registry.initiatives_export": Expect(allow=READERS),
+    "registry.initiatives_import": Expect(allow=OFFICERS),
+    "registry.import_template": Expect(allow=OFFICERS),
+    "registry.initiative_new": Expect(allow=OFFICERS),
+    "registry.initiative": Expect(allow=RECORD_READERS, content=lambda w: w.initiative.name),
+    "registry.initiative_edit": Expect(allow=OWN_OFFICER, content=lambda w: w.initiative.name),
+    "registry.initiative_carry_over": Expect(allow=OWN_OFFICER),
+    "registry.initiative_evaluate": Expect(allow=ADMIN),  # a secretary above C11: none here
+    "registry.initiative_evidence": Expect(allow=OWN_OFFICER),
+    "registry.exemplars": Expect(allow=READERS),
+    "registry.exemplar_new": Expect(allow=OFFICERS),
+    "registry.exemplar": Expect(allow=RECORD_READERS, content=lambda w: w.exemplar.name),
+    "registry.exemplar_edit": Expect(allow=OWN_OFFICER, content=lambda w: w.exemplar.name),
+    "registry.exemplar_evidence": Expect(allow=OWN_OFFICER),
+    "registry.evidence_file": Expect(allow=RECORD_READERS),
+    "registry.evidence_thumb": Expect(allow=RECORD_READERS),
+    "registry.evidence_public": Expect(allow=OWN_OFFICER),
+    "registry.evidence_delete": Expect(allow=OWN_OFFICER),
+    "registry.fields": Expect(),
+    "registry.field_form": Expect(allow=ADMIN),
+    "registry.campaigns": Expect(content=lambda w: w.campaign.name),
+    "registry.campaign": Expect(content=lambda w: w.campaign.name),
+    "registry.campaign_new": Expect(allow=ANY_SECRETARY),
+    "registry.campaign_edit": Expect(allow=SECRETARY),
+    "registry.criterion_form": Expect(allow=SECRETARY),
+    "registry.criterion_delete": Expect(allow=SECRETARY),
+    "registry.award_type_form": Expect(allow=SECRETARY),
+    # --- nominations -------------------------------------------------------------------
+    "nominations.index": Expect(),
+    "nominations.new": Expect(allow=OFFICERS),
+    "nominations.detail": Expect(
+        allow=NOMINATION_READERS, content=lambda w: w.nomination.recipient_name
+    ),
+    "nominations.edit": Expect(allow=OWN_OFFICER),
+    "nominations.report": Expect(allow=NOMINATION_READERS, ok_codes=(404,)),  # no report yet
+    "nominations.move": Expect(allow=OWN_OFFICER, other={"leader": 403, "secretary": 403}),
+    "nominations.screening": Expect(allow=SECRETARY),
+    "nominations.batches": Expect(),
+    "nominations.batch_new": Expect(allow=OFFICERS),
+    "nominations.batch": Expect(allow=frozenset({"admin", "officer", "leader", "secretary"})),
+    "nominations.batch_submit": Expect(allow=OWN_OFFICER),
+    # --- decisions and certificates ----------------------------------------------------
+    "certificates.decisions": Expect(),
+    "certificates.decision_create": Expect(allow=SECRETARY),
+    "certificates.decision": Expect(allow=SECRETARY, content=lambda w: w.decision.number_text),
+    "certificates.decision_edit": Expect(allow=SECRETARY),
+    "certificates.decision_move": Expect(allow=SECRETARY),
+    "certificates.decision_sign": Expect(allow=SECRETARY),
+    "certificates.decision_print": Expect(allow=SECRETARY),
+    "certificates.decision_resume": Expect(allow=SECRETARY),
+    "certificates.decision_progress": Expect(allow=SECRETARY),
+    "certificates.decision_pdf": Expect(allow=SECRETARY, sample_allowed=True),
+    "certificates.download": Expect(
+        # certificate.view follows nomination.view; the world's file was never rendered.
+        allow=frozenset({"admin", "officer", "leader", "secretary"}),
+        ok_codes=(404,),
+    ),
+    "certificates.revoke": Expect(allow=SECRETARY),
+    "certificates.correct": Expect(allow=SECRETARY),
+    "certificates.design": Expect(allow=SECRETARY),
+    "certificates.overlay": Expect(allow=SECRETARY),
+    "certificates.preview": Expect(allow=SECRETARY, ok_codes=(404,)),  # no blank uploaded
+    "certificates.upload_image": Expect(allow=SECRETARY),
+    # --- administration ----------------------------------------------------------------
+    "admin.index": Expect(allow=ANY_SECRETARY),  # secretaries reach the audit from it
+    "admin.units": Expect(allow=ADMIN),
+    "admin.unit_new": Expect(allow=ADMIN),
+    "admin.unit_detail": Expect(allow=ADMIN, content=lambda w: w.units["c11"].name),
+    "admin.unit_edit": Expect(allow=ADMIN, content=lambda w: w.units["c11"].name),
+    "admin.unit_close": Expect(allow=ADMIN),
+    "admin.unit_succession": Expect(allow=ADMIN),
+    "admin.units_import": Expect(allow=ADMIN),
+    "admin.units_template": Expect(allow=ADMIN),
+    "admin.users": Expect(allow=ADMIN),
+    "admin.user_new": Expect(allow=ADMIN),
+    "admin.user_edit": Expect(allow=ADMIN, content=lambda w: w.users["officer"].full_name),
+    "admin.user_reset_password": Expect(allow=ADMIN),
+    "admin.membership_add": Expect(allow=ADMIN),
+    "admin.membership_remove": Expect(allow=ADMIN),
+    "admin.audit": Expect(allow=ANY_SECRETARY),
+    "admin.audit_export": Expect(allow=ANY_SECRETARY),
+    # --- review ------------------------------------------------------------------------
+    "review.queue": Expect(allow=REVIEWERS),
+    "review.scorecard": Expect(
+        allow=frozenset({"admin", "reviewer", "secretary"}),
+        allow_post=frozenset({"admin", "reviewer"}),
+        content=lambda w: w.nomination.recipient_name,
+    ),
+    "review.declare_conflict": Expect(allow=frozenset({"admin", "reviewer"})),
+    "review.campaigns": Expect(allow=ANY_SECRETARY),
+    "review.committee": Expect(allow=SECRETARY, content="Hội đồng thi đua"),
+    "review.create_committee": Expect(allow=SECRETARY),
+    "review.add_member": Expect(allow=SECRETARY),
+    "review.remove_member": Expect(allow=SECRETARY),
+    "review.auto_assign": Expect(allow=SECRETARY),
+    "review.add_assignment": Expect(allow=SECRETARY, ok_codes=(404,)),  # no nomination named
+    "review.remove_assignment": Expect(allow=SECRETARY),
+    "review.ranking": Expect(allow=SECRETARY, content=lambda w: w.nomination.recipient_name),
+    "review.decide": Expect(allow=SECRETARY),
+    "review.decide_conflict": Expect(allow=SECRETARY),
+    "review.reopen": Expect(allow=SECRETARY),
+    # --- reports -----------------------------------------------------------------------
+    "reports.dashboard": Expect(allow=READERS),
+    "reports.report_pdf": Expect(allow=READERS, sample_allowed=True),
+    "reports.report_xlsx": Expect(allow=READERS),
+}
+
+# URL parameter → value taken from the world (add one when a route needs a new name).
+PARAMS: dict[str, Callable] = {
+    "filename": lambda w, endpoint: (
+        "css/bootstrap.min.css" if endpoint == "bootstrap.static" else "js/app.js"
+    ),
+    "unit_id": lambda w, e: w.units["c11"].id,
+    "user_id": lambda w, e: w.users["officer"].id,
+    "membership_id": lambda w, e: w.users["officer"].memberships[0].id,
+    "campaign_id": lambda w, e: w.campaign.id,
+    "criterion_id": lambda w, e: w.criterion.id,
+    "award_type_id": lambda w, e: w.award_type.id,
+    "initiative_id": lambda w, e: w.initiative.id,
+    "exemplar_id": lambda w, e: w.exemplar.id,
+    "nomination_id": lambda w, e: (
+        w.draft_nomination.id if e == "nominations.move" else w.nomination.id
+    ),
+    "action": lambda w, e: "submit",
+    "batch_id": lambda w, e: w.batch.id,
+    "item_id": lambda w, e: w.decision_item.id,
+    "evidence_id": lambda w, e: w.evidence.id,
+    "field_id": lambda w, e: w.field.id,
+    "kind": lambda w, e: "blank" if e == "certificates.preview" else "emblem",
+    "assignment_id": lambda w, e: w.assignment.id,
+    "reviewer_id": lambda w, e: w.reviewer_other.id,
+    "scorecard_id": lambda w, e: w.scorecard.id,
+    "conflict_id": lambda w, e: w.conflict.id,
+    "decision_id": lambda w, e: w.decision.id,
+    "certificate_id": lambda w, e: w.certificate.id,
+    "serial": lambda w, e: w.certificate.serial,
+    "year": lambda w, e: 2024,
+    "fmt": lambda w, e: "csv",
+}
+
+
+def _rules():
+    app = create_app(make_test_config(_NoPath()))
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule))
+
+
+class _NoPath:
+    """Stands in for tmp_path when only the URL map is wanted (nothing is written)."""
+
+    def __truediv__(self, other):
+        return f"/nonexistent/{other}"
+
+
+RULES = _rules()
+
+
+def test_every_route_has_an_entry():
+    missing = sorted({r.endpoint for r in RULES} - MATRIX.keys())
+    assert not missing, "new route without an entry in MATRIX: " + ", ".join(missing)
+
+
+def test_no_stale_entries():
+    stale = sorted(MATRIX.keys() - {r.endpoint for r in RULES})
+    assert not stale, "MATRIX entries for routes that no longer exist: " + ", ".join(stale)
+
+
+def _url(rule, world) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters.get(name)
+        if isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+            continue
+        if name not in PARAMS:
+            pytest.fail(f"URL parameter {name!r} of {rule.endpoint}: add it to PARAMS")
+        values[name] = PARAMS[name](world, rule.endpoint)
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _sign_in(client, world, persona):
+    # The app fixture keeps one application context for the whole test, so Flask-Login's
+    # per-request cache of the user (g._login_user) must be dropped between personas.
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session.clear()
+        if persona != "anonymous":
+            session["_user_id"] = str(world.users[persona].id)
+            session["_fresh"] = True
+
+
+def _row_counts() -> tuple:
+    """Row counts of every table but the sign-in log, in one statement."""
+    counts = [
+        sa.select(sa.func.count()).select_from(table).scalar_subquery()
+        for table in db.metadata.sorted_tables
+        if table.name != "login_attempts"
+    ]
+    return tuple(db.session.execute(sa.select(*counts)).one())
+
+
+def _check(response, expected, persona, method, entry, content_text) -> str | None:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        if status in (301, 302, 303) and "/auth/login" in location:
+            return None
+        return f"{persona} {method}: expected redirect to /auth/login, got {status} {location}"
+    if expected == OK:
+        if status >= 500:
+            return f"{persona} {method}: server error {status}"
+        if status in entry.ok_codes:
+            return None
+        to_login = "/auth/login" in location and not entry.may_redirect_to_login
+        if status in (401, 403, 404, 405) or to_login:
+            return f"{persona} {method}: expected access, got {status} {location}"
+        if method == "GET":
+            if status not in (200, 302, 303):
+                return f"{persona} GET: expected 200 or a redirect, got {status}"
+            if status == 200 and content_text and persona != "anonymous":
+                body = response.get_data(as_text=True)
+                if content_text not in body:
+                    return f"{persona} GET: page lacks {content_text!r}"
+        return None
+    if status not in expected:
+        return f"{persona} {method}: expected {expected}, got {status} {location}"
+    return None
+
+
+def _expected(entry: Expect, persona: str, method: str):
+    if persona == "anonymous":
+        expected = entry.anon
+    elif persona in (entry.allow_post if method == "POST" and entry.allow_post else entry.allow):
+        return OK
+    else:
+        expected = entry.other.get(persona, entry.deny)
+    return (expected,) if isinstance(expected, int) else expected
+
+
+def _run(app, rule, world) -> list[str]:
+    entry = MATRIX[rule.endpoint]
+    url = _url(rule, world)
+    methods = entry.methods or tuple(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+    content = entry.content(world) if callable(entry.content) else entry.content
+    client = app.test_client()
+    problems = []
+    for method in methods:
+        # Refusals first, then the allowed personas, the least powerful first; once one
+        # allowed POST went through, the world may have changed (a removed row gives a
+        # 404 to the next one), so later allowed POSTs must only not fail (5xx).
+        allowed = [p for p in reversed(PERSONAS) if _expected(entry, p, method) == OK]
+        if entry.sample_allowed:
+            allowed = list(dict.fromkeys([allowed[0], "admin"]))
+        refused = [p for p in PERSONAS if _expected(entry, p, method) != OK]
+        order = refused + allowed
+        changed = False
+        for persona in order:
+            expected = _expected(entry, persona, method)
+            _sign_in(client, world, persona)
+            before = _row_counts() if expected != OK and method != "GET" else None
+            response = client.open(url, method=method, data={})
+            response.close()
+            if expected == OK and changed:
+                problem = (
+                    f"{persona} {method}: server error {response.status_code}"
+                    if response.status_code >= 500
+                    else None
+                )
+            else:
+                problem = _check(response, expected, persona, method, entry, content)
+            if problem:
+                problems.append(problem)
+            if before is not None:
+                db.session.expire_all()
+                if _row_counts() != before:
+                    problems.append(f"{persona} {method}: refused, yet the database changed")
+            changed = changed or (expected == OK and method != "GET")
+    return problems
+
+
+def _read_only(rule) -> bool:
+    return rule.methods - {"HEAD", "OPTIONS"} <= {"GET"}
+
+
+READ_ONLY = [r for r in RULES if _read_only(r)]
+WRITING = [r for r in RULES if not _read_only(r)]
+
+
+def _ids(rules):
+    return [f"{r.endpoint}:{r.rule}" for r in rules]
+
+
+@pytest.fixture(scope="class")
+def shared(tmp_path_factory):
+    """One app and world for the read-only routes of a class."""
+    from tests.conftest import _empty_tables, _prepare_schema
+
+    app = create_app(make_test_config(tmp_path_factory.mktemp("matrix")))
+    with app.app_context():
+        _prepare_schema()
+        world = build_world()
+        yield app, world
+        _empty_tables()
+
+
+class TestReadOnlyRoutes:
+    """GET-only routes share one world (they must not change it), which keeps the
+    matrix fast; routes taking POST get a fresh world each (below)."""
+
+    @pytest.mark.parametrize("rule", READ_ONLY, ids=_ids(READ_ONLY))
+    def test_authorization(self, shared, rule):
+        if rule.endpoint not in MATRIX:
+            pytest.fail(f"new route without an entry in MATRIX: {rule.endpoint}")
+        app, world = shared
+        problems = _run(app, rule, world)
+        assert not problems, f"{rule.endpoint}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("rule", WRITING, ids=_ids(WRITING))
+def test_authorization_of_writing_routes(app, rule):
+    if rule.endpoint not in MATRIX:
+        pytest.fail(f"new route without an entry in MATRIX: {rule.endpoint}")
+    problems = _run(app, rule, build_world())
+    assert not problems, f"{rule.endpoint}:\n  " + "\n  ".join(problems)
