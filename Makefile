@@ -47,11 +47,19 @@ define ensure_debs
 	else echo "Not a Debian system: make sure Pango (for WeasyPrint) is installed."; fi
 endef
 
+# The demo signs certificates with a self-signed key that seed-demo creates in instance/.
+run worker: export DANKHEO_SIGNING_PKCS12_PATH ?= $(CURDIR)/instance/demo-signing.p12
+run worker: export DANKHEO_SIGNING_PKCS12_PASSPHRASE ?= dankheo-demo
 run: install ## Set up .venv, migrate, load the demo and serve on 127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Serving on http://127.0.0.1:$(PORT) — sign in as admin / dankheo-demo"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@$(FLASK) certificates worker --workers 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+worker: install ## Run the certificate worker (huey consumer) on its own
+	$(FLASK) certificates worker
 
 test: install-dev ## Install the dev extras, run ruff and the whole test suite
 	$(VENV)/bin/ruff check .

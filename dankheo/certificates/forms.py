@@ -11,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -66,11 +67,14 @@ class CorrectionForm(BaseForm):
 class DesignForm(BaseForm):
     paper = SelectField(
         "Khổ giấy",
-        choices=[(PaperSize.A3.value, "A3 ngang (420 × 297 mm)"), (PaperSize.A4.value, "A4 ngang")],
+        choices=[
+            SelectChoice(PaperSize.A3.value, "A3 ngang (420 × 297 mm)"),
+            SelectChoice(PaperSize.A4.value, "A4 ngang"),
+        ],
     )
     issuer_profile = SelectField(
         "Thể thức",
-        choices=[(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
+        choices=[SelectChoice(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
         description="Nhà nước: Quốc hiệu, tiêu ngữ. Đảng: «ĐẢNG CỘNG SẢN VIỆT NAM».",
     )
     issuer_title = StringField(
@@ -136,6 +140,9 @@ class CheckFileForm(BaseForm):
 class BatchPrintForm(BaseForm):
     mode = SelectField(
         "Cách in",
-        choices=[("full", "Mẫu đầy đủ trên giấy trắng"), ("overlay", "Chỉ in chữ lên phôi")],
+        choices=[
+            SelectChoice("full", "Mẫu đầy đủ trên giấy trắng"),
+            SelectChoice("overlay", "Chỉ in chữ lên phôi"),
+        ],
     )
     certificate_ids = MultiCheckboxField("Chọn giấy khen cần in", coerce=int)

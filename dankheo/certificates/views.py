@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from huey.exceptions import HueyException
+from wtforms.fields.choices import SelectChoice
 
 from dankheo.certificates import queries, services, tasks
 from dankheo.certificates.forms import (
@@ -111,9 +112,11 @@ def decisions():
     )
 
 
-def _decision_form(award_types, decision=None, formdata=None):
-    form = DecisionForm(formdata=formdata, obj=decision)
-    form.award_type_id.choices = [(a.id, f"{a.label} – {a.campaign.name}") for a in award_types]
+def _decision_form(award_types, decision=None):
+    form = DecisionForm(obj=decision)
+    form.award_type_id.choices = [
+        SelectChoice(a.id, f"{a.label} – {a.campaign.name}") for a in award_types
+    ]
     return form
 
 
@@ -125,7 +128,7 @@ def _nomination_choices(form, award_type, decision=None):
         nominations = current + [n for n in nominations if n.id not in {c.id for c in current}]
         nominations = [n for n in nominations if n.id in known or n in current]
     form.nomination_ids.choices = [
-        (n.id, f"{n.recipient_name} – {n.unit.name}") for n in nominations
+        SelectChoice(n.id, f"{n.recipient_name} – {n.unit.name}") for n in nominations
     ]
     return nominations
 
@@ -181,7 +184,7 @@ def decision_edit(decision_id: int):
     if decision.status != DecisionStatus.DRAFT:
         flash("Quyết định đã ký, không thể sửa.", "warning")
         return redirect(url_for(".decision", decision_id=decision.id))
-    form = _decision_form([decision.award_type], decision, formdata=request.form or None)
+    form = _decision_form([decision.award_type], decision)
     form.award_type_id.data = decision.award_type_id
     _nomination_choices(form, decision.award_type, decision)
     if request.method == "GET":
@@ -303,7 +306,9 @@ def decision_print(decision_id: int):
     """One PDF of the chosen (or all) certificates in decision order."""
     decision = _decision_or_404(decision_id, "certificate.issue")
     form = BatchPrintForm()
-    form.certificate_ids.choices = [(c.id, c.serial) for c in queries.certificates_of(decision)]
+    form.certificate_ids.choices = [
+        SelectChoice(c.id, c.serial) for c in queries.certificates_of(decision)
+    ]
     if not form.validate_on_submit():
         flash("Yêu cầu in không hợp lệ.", "danger")
         return redirect(url_for(".decision", decision_id=decision.id))
