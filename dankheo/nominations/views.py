@@ -29,6 +29,10 @@ from dankheo.registry import evidence as evidence_files
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
+# Decisions are taken on the ranking page, where the quota and its override are checked;
+# awarding is the decision's signature (certificates).
+RANKING_ONLY = ("approve", "decline", "award")
+
 
 def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
@@ -138,7 +142,11 @@ def detail(nomination_id: int):
         "nominations/detail.html",
         nomination=nomination,
         history=queries.history(nomination),
-        arrows=workflow.available_arrows(nomination, current_user, date.today()),
+        arrows=[
+            a
+            for a in workflow.available_arrows(nomination, current_user, date.today())
+            if a.action not in RANKING_ONLY
+        ],
         form=TransitionForm(data={"version": nomination.version}),
         editable=nomination.state in services.EDITABLE
         and can(current_user, "nomination.edit", nomination),
@@ -187,7 +195,7 @@ def edit(nomination_id: int):
 @login_required
 def move(nomination_id: int, action: str):
     nomination = _nomination_or_404(nomination_id, "nomination.view")
-    if action not in workflow.ARROWS_BY_ACTION or action == "award":
+    if action not in workflow.ARROWS_BY_ACTION or action in RANKING_ONLY:
         abort(404)
     form = TransitionForm()
     back = request.form.get("next") == "screening"

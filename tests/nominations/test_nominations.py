@@ -271,3 +271,18 @@ def test_an_exemplar_can_be_nominated(world, client, auth):
     )
     nomination = db.session.scalar(sa.select(Nomination))
     assert nomination.exemplar_id == exemplar.id and nomination.unit_id == units["c12"].id
+
+
+def test_approval_only_from_the_ranking_page(world, client, auth):
+    units, campaign, initiative = world
+    nomination = make_nomination(
+        campaign, units["c11"], initiative=initiative, state=NominationState.IN_REVIEW
+    )
+    db.session.commit()
+    auth.login("thuky")
+    html = client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    assert "Xét duyệt tại bảng xếp hạng" in html and "Đề xuất khen thưởng" not in html
+    response = client.post(f"/nominations/{nomination.id}/move/approve", data={})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert nomination.state == NominationState.IN_REVIEW
