@@ -170,3 +170,10 @@ def test_officer_cannot_import(auth, client, officer):
     response = _post(client, _csv(GOOD_ROWS), "don-vi.csv")
     assert response.status_code == 403
     assert db.session.scalar(sa.select(Unit).where(Unit.code == "X1")) is None
+
+
+def test_import_without_a_file_asks_for_one(as_admin, units):
+    html = as_admin.post(
+        "/admin/units/import", data={}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert "Vui lòng chọn tệp." in html

@@ -259,3 +259,14 @@ def test_template_is_a_real_xlsx_with_the_columns(as_admin, units):
         "Hiệu lực từ ngày",
         "Hiệu lực đến ngày",
     ]
+
+
+def test_tree_page_costs_a_bounded_number_of_queries(as_admin, units, count_queries):
+    for i in range(40):
+        make_unit(f"Ấp {i}", units["c11"], code=f"A{i}")
+    db.session.commit()
+    as_admin.get("/admin/units")  # warm up the session's user
+    with count_queries() as q:
+        html = as_admin.get("/admin/units?q=ap").get_data(as_text=True)
+    assert "Ấp 39" in html and "thuộc Xã Một Một" in html
+    assert q.count <= 6
