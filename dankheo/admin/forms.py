@@ -6,8 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, ValidationError
 
-from dankheo.forms import CHOOSE, BaseForm, length, number_range, optional, required
+from dankheo.forms import CHOOSE, BaseForm, length, optional, required
 from dankheo.models.accounts import ROLE_LABELS, Role
 from dankheo.models.units import SUCCESSION_KIND_LABELS, UNIT_KIND_LABELS
 
@@ -64,14 +64,9 @@ class DateField_(DateField):
             raise ValueError(DATE_MESSAGE) from err
 
 
-class IntegerField_(IntegerField):
-    """An integer field with the Vietnamese parse message."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as err:
-            raise ValueError("Vui lòng nhập một số nguyên.") from err
+def _digits(form, field) -> None:
+    if field.data and not field.data.isdigit():
+        raise ValidationError("Vui lòng nhập một số nguyên dương.")
 
 
 def _date_field(label: str, **kw) -> DateField_:
@@ -112,10 +107,11 @@ class CloseUnitForm(BaseForm):
 
 
 class SuccessionForm(BaseForm):
-    kind = SelectField(
+    kind = RadioField(
         "Hình thức",
         choices=_choices((k.value, v) for k, v in SUCCESSION_KIND_LABELS.items()),
         validators=[required(CHOOSE)],
+        default="merge",
     )
     predecessors = TextAreaField(
         "Mã các đơn vị tiền thân",
@@ -272,9 +268,10 @@ class AuditFilterForm(BaseForm):
     object_type = SelectField(
         "Loại hồ sơ", choices=_choices([("", "Tất cả")]), validate_choice=False
     )
-    object_id = IntegerField_(
+    object_id = StringField(
         "Mã số hồ sơ",
-        validators=[optional(), number_range(1, 2_000_000_000)],
+        validators=[length(9), _digits],
+        render_kw={"inputmode": "numeric"},
     )
     date_from = _date_field("Từ ngày")
     date_to = _date_field("Đến ngày")

@@ -450,7 +450,7 @@ def _audit_query():
     if form.validate():
         flt.person = form.person.data or ""
         flt.object_type = form.object_type.data or ""
-        flt.object_id = form.object_id.data
+        flt.object_id = int(form.object_id.data) if form.object_id.data else None
         flt.date_from, flt.date_to = form.date_from.data, form.date_to.data
         if form.unit_code.data:
             flt.unit = queries.unit_by_code(form.unit_code.data)

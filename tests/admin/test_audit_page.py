@@ -104,7 +104,8 @@ def test_filters(as_admin, events, query, shown, hidden):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("object_id=abc", "Vui lòng nhập một số nguyên."),
+        ("object_id=abc", "Vui lòng nhập một số nguyên dương."),
+        ("object_id=99999999999", "Không quá 9 ký tự."),
         ("date_from=2024-13-01", "Ngày không hợp lệ"),
         ("date_from=2024-05-01&date_to=2024-04-01", "«Đến ngày» phải sau"),
         ("unit_code=NOPE", "Không tìm thấy đơn vị có mã «NOPE»."),
