@@ -90,7 +90,10 @@ def test_create_user_with_a_role(as_admin, units):
         ({"email": "khong-phai-email"}, "Địa chỉ thư điện tử không hợp lệ."),
         ({"role": "officer", "unit_code": ""}, "Vui lòng nhập mã đơn vị"),
         ({"role": "officer", "unit_code": "NOPE"}, "Không tìm thấy đơn vị có mã «NOPE»."),
-        ({"role": "emperor", "unit_code": "C11"}, "Not a valid choice"),
+        (
+            {"role": "emperor", "unit_code": "C11"},
+            ("Giá trị đã chọn không hợp lệ.", "Not a valid choice"),
+        ),
     ],
 )
 def test_create_user_rejects_bad_input(as_admin, units, data, message):
@@ -105,7 +108,8 @@ def test_create_user_rejects_bad_input(as_admin, units, data, message):
     }
     before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     html = as_admin.post("/admin/users/new", data=form).get_data(as_text=True)
-    assert message in html
+    # WTForms' own choice message is being translated by another change; accept both.
+    assert any(m in html for m in ((message,) if isinstance(message, str) else message))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
 
 
