@@ -19,7 +19,7 @@ def gallery():
         page=page,
         params=params,
         fields=registry_queries.fields(),
-        units=registry_queries.unit_choices(None),
+        units=registry_queries.unit_choices(None, levels=3),
     )
 
 

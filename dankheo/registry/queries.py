@@ -299,16 +299,21 @@ def exemplar_detail(exemplar_id: int) -> Exemplar | None:
 # --- units, fields, campaigns -----------------------------------------------------------
 
 
-def units_in_scope(scope) -> list[Unit]:
+def units_in_scope(scope, levels: int | None = None) -> list[Unit]:
+    """Units under ``scope``; with ``levels``, only that many levels from the top of the
+    scope (filters need provinces, districts and communes, not every village)."""
     stmt = sa.select(Unit).order_by(Unit.path)
     if scope is not None:
         stmt = stmt.where(within_prefixes(Unit.path, scope))
+    if levels is not None:
+        top = min((p.count("/") - 2 for p in scope), default=0) if scope is not None else 0
+        stmt = stmt.where(Unit.depth < top + levels)
     return list(db.session.scalars(stmt))
 
 
-def unit_choices(scope) -> list[tuple[int, str]]:
+def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
     """Units for a select box, indented by depth so the tree reads at a glance."""
-    units = units_in_scope(scope)
+    units = units_in_scope(scope, levels)
     base = min((u.depth for u in units), default=0)
     out = []
     for u in units:

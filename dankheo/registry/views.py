@@ -49,6 +49,8 @@ from dankheo.registry.forms import (
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
+# Unit filters list this many levels of the tree (province, district, commune).
+FILTER_UNIT_LEVELS = 3
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -71,7 +73,7 @@ def _per_page() -> int:
 def _filter_context(scope) -> dict:
     return {
         "fields": queries.fields(),
-        "units": queries.unit_choices(scope),
+        "units": queries.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
         "statuses": [(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
         "kinds": [(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind],
     }
