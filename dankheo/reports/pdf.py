@@ -1,7 +1,11 @@
 """The yearly report and the phase summary as PDF/A (A4 portrait, State or Party
 document profile). Rendering goes through ``dankheo.certificates.pdf`` (the only module
 importing WeasyPrint, with its allow-list fetcher), using the A4-portrait "decision"
-stylesheet plus static/css/print/report.css for the tables and charts."""
+stylesheet plus static/css/print/report.css for the tables and charts.
+
+The HTML is rendered in the request; the PDF is made by the background worker when its
+queue offers a ``render_report`` job (``certificates.tasks``), else in-process under the
+same time limit as certificates."""
 
 from datetime import date
 from pathlib import Path
@@ -13,6 +17,7 @@ from dankheo.models import Unit
 from dankheo.reports.charts import render_svg
 from dankheo.reports.queries import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, Statistics
 from dankheo.reports.tables import Table
+from dankheo.vietnamese import date_line
 
 _PLACE_PREFIXES = ("Thành phố ", "Tỉnh ")
 
@@ -33,18 +38,31 @@ def report_html(stats: Statistics, tables: list[Table], *, profile: str) -> str:
         stats=stats,
         tables=tables,
         profile=profile,
-        place=document_place(stats),
-        today=date.today(),
+        date_line=date_line(document_place(stats), date.today()),
         rollup_label=ROLLUP_LABELS[stats.rollup],
         rollup_explanation=ROLLUP_EXPLANATIONS[stats.rollup],
         render_svg=render_svg,
     )
 
 
-def render_report(stats: Statistics, tables: list[Table], *, profile: str = "party") -> bytes:
-    """The report as PDF/A bytes."""
+REPORT_TIME_LIMIT = 120  # seconds; a phase summary of a large province takes a few
+
+
+def pdf_from_html(html: str) -> bytes:
+    """PDF/A bytes of a report's HTML (what the worker's ``render_report`` job runs)."""
     from dankheo.certificates.pdf import renderer
+    from dankheo.certificates.services import time_limit
+
+    engine = renderer(Path(current_app.static_folder), Path(current_app.config["UPLOAD_DIR"]))
+    with time_limit(REPORT_TIME_LIMIT):
+        return engine.render(html, "decision", archival=True)
+
+
+def render_report(stats: Statistics, tables: list[Table], *, profile: str = "party") -> bytes:
+    """The report as PDF/A bytes, made by the worker when it offers the job."""
+    from dankheo.certificates import tasks
 
     html = report_html(stats, tables, profile=profile)
-    engine = renderer(Path(current_app.static_folder), Path(current_app.config["UPLOAD_DIR"]))
-    return engine.render(html, "decision", archival=True)
+    if "render_report" in tasks.get_huey().dankheo_tasks:
+        return tasks.wait_for("render_report", html, timeout=REPORT_TIME_LIMIT)
+    return pdf_from_html(html)

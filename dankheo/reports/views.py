@@ -1,8 +1,18 @@
 """Routes of the reports blueprint: the dashboard, and the yearly report and the phase
 summary as XLSX and PDF. Every figure comes from ``queries.compute_statistics``."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from huey.exceptions import HueyException
 
 from dankheo import permissions
 from dankheo.extensions import db
@@ -151,5 +161,14 @@ def report_pdf():
     if profile not in PROFILES:
         abort(400)
     stats = compute_statistics(root.id, period, rollup)
-    pdf = render_report(stats, build_tables(stats), profile=profile)
+    try:
+        pdf = render_report(stats, build_tables(stats), profile=profile)
+    except (HueyException, TimeoutError):
+        current_app.logger.exception("report PDF failed or timed out")
+        flash(
+            "Chưa tạo được báo cáo PDF (tiến trình nền chưa chạy hoặc đang bận). "
+            "Vui lòng thử lại sau ít phút hoặc tải bảng tính XLSX.",
+            "danger",
+        )
+        return redirect(url_for("reports.dashboard", **_query(root, period, rollup)))
     return exports.file_response(pdf, exports.report_filename(stats, "pdf"), "application/pdf")

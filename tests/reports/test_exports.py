@@ -127,3 +127,16 @@ def test_list_export_keeps_numbers_and_dates():
     ws = load_workbook(io.BytesIO(data)).active
     assert ws["B2"].value == 1234 and ws["B2"].number_format == "#,##0"
     assert ws["C2"].is_date
+
+
+def test_pdf_failure_sends_back_to_the_dashboard_with_a_message(signed_in, monkeypatch):
+    from dankheo.reports import pdf
+
+    def too_slow(html):
+        raise TimeoutError("rendering took more than 120 s")
+
+    monkeypatch.setattr(pdf, "pdf_from_html", too_slow)
+    response = signed_in.get("/reports/report.pdf?year=2024", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.request.path == "/reports/"
+    assert "Chưa tạo được báo cáo PDF" in html
