@@ -203,3 +203,47 @@ class TestSizeLimit:
         html = response.get_data(as_text=True)
         assert "Tệp tải lên quá lớn" in html
         assert db.session.scalar(sa.select(sa.func.count(Evidence.id))) == 0
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self, tmp_path):
+        return make_test_config(tmp_path, WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=50 * 1024)
+
+    def _token(self, client, url) -> str:
+        import re
+
+        html = client.get(url).get_data(as_text=True)
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    def _login(self, client):
+        import re
+
+        html = client.get("/auth/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        client.post(
+            "/auth/login",
+            data={"username": "canbo.c11", "password": "mat-khau-thu-nghiem", "csrf_token": token},
+        )
+
+    def test_upload_form_carries_a_working_token(self, client, users, initiative):
+        self._login(client)
+        token = self._token(client, f"/registry/initiatives/{initiative.id}")
+        response = client.post(
+            f"/registry/initiatives/{initiative.id}/evidence",
+            data={"file": (io.BytesIO(png_bytes()), "a.png"), "csrf_token": token},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302
+        assert db.session.scalar(sa.select(sa.func.count(Evidence.id))) == 1
+
+    def test_oversize_upload_is_413_not_a_csrf_error(self, client, users, initiative):
+        self._login(client)
+        token = self._token(client, f"/registry/initiatives/{initiative.id}")
+        response = client.post(
+            f"/registry/initiatives/{initiative.id}/evidence",
+            data={"file": (io.BytesIO(b"%PDF-" + b"0" * 80 * 1024), "a.pdf"), "csrf_token": token},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 413
+        assert "Tệp tải lên quá lớn" in response.get_data(as_text=True)
