@@ -18,7 +18,7 @@ from dankheo import permissions
 from dankheo.extensions import db
 from dankheo.models import Role, Unit
 from dankheo.reports import exports
-from dankheo.reports.charts import render_svg
+from dankheo.reports.charts import render_svg, svg_document
 from dankheo.reports.queries import (
     ROLLUP_EXPLANATIONS,
     ROLLUP_LABELS,
@@ -172,3 +172,19 @@ def report_pdf():
         )
         return redirect(url_for("reports.dashboard", **_query(root, period, rollup)))
     return exports.file_response(pdf, exports.report_filename(stats, "pdf"), "application/pdf")
+
+
+@bp.route("/chart/<key>.svg")
+@login_required
+def chart_svg(key: str):
+    """One chart as an SVG file (to paste into a document), same filters as the page."""
+    root, period, rollup = _parse_request()
+    stats = compute_statistics(root.id, period, rollup)
+    table = next((t for t in build_tables(stats) if t.key == key and t.chart), None)
+    if table is None:
+        abort(404)
+    return exports.file_response(
+        svg_document(table.chart).encode("utf-8"),
+        exports.report_filename(stats, "svg").replace(".svg", f"-{key}.svg"),
+        "image/svg+xml",
+    )

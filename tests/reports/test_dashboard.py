@@ -144,3 +144,29 @@ def test_empty_dashboard_says_no_figures(client, auth, leader):
 def test_nav_shows_statistics_to_leaders(client, auth, leader):
     auth.login("lanhdao")
     assert 'href="/reports/"' in client.get("/").get_data(as_text=True)
+
+
+def test_chart_downloads_as_svg_with_text_alternative(client, auth, data, leader):
+    auth.login("lanhdao")
+    html = client.get("/reports/?year=2024").get_data(as_text=True)
+    assert "/reports/chart/tinh-trang.svg?unit=" in html
+    response = client.get(f"/reports/chart/tinh-trang.svg?unit={data['province'].id}&year=2024")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert '<title id="bieu-do-tinh-trang-title">' in svg and "Được công nhận: 5" in svg
+    assert client.get("/reports/chart/khong-co.svg").status_code == 404
+
+
+def test_chart_download_is_scoped_like_the_page(client, auth, data, district_leader):
+    auth.login("lanhdaohuyen")
+    path = f"/reports/chart/tinh-trang.svg?unit={data['province'].id}"
+    assert client.get(path).status_code == 403
+
+
+def test_admin_defaults_to_the_top_unit(client, auth, data):
+    make_user("quantri", (Role.ADMIN, data["agency"]))
+    auth.login("quantri")
+    html = client.get("/reports/?year=2024").get_data(as_text=True)
+    assert "Tỉnh Thử Nghiệm – năm 2024" in html
+    assert cell(html, "tinh-trang-1") == 8

@@ -1,12 +1,15 @@
 """The two ways of rolling records up across the 2025 reorganisation."""
 
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dankheo.extensions import db
-from dankheo.models import InitiativeYear, YearStatus
+from dankheo.models import Initiative, InitiativeYear, YearStatus
 from dankheo.reports.queries import Period, RollUp, UnitIndex, compute_statistics
 from dankheo.tree import current_subtree_ids
-from tests.factories import make_initiative
+from tests.factories import make_field, make_initiative
+from tests.reports.volume import insert_initiatives
 
 PHASE = Period(2021, 2025)
 
@@ -75,3 +78,42 @@ def test_report_names_the_mode(client, auth, data, leader):
     auth.login("lanhdao")
     html = client.get("/reports/?mode=current&year=giai-doan").get_data(as_text=True)
     assert "Cách tổng hợp: Theo cơ cấu tổ chức hiện nay" in html
+
+
+UNIT_KEYS = ["province", "d1", "d2", "c11", "c12", "c21", "c22", "agency", "new"]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    records=st.lists(
+        st.tuples(st.sampled_from(UNIT_KEYS), st.sampled_from(range(2021, 2026))), max_size=30
+    ),
+    root_key=st.sampled_from(["province", "d1", "d2", "new", "c11", "c12"]),
+)
+def test_modes_differ_exactly_by_merged_units_records_on_random_data(merged, records, root_key):
+    units = merged
+    field = make_field()
+    db.session.execute(sa.delete(InitiativeYear))
+    db.session.execute(sa.delete(Initiative))
+    db.session.commit()
+    insert_initiatives([(units[u].id, field.id, {y: "recognised"}) for u, y in records])
+    root = units[root_key]
+    by_year = compute_statistics(root.id, PHASE, RollUp.RECORD_YEAR)
+    current = compute_statistics(root.id, PHASE, RollUp.CURRENT)
+    # Only Xã Mới has predecessors (c11, c21) from outside its own subtree.
+    merged_in = {"c11", "c21"} if root_key == "new" else set()
+    assert current.total - by_year.total == sum(1 for u, _ in records if u in merged_in)
+    # Seen from the province, the merged communes' records move from their old
+    # districts to Xã Mới, and nothing else moves.
+    if root_key == "province":
+        old = {b.key: b.total for b in by_year.by_unit}
+        now = {b.key: b.total for b in current.by_unit}
+        c11 = sum(1 for u, _ in records if u == "c11")
+        c21 = sum(1 for u, _ in records if u == "c21")
+        assert old.get(units["d1"].id, 0) - now.get(units["d1"].id, 0) == c11
+        assert old.get(units["d2"].id, 0) - now.get(units["d2"].id, 0) == c21
+        assert now.get(units["new"].id, 0) - old.get(units["new"].id, 0) == c11 + c21
