@@ -2,12 +2,33 @@
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from dankheo.messages import WTFORMS_MESSAGES
 from dankheo.vietnamese import nfc
 
 REQUIRED = "Vui lòng nhập trường này."
 CHOOSE = "Vui lòng chọn một giá trị."
+
+
+class _Vietnamese:
+    """WTForms translations: its built-in messages, from dankheo.messages.WTFORMS_MESSAGES."""
+
+    def gettext(self, string):
+        return WTFORMS_MESSAGES.get(string, string)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+_VIETNAMESE = _Vietnamese()
 
 
 def _nfc_filter(value):
@@ -20,6 +41,9 @@ class BaseForm(FlaskForm):
 
     class Meta:
         locales = ("vi_VN", "vi")
+
+        def get_translations(self, form):
+            return _VIETNAMESE  # WTForms' own messages in Vietnamese (dankheo/messages.py)
 
         def bind_field(self, form, unbound_field, options):
             filters = list(options.pop("filters", ()) or ())
@@ -64,7 +88,18 @@ def number_range(min_=None, max_=None):
         message = f"Giá trị không được nhỏ hơn {min_}."
     else:
         message = f"Giá trị không được lớn hơn {max_}."
-    return NumberRange(min=min_, max=max_, message=message)
+    return _SafeNumberRange(min=min_, max=max_, message=message)
+
+
+class _SafeNumberRange(NumberRange):
+    """WTForms' NumberRange calls math.isnan(), which raises OverflowError for integers
+    beyond a float (e.g. 300 digits typed in a quota): refuse them as out of range."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except OverflowError:
+            raise ValidationError(self.message) from None
 
 
 optional = Optional

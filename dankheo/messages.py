@@ -121,3 +121,59 @@ MESSAGES: dict[str, str] = {
     "upload.not_an_image": "Tệp không phải ảnh PNG hoặc JPEG hợp lệ.",
     "upload.image_too_large": "Ảnh quá lớn (quá nhiều điểm ảnh). Vui lòng thu nhỏ rồi tải lên lại.",
 }
+
+# --- hardening: WTForms' built-in messages in Vietnamese ---------------------------------
+# Every form subclasses dankheo.forms.BaseForm, whose translations come from here, so a
+# field error is never shown in English (tests/security/test_hostile_input.py checks it).
+WTFORMS_MESSAGES = {
+    "This field is required.": "Vui lòng nhập trường này.",
+    "Not a valid choice.": "Giá trị đã chọn không hợp lệ.",
+    "Invalid Choice: could not coerce.": "Giá trị đã chọn không hợp lệ.",
+    "Choices cannot be None.": "Giá trị đã chọn không hợp lệ.",
+    "'%(value)s' is not a valid choice for this field.": "Giá trị đã chọn không hợp lệ.",
+    "'%(value)s' are not valid choices for this field.": "Giá trị đã chọn không hợp lệ.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": (
+        "Giá trị đã chọn không hợp lệ."
+    ),
+    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
+    "Not a valid decimal value.": "Vui lòng nhập một số (dùng dấu chấm hoặc phẩy thập phân).",
+    "Not a valid float value.": "Vui lòng nhập một số.",
+    "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid datetime value.": "Ngày giờ không hợp lệ.",
+    "Not a valid time value.": "Giờ không hợp lệ.",
+    "Not a valid week value.": "Tuần không hợp lệ.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Invalid email address.": "Địa chỉ thư điện tử không hợp lệ.",
+    "Invalid URL.": "Địa chỉ web không hợp lệ.",
+    "Invalid UUID.": "Mã định danh không hợp lệ.",
+    "Invalid IP address.": "Địa chỉ IP không hợp lệ.",
+    "Invalid Mac address.": "Địa chỉ MAC không hợp lệ.",
+    "Field must be equal to %(other_name)s.": "Giá trị phải trùng với trường «%(other_name)s».",
+    "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
+    "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Không quá %(max)d ký tự.",
+    "Field cannot be longer than %(max)d characters.": "Không quá %(max)d ký tự.",
+    "Field must be exactly %(max)d character long.": "Phải đúng %(max)d ký tự.",
+    "Field must be exactly %(max)d characters long.": "Phải đúng %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Độ dài phải từ %(min)d đến %(max)d ký tự."
+    ),
+    "Number must be at least %(min)s.": "Giá trị không được nhỏ hơn %(min)s.",
+    "Number must be at most %(max)s.": "Giá trị không được lớn hơn %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Giá trị phải từ %(min)s đến %(max)s.",
+    "Date must be at least %(min)s.": "Ngày không được trước %(min)s.",
+    "Date must be at most %(max)s.": "Ngày không được sau %(max)s.",
+    "Date must be between %(min)s and %(max)s.": "Ngày phải từ %(min)s đến %(max)s.",
+    "Invalid value, must be one of: %(values)s.": "Giá trị phải là một trong: %(values)s.",
+    "Invalid value, can't be any of: %(values)s.": "Giá trị không được là: %(values)s.",
+    "This field cannot be edited.": "Trường này không được sửa.",
+    "This field is disabled and cannot have a value.": "Trường này bị khóa, không nhận giá trị.",
+    "CSRF token missing.": "Thiếu mã bảo vệ biểu mẫu (CSRF). Vui lòng tải lại trang.",
+    "CSRF token expired.": "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và gửi lại.",
+    "Invalid CSRF Token.": "Mã bảo vệ biểu mẫu không hợp lệ. Vui lòng tải lại trang.",
+    "CSRF failed.": "Kiểm tra bảo vệ biểu mẫu thất bại. Vui lòng tải lại trang.",
+    "The CSRF token is missing.": "Thiếu mã bảo vệ biểu mẫu (CSRF). Vui lòng tải lại trang.",
+    "The CSRF token has expired.": "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và gửi lại.",
+    "The CSRF token is invalid.": "Mã bảo vệ biểu mẫu không hợp lệ. Vui lòng tải lại trang.",
+    "The CSRF tokens do not match.": "Mã bảo vệ biểu mẫu không khớp. Vui lòng tải lại trang.",
+}

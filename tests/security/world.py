@@ -97,6 +97,10 @@ def build_world() -> World:
         campaign, units["c11"], initiative=r["initiative"], state=NominationState.IN_REVIEW
     )
     r["draft_nomination"] = make_nomination(campaign, units["c11"])
+    r["free_initiative"] = make_initiative(units["c11"], "Mô hình «Sân chơi cho thiếu nhi»")
+    r["approved_nomination"] = make_nomination(
+        campaign, units["c12"], state=NominationState.APPROVED
+    )
     committee = Committee(campaign=campaign, name="Hội đồng thi đua")
     db.session.add(committee)
     reviewer = Reviewer(committee=committee, user=users["reviewer"], unit=units["d2"])
@@ -162,6 +166,18 @@ def build_world() -> World:
     r["field"] = r["initiative"].field
     db.session.commit()
     return world
+
+
+def row_counts() -> tuple:
+    """Row counts of every table but the sign-in log, in one statement."""
+    import sqlalchemy as sa
+
+    counts = [
+        sa.select(sa.func.count()).select_from(table).scalar_subquery()
+        for table in db.metadata.sorted_tables
+        if table.name != "login_attempts"
+    ]
+    return tuple(db.session.execute(sa.select(*counts)).one())
 
 
 def tiny_png(width: int = 8, height: int = 8, color=(200, 16, 46)) -> bytes:
