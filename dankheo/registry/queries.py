@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from dankheo.extensions import db
 from dankheo.models import (
@@ -134,15 +134,19 @@ def initiatives_select(
         stmt = stmt.where(Initiative.field_id == params.field)
     if params.unit:
         stmt = stmt.where(_unit_filter(params.unit))
-    year_conditions = [InitiativeYear.initiative_id == Initiative.id]
+    # Year conditions as "id IN (rows of initiative_years)": one pass over the indexed
+    # yearly table rather than a correlated probe per initiative.
+    year_conditions = []
     if params.year:
         year_conditions.append(InitiativeYear.year == params.year)
     if params.status:
         year_conditions.append(InitiativeYear.status == params.status)
     if public:
         year_conditions.append(InitiativeYear.status.in_(PUBLIC_STATUSES))
-    if len(year_conditions) > 1:
-        stmt = stmt.where(sa.exists().where(*year_conditions))
+    if year_conditions:
+        stmt = stmt.where(
+            Initiative.id.in_(sa.select(InitiativeYear.initiative_id).where(*year_conditions))
+        )
     return stmt.order_by(*_initiative_order(params))
 
 
@@ -161,8 +165,9 @@ def _initiative_order(params: ListParams) -> list:
 
 def with_list_loads(stmt: sa.Select) -> sa.Select:
     """Eager loads for a list page: unit and field joined, the years in one more query."""
+    # The unit is already joined (scope, unit filter, sort): fill it from that join.
     return stmt.options(
-        joinedload(Initiative.unit),
+        contains_eager(Initiative.unit),
         joinedload(Initiative.field),
         selectinload(Initiative.years),
     )
@@ -279,7 +284,9 @@ def exemplars_select(params: ListParams, scope) -> sa.Select:
 
 def exemplar_page(params: ListParams, scope, *, per_page: int):
     stmt = exemplars_select(params, scope).options(
-        joinedload(Exemplar.unit), joinedload(Exemplar.field), selectinload(Exemplar.initiatives)
+        contains_eager(Exemplar.unit),
+        joinedload(Exemplar.field),
+        selectinload(Exemplar.initiatives),
     )
     return db.paginate(stmt, page=params.page, per_page=per_page, error_out=False)
 
