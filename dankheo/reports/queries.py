@@ -116,11 +116,19 @@ class UnitRow:
     path: str
     depth: int
     parent_id: int | None
+    valid_from: date | None
     valid_to: date | None
     sort_key: str
 
     def is_open_on(self, day: date) -> bool:
-        return self.valid_to is None or day <= self.valid_to
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def is_open_during(self, first: date, last: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= last) and (
+            self.valid_to is None or first <= self.valid_to
+        )
 
     def ids_on_path(self) -> list[int]:
         return [int(p) for p in self.path.split("/") if p]
@@ -142,7 +150,9 @@ class UnitIndex:
     @classmethod
     def load(cls) -> "UnitIndex":
         units = [
-            UnitRow(r.id, r.name, r.path, r.depth, r.parent_id, r.valid_to, r.sort_key)
+            UnitRow(
+                r.id, r.name, r.path, r.depth, r.parent_id, r.valid_from, r.valid_to, r.sort_key
+            )
             for r in db.session.execute(
                 sa.select(
                     Unit.id,
@@ -150,6 +160,7 @@ class UnitIndex:
                     Unit.path,
                     Unit.depth,
                     Unit.parent_id,
+                    Unit.valid_from,
                     Unit.valid_to,
                     Unit.sort_key,
                 )
@@ -452,13 +463,18 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
         sources.add(source_id)
         unit_figures[bucket(unit_id)].replicated += n
 
-    # Rows: every open child (even at zero), closed children only with figures.
+    # Rows: every child that stood in the structure shown (today's, or the period's),
+    # even at zero; any other child only when it has figures.
     parents = {u.parent_id for u in index.units.values()}
     unit_rows = []
     for c in children:
         row = buckets[c.id]
         has_figures = row.total or c.id in unit_figures
-        if c.is_open_on(today) or has_figures:
+        if rollup is RollUp.CURRENT:
+            shown = c.is_open_on(today)
+        else:
+            shown = c.is_open_during(date(period.first, 1, 1), date(period.last, 12, 31))
+        if shown or has_figures:
             row.drillable = c.id in parents
             unit_rows.append(row)
     for key in (root.id, OTHER_BUCKET):

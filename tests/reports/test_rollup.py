@@ -117,3 +117,14 @@ def test_modes_differ_exactly_by_merged_units_records_on_random_data(merged, rec
         assert old.get(units["d1"].id, 0) - now.get(units["d1"].id, 0) == c11
         assert old.get(units["d2"].id, 0) - now.get(units["d2"].id, 0) == c21
         assert now.get(units["new"].id, 0) - old.get(units["new"].id, 0) == c11 + c21
+
+
+def test_unit_rows_follow_the_structure_shown(data):
+    """A commune created in July 2025 is not a row of 2023 by that year's structure, but
+    is one (at zero) by today's."""
+    period = Period(2021, 2025, 2023)
+    by_year = compute_statistics(data["province"].id, period, RollUp.RECORD_YEAR)
+    current = compute_statistics(data["province"].id, period, RollUp.CURRENT)
+    assert "Xã Mới" not in [b.label for b in by_year.by_unit]
+    assert "Huyện Một" in [b.label for b in by_year.by_unit]
+    assert ("Xã Mới", 0) in [(b.label, b.total) for b in current.by_unit]
