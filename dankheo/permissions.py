@@ -10,7 +10,7 @@ ask ``can(user, action, obj)``; list queries ask ``scope_paths(user, action)``.
 from collections.abc import Callable, Iterable
 
 from dankheo.models.accounts import Role, User
-from dankheo.models.units import Unit
+from dankheo.models.units import Unit, UnitKind
 
 # Re-exported for templates (``roles.ADMIN``).
 __all__ = ["Role", "can", "scope_paths", "unit_within", "units_with_role"]
@@ -37,8 +37,26 @@ def units_with_role(user, *roles: Role) -> list[Unit]:
     return [m.unit for m in user.memberships if m.role in roles]
 
 
+def reach_roots(user, *roles: Role) -> list[Unit]:
+    """The roots of the subtrees a user's ``roles`` reach. A secretary of an agency (the
+    provincial Ban Dân vận, a district's Ban Dân vận) works for the territory the agency
+    serves, so its reach is the agency's parent; every other membership reaches its own
+    unit's subtree."""
+    if not _authenticated(user):
+        return []
+    roots = []
+    for m in user.memberships:
+        if m.role not in roles:
+            continue
+        unit = m.unit
+        if m.role == Role.SECRETARY and unit.kind == UnitKind.AGENCY and unit.parent is not None:
+            unit = unit.parent
+        roots.append(unit)
+    return roots
+
+
 def _has_role_over(user, unit: Unit | None, *roles: Role) -> bool:
-    return any(unit_within(unit, root) for root in units_with_role(user, *roles))
+    return any(unit_within(unit, root) for root in reach_roots(user, *roles))
 
 
 def _organises(user, campaign) -> bool:
@@ -259,7 +277,7 @@ def scope_paths(user, action: str) -> list[str] | None:
     if is_admin(user):
         return None
     roles = _LIST_ROLES[action]
-    return _minimal_prefixes(u.path for u in units_with_role(user, *roles))
+    return _minimal_prefixes(u.path for u in reach_roots(user, *roles))
 
 
 def _minimal_prefixes(paths: Iterable[str]) -> list[str]:

@@ -81,3 +81,18 @@ def test_scope_paths_drop_nested_prefixes(units):
 def test_disabled_user_may_do_nothing(units):
     admin = make_user("cu", (Role.ADMIN, units["province"]), active=False)
     assert not permissions.can(admin, "admin.units")
+
+
+def test_secretary_of_an_agency_reaches_the_territory_it_serves(units):
+    secretary = make_user("thuky", (Role.SECRETARY, units["agency"]))
+    commune_initiative = make_initiative(units["c21"])
+    assert permissions.can(secretary, "initiative.evaluate", commune_initiative)
+    assert permissions.can(secretary, "initiative.view", commune_initiative)
+    assert not permissions.can(secretary, "initiative.edit", commune_initiative)
+    assert permissions.scope_paths(secretary, "registry.list") == [units["province"].path]
+
+
+def test_officer_of_an_agency_reaches_only_its_agency(units):
+    officer = make_user("canbo", (Role.OFFICER, units["agency"]))
+    assert not permissions.can(officer, "initiative.view", make_initiative(units["c21"]))
+    assert permissions.scope_paths(officer, "registry.list") == [units["agency"].path]
