@@ -93,8 +93,8 @@ OPENAPI_PATHS: dict = {
                     "schema": {"type": "string", "maxLength": 200},
                 },
                 _int_param("year", "Năm được công nhận", 2000, 2100),
-                _int_param("field", "Mã lĩnh vực"),
-                _int_param("unit", "Mã đơn vị (gồm các đơn vị cấp dưới)"),
+                _int_param("field", "Mã lĩnh vực", 1, 2**31 - 1),
+                _int_param("unit", "Mã đơn vị (gồm các đơn vị cấp dưới)", 1, 2**31 - 1),
                 _int_param("page", "Trang (từ 1)", 1, 1_000_000),
             ],
             "responses": {

@@ -59,6 +59,9 @@ class ListParams:
         return {k: v for k, v in args.items() if v not in (None, "")}
 
 
+MAX_ID = 2**31 - 1
+
+
 def _int(value: str, name: str, errors: dict, lo=None, hi=None) -> int | None:
     if value in (None, ""):
         return None
@@ -80,8 +83,9 @@ def parse_list_params(args) -> ListParams:
     params = ListParams(errors=errors)
     params.q = (args.get("q") or "").strip()[:200]
     params.year = _int(args.get("year"), "year", errors, MIN_YEAR, MAX_YEAR)
-    params.field = _int(args.get("field"), "field", errors, 1)
-    params.unit = _int(args.get("unit"), "unit", errors, 1)
+    # Ids fit a 32-bit column; a larger number would overflow the database driver.
+    params.field = _int(args.get("field"), "field", errors, 1, MAX_ID)
+    params.unit = _int(args.get("unit"), "unit", errors, 1, MAX_ID)
     params.page = _int(args.get("page"), "page", errors, 1, 1_000_000) or 1
     status = args.get("status") or ""
     if status:
