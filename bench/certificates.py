@@ -118,6 +118,7 @@ def naive(instance: str, decision_id: int, count: int) -> dict:
         pdf.render_naive(html, sheet, static)  # import and first-use costs out of the timing
         start_rss = rss_mb()
         start = time.perf_counter()
+        cpu = time.process_time()
         for cert in certs:
             html = render_template(
                 "certificates/print/certificate.html", c=services.certificate_view(cert)
@@ -125,6 +126,7 @@ def naive(instance: str, decision_id: int, count: int) -> dict:
             pdf.render_naive(html, sheet, static)
         elapsed = time.perf_counter() - start
         return {
+            "cpu": time.process_time() - cpu,
             "count": len(certs),
             "seconds": elapsed,
             "rate": len(certs) / elapsed,
@@ -152,11 +154,13 @@ def worker(args) -> dict:
         warm = time.perf_counter() - start_up
         samples = []
         start = time.perf_counter()
+        cpu = time.process_time()
         done = 0
         for i in range(0, len(ids), chunk):
             done += services.issue_pending(decision_id, ids[i : i + chunk])
             samples.append(round(rss_mb(), 1))
         return {
+            "cpu": time.process_time() - cpu,
             "done": done,
             "seconds": time.perf_counter() - start,
             "warm_up": warm,
@@ -186,7 +190,8 @@ def main() -> None:
         print(
             f"naive:  {base['count']} certificates in {base['seconds']:.1f} s = "
             f"{base['rate']:.1f}/s (1 process); RSS {base['rss_start']:.0f} → "
-            f"{base['rss_end']:.0f} MB, peak {base['peak']:.0f} MB"
+            f"{base['rss_end']:.0f} MB, peak {base['peak']:.0f} MB; "
+            f"CPU {1000 * base['cpu'] / base['count']:.0f} ms a certificate"
         )
 
         shares = [ids[i :: args.workers] for i in range(args.workers)]
@@ -203,6 +208,14 @@ def main() -> None:
             f"worker: {done} certificates, {args.workers} processes: {render_wall:.1f} s "
             f"rendering = {rate:.1f}/s ({done / wall:.1f}/s including process start and "
             f"warm-up) = {rate / base['rate']:.2f}× naive"
+        )
+        cpu_each = sum(r["cpu"] for r in results) / done
+        naive_each = base["cpu"] / base["count"]
+        print(
+            f"CPU time a certificate: worker {1000 * cpu_each:.0f} ms vs naive "
+            f"{1000 * naive_each:.0f} ms; on {args.workers} free cores that is "
+            f"{args.workers / cpu_each:.1f}/s = {args.workers * naive_each / cpu_each:.2f}× "
+            f"naive (load-independent; the wall-clock figures above depend on other load)"
         )
         for i, r in enumerate(results):
             s = r["samples"]

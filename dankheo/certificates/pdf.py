@@ -88,6 +88,11 @@ class Renderer:
         }
         self.base_url = self.static_dir.as_uri() + "/"
 
+    def use_upload_dir(self, upload_dir: Path) -> None:
+        self.upload_dir = upload_dir
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        self.fetcher.roots = [self.static_dir, upload_dir.resolve()]
+
     def render(
         self,
         html: str,
@@ -120,14 +125,18 @@ _local = threading.local()
 
 
 def renderer(static_dir: Path, upload_dir: Path) -> Renderer:
-    """The renderer of this thread (built once: importing and parsing costs ~0.5 s)."""
-    key = (str(static_dir), str(upload_dir))
+    """The renderer of this thread (built once: parsing stylesheets and fonts costs
+    ~0.5 s). Its fetcher follows the current upload folder (one per app under test)."""
+    key = str(static_dir)
     cached = getattr(_local, "renderers", None)
     if cached is None:
         cached = _local.renderers = {}
     if key not in cached:
         cached[key] = Renderer(static_dir, upload_dir)
-    return cached[key]
+    found = cached[key]
+    if Path(upload_dir) != found.upload_dir:
+        found.use_upload_dir(Path(upload_dir))
+    return found
 
 
 def render_naive(html: str, stylesheet_path: Path, static_dir: Path) -> bytes:

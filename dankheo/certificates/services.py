@@ -9,7 +9,10 @@ import hashlib
 import io
 import os
 import re
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -274,6 +277,30 @@ def render_overlay_pdf(
     return _renderer().render(html, "overlay", extra_css=css)
 
 
+# Longest a single certificate may take to render in a worker (DESIGN: 10 s).
+RENDER_TIME_LIMIT = 10
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise TimeoutError in the main thread after ``seconds`` (worker processes run
+    jobs in their main thread; elsewhere the limit is not enforced)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise TimeoutError(f"rendering took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -308,27 +335,49 @@ def certificate_file(cert: Certificate) -> Path:
     return Path(current_app.config["CERTIFICATE_DIR"]) / cert.file_path
 
 
+# Stored certificates are recorded in groups: one short write transaction per group
+# keeps SQLite's single writer free for the other workers while this one renders.
+RECORD_EVERY = 10
+
+
 def issue_pending(decision_id: int, certificate_ids: list[int] | None = None) -> int:
     """Render, store and hash every pending certificate of a decision (or of the given
-    ids), committing after each one. Idempotent: a certificate already stored is
-    skipped, so a restarted job neither duplicates nor loses one. Returns how many
-    were rendered."""
+    ids). Idempotent: a certificate already stored is skipped, so a restarted job
+    neither duplicates nor loses one; a crash before a group is recorded only means
+    those certificates are rendered again. Returns how many were recorded."""
     query = sa.select(Certificate.id).where(
         Certificate.decision_id == decision_id, Certificate.status == CertificateStatus.PENDING
     )
     if certificate_ids is not None:
         query = query.where(Certificate.id.in_(certificate_ids))
     ids = list(db.session.scalars(query.order_by(Certificate.position, Certificate.id)))
+    db.session.commit()  # end the read transaction: no lock held while rendering
+    root = Path(current_app.config["CERTIFICATE_DIR"])
     done = 0
+    stored: list[tuple[int, str, bytes]] = []
     for cert_id in ids:
         cert = db.session.get(Certificate, cert_id)
         if cert is None or cert.status != CertificateStatus.PENDING:
             continue
-        data = _finalise(render_certificate_pdf(certificate_view(cert)), "Cấp " + cert.serial)
-        relative = f"{cert.serial[4:8]}/{cert.serial}.pdf"
-        _write_atomically(Path(current_app.config["CERTIFICATE_DIR"]) / relative, data)
-        # Guarded update: only a still-pending row becomes valid (a racing worker that
-        # got here first wins; its file and hash are the same serial's).
+        with time_limit(RENDER_TIME_LIMIT):
+            data = _finalise(render_certificate_pdf(certificate_view(cert)), "Cấp " + cert.serial)
+        # The name carries the hash: two workers racing on one serial never overwrite
+        # each other's file, so the recorded hash always matches the recorded file.
+        relative = f"{cert.serial[4:8]}/{cert.serial}-{_sha256(data)[:12]}.pdf"
+        _write_atomically(root / relative, data)
+        stored.append((cert_id, relative, data))
+        db.session.rollback()  # release the read snapshot between renders
+        if len(stored) >= RECORD_EVERY:
+            done += _record(stored, root)
+    return done + _record(stored, root)
+
+
+def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
+    """Mark stored certificates valid in one transaction (guarded: only rows still
+    pending change; a file that lost a race is removed). Empties ``stored``."""
+    recorded = 0
+    losers = []
+    for cert_id, relative, data in stored:
         result = db.session.execute(
             sa.update(Certificate)
             .where(Certificate.id == cert_id, Certificate.status == CertificateStatus.PENDING)
@@ -341,10 +390,21 @@ def issue_pending(decision_id: int, certificate_ids: list[int] | None = None) ->
             )
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
-        db.session.expire_all()
-        done += result.rowcount
-    return done
+        if result.rowcount:
+            recorded += 1
+        else:
+            losers.append((cert_id, relative))
+    db.session.commit()
+    db.session.expire_all()
+    for cert_id, relative in losers:
+        # Same bytes give the same name: keep the file the winner recorded.
+        if (
+            db.session.scalar(sa.select(Certificate.file_path).where(Certificate.id == cert_id))
+            != relative
+        ):
+            (root / relative).unlink(missing_ok=True)
+    stored.clear()
+    return recorded
 
 
 def decision_context(decision: Decision) -> dict:
@@ -369,7 +429,8 @@ def decision_context(decision: Decision) -> dict:
     day = decision.signed_on
     return {
         "profile": award_type.issuer_profile.value,
-        "issuer_upper": _upper(award_type.issuer_name or award_type.issuer_title),
+        "issuer_upper": _upper(award_type.issuer_name or _body_of(award_type.issuer_title)),
+        "authority_upper": _upper(award_type.issuer_title),
         "number_text": decision.number_text,
         "date_line": date_line(decision.place, day),
         "date_text": f"{day.day:02d}/{day.month:02d}/{day.year}",
@@ -381,6 +442,11 @@ def decision_context(decision: Decision) -> dict:
         "count": len(rows),
         "rows": rows,
     }
+
+
+def _body_of(title: str) -> str:
+    """ "Chủ tịch Ủy ban nhân dân tỉnh X" → "Ủy ban nhân dân tỉnh X": the issuing body."""
+    return re.sub(r"^(Chủ tịch|Trưởng ban|Giám đốc|Bí thư)\s+", "", title, flags=re.I)
 
 
 def decision_certificates(decision: Decision) -> list[Certificate]:

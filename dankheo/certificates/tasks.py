@@ -68,6 +68,7 @@ def _build(app: Flask) -> Huey:
 
     @huey.on_startup()
     def _warm_up():
+        _die_with_consumer()
         # Each worker process gets its own database connections and a renderer whose
         # stylesheets and fonts are parsed once (fork-inherited ones are not reused).
         with app.app_context():
@@ -79,6 +80,21 @@ def _build(app: Flask) -> Huey:
             services._renderer()
 
     return huey
+
+
+def _die_with_consumer() -> None:
+    """A worker process outlives a consumer killed with SIGKILL unless told otherwise;
+    an orphan would go on taking jobs. Dying mid-render is safe: jobs are idempotent."""
+    import multiprocessing
+    import sys
+
+    if multiprocessing.parent_process() is None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _issue_certificates(decision_id: int, certificate_ids: list[int] | None = None) -> int:
@@ -128,6 +144,37 @@ def enqueue_issue(decision_id: int, certificate_ids: list[int]) -> None:
     for start in range(0, len(certificate_ids), CHUNK):
         tasks["issue_certificates"](decision_id, certificate_ids[start : start + CHUNK])
     tasks["store_decision_pdf"](decision_id)
+
+
+def enqueue_unfinished() -> int:
+    """Queue again every pending certificate and every signed decision without its PDF.
+
+    A job taken by a worker that was then killed is gone from the queue; the rows are
+    not, so the consumer calls this at start. Rendering is idempotent, so a job queued
+    twice costs a skipped check, never a second serial."""
+    import sqlalchemy as sa
+
+    from dankheo.extensions import db
+    from dankheo.models import Certificate, CertificateStatus, Decision, DecisionStatus
+
+    rows = db.session.execute(
+        sa.select(Certificate.decision_id, Certificate.id)
+        .where(Certificate.status == CertificateStatus.PENDING)
+        .order_by(Certificate.decision_id, Certificate.position, Certificate.id)
+    ).all()
+    by_decision: dict[int, list[int]] = {}
+    for decision_id, cert_id in rows:
+        by_decision.setdefault(decision_id, []).append(cert_id)
+    unsaved = db.session.scalars(
+        sa.select(Decision.id).where(
+            Decision.status == DecisionStatus.SIGNED, Decision.file_path == ""
+        )
+    )
+    for decision_id in unsaved:
+        by_decision.setdefault(decision_id, [])
+    for decision_id, ids in by_decision.items():
+        enqueue_issue(decision_id, ids)
+    return len(rows)
 
 
 def wait_for(task_name: str, *args, timeout: int = TIMEOUT_PREVIEW):

@@ -514,5 +514,10 @@ def preview(award_type_id: int, kind: str):
 def worker_command(workers: int):
     """Run the background worker (huey consumer) that renders certificates."""
     huey = tasks.get_huey(current_app._get_current_object())
+    click.echo(f"certificates worker: {tasks.enqueue_unfinished()} pending certificates re-queued")
+    from dankheo.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()  # the worker processes open their own connections
     consumer = huey.create_consumer(workers=workers, worker_type="process")
     consumer.run()

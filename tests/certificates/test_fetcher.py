@@ -85,3 +85,12 @@ def test_a_refused_url_aborts_the_render(app, caplog):
         renderer.render(html, "certificate")
     assert "file:///etc/passwd" in renderer.fetcher.requested
     assert any("refused" in r.getMessage() for r in caplog.records)
+
+
+def test_time_limit_interrupts_a_slow_render():
+    import time
+
+    from dankheo.certificates.services import time_limit
+
+    with pytest.raises(TimeoutError), time_limit(0.05):
+        time.sleep(1)

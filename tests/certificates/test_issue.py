@@ -152,24 +152,29 @@ def test_worker_crash_mid_batch_then_restart_issues_every_serial_once(
         return real(view, **kw)
 
     monkeypatch.setattr(services, "render_certificate_pdf", crashing)
+    monkeypatch.setattr(services, "RECORD_EVERY", 2)
     with pytest.raises(KeyboardInterrupt):
         services.issue_pending(decision.id)
     db.session.rollback()
     statuses = [c.status for c in _certs()]
-    assert statuses.count(CertificateStatus.VALID) == 3
-    assert statuses.count(CertificateStatus.PENDING) == 3
+    # The first group of two was recorded; the third was stored but not recorded.
+    assert statuses.count(CertificateStatus.VALID) == 2
+    assert statuses.count(CertificateStatus.PENDING) == 4
     first_hashes = {c.serial: c.sha256 for c in _certs() if c.sha256}
 
     monkeypatch.setattr(services, "render_certificate_pdf", real)
-    assert services.issue_pending(decision.id) == 3
+    assert services.issue_pending(decision.id) == 4
     assert services.issue_pending(decision.id) == 0  # a second restart renders nothing
     certs = _certs()
     serials = [c.serial for c in certs]
     assert len(serials) == len(set(serials)) == 6
     assert all(c.status == CertificateStatus.VALID for c in certs)
     assert {c.serial: c.sha256 for c in certs if c.serial in first_hashes} == first_hashes
-    files = sorted(p.name for p in services.certificate_file(certs[0]).parent.glob("*.pdf"))
-    assert files == sorted(f"{s}.pdf" for s in serials)
+    for cert in certs:
+        data = services.certificate_file(cert).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == cert.sha256
+    folder = services.certificate_file(certs[0]).parent
+    assert {p.name[:15] for p in folder.glob("*.pdf")} == set(serials)
     assert not list(services.certificate_file(certs[0]).parent.glob(".tmp-*"))
 
 
@@ -211,3 +216,32 @@ def test_party_numbers_use_a_hyphen_and_no_colon(campaign):
     award_type.issuer_profile = IssuerProfile.STATE
     award_type.decision_suffix = "QĐ-UBND"
     assert services.number_text(award_type, 123) == "Số: 123/QĐ-UBND"
+
+
+def test_two_workers_racing_on_one_serial_record_one_file(secretary, campaign, units, monkeypatch):
+    nomination = make_nomination(campaign, units["c11"], state=NominationState.APPROVED)
+    db.session.commit()
+    decision = make_decision(secretary, campaign, [nomination], number=11)
+    services.sign_decision(secretary, decision)
+    db.session.commit()
+    real_render, real_write = services.render_certificate_pdf, services._write_atomically
+    renders = []
+
+    def render(view, **kw):  # two renders of one serial differ (e.g. their timestamps)
+        renders.append(view.serial)
+        return real_render(view, **kw) + f"%{len(renders)}\n".encode()
+
+    def write_then_race(path, data):
+        real_write(path, data)
+        if len(renders) == 1:  # the other worker finishes the same certificate meanwhile
+            assert services.issue_pending(decision.id) == 1
+
+    monkeypatch.setattr(services, "render_certificate_pdf", render)
+    monkeypatch.setattr(services, "_write_atomically", write_then_race)
+    assert services.issue_pending(decision.id) == 0  # lost the race: nothing recorded
+    (cert,) = _certs()
+    assert cert.status == CertificateStatus.VALID
+    data = services.certificate_file(cert).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == cert.sha256 and data.endswith(b"%2\n")
+    folder = services.certificate_file(cert).parent
+    assert [p.name for p in folder.glob("*.pdf")] == [services.certificate_file(cert).name]
