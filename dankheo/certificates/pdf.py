@@ -13,9 +13,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+# Importing WeasyPrint switches Pillow to accept truncated images process-wide; put
+# Pillow's default back so upload checks elsewhere still refuse truncated files (our
+# own images are re-encoded and never truncated).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 log = logging.getLogger(__name__)
 

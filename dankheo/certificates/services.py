@@ -881,11 +881,17 @@ def store_image(actor, award_type: AwardType, kind: str, data: bytes) -> str:
     _require(actor, "campaign.manage", award_type.campaign)
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise DomainError("upload.not_an_image")
-    Image.MAX_IMAGE_PIXELS = current_app.config["MAX_IMAGE_PIXELS"]
+    limit = current_app.config["MAX_IMAGE_PIXELS"]
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in ("PNG", "JPEG"):
                 raise DomainError("upload.not_an_image")
+            if img.width * img.height > limit:
+                raise DomainError("upload.image_too_large")
+            # verify() reads every chunk and checks it, whatever Pillow's global
+            # LOAD_TRUNCATED_IMAGES says: a truncated or corrupt file stops here.
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
             img.load()
             if img.mode in ("RGBA", "LA", "P"):
                 rgba = img.convert("RGBA")

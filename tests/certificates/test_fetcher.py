@@ -94,3 +94,11 @@ def test_time_limit_interrupts_a_slow_render():
 
     with pytest.raises(TimeoutError), time_limit(0.05):
         time.sleep(1)
+
+
+def test_importing_the_renderer_leaves_pillow_refusing_truncated_images():
+    from PIL import ImageFile
+
+    import dankheo.certificates.pdf  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
