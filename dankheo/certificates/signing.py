@@ -18,13 +18,47 @@ def _signer(pkcs12_path: str, passphrase: str):
     key = (pkcs12_path, passphrase)
     cached = getattr(_local, "signer", None)
     if cached is None or cached[0] != key:
-        signer = signers.SimpleSigner.load_pkcs12(
+        loaded = signers.SimpleSigner.load_pkcs12(
             pfx_file=pkcs12_path, passphrase=passphrase.encode() if passphrase else None
         )
-        if signer is None:
+        if loaded is None:
             raise ValueError(f"cannot load the PKCS#12 key at {pkcs12_path}")
+        signer = _signer_class()(
+            signing_key=loaded.signing_key,
+            signing_cert=loaded.signing_cert,
+            cert_registry=loaded.cert_registry,
+            signature_mechanism=loaded.signature_mechanism,
+        )
         _local.signer = cached = (key, signer)
     return cached[1]
+
+
+def _signer_class():
+    """SimpleSigner that parses its private key once: pyHanko re-reads it for every
+    raw signature (twice a PDF, ~30 ms each for RSA-2048)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class CachedKeySigner(signers.SimpleSigner):
+        _pyca_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if self._pyca_key is None:
+                self._pyca_key = serialization.load_der_private_key(
+                    self.signing_key.dump(), password=None
+                )
+            if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(
+                self._pyca_key, RSAPrivateKey
+            ):
+                hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+                return self._pyca_key.sign(data, PKCS1v15(), hash_algo)
+            return super().sign_raw(data, digest_algorithm)
+
+    return CachedKeySigner
 
 
 def sign_pdf(data: bytes, pkcs12_path: str, passphrase: str = "", *, reason: str = "") -> bytes:
