@@ -48,7 +48,12 @@ class BaseForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = list(options.pop("filters", ()) or ())
             filters.insert(0, _nfc_filter)
-            return unbound_field.bind(form=form, filters=filters, **options)
+            field = unbound_field.bind(form=form, filters=filters, **options)
+            if field.name == "csrf_token":
+                # Several forms on one page would repeat id="csrf_token" (invalid HTML);
+                # nothing refers to the hidden token by id, so it gets none.
+                field.render_kw = {**(field.render_kw or {}), "id": False}
+            return field
 
 
 class EmptyForm(BaseForm):

@@ -68,11 +68,13 @@ def scorecard_form(campaign, *, formdata=None, data=None):
             StringField(
                 f"Điểm (tối đa {criterion.max_points.normalize():f})".replace(".", ","),
                 validators=[optional(), _PointsValidator(criterion, campaign.half_points)],
+                # min/max/step are not allowed on a text input (HTML validation): the
+                # bounds ride on data- attributes, the label states the maximum.
                 render_kw={
                     "inputmode": "decimal",
-                    "min": "0",
-                    "max": f"{criterion.max_points.normalize():f}",
-                    "step": "0.5" if campaign.half_points else "1",
+                    "data-min": "0",
+                    "data-max": f"{criterion.max_points.normalize():f}",
+                    "data-step": "0.5" if campaign.half_points else "1",
                 },
             ),
         )

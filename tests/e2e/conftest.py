@@ -11,7 +11,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,27 +55,27 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The application on a free loopback port, with a fresh instance folder (SQLite)
-    loaded with the demo data, served by Werkzeug in a thread."""
+    loaded with the demo data, served by Werkzeug in a thread, and the certificate
+    worker (huey consumer) in a subprocess on the same instance, as in production."""
     from werkzeug.serving import make_server
+
+    instance = tmp_path_factory.mktemp("instance")
+    env = {
+        "DANKHEO_INSTANCE_PATH": str(instance),
+        "DANKHEO_SECRET_KEY": "e2e-secret",
+        "DANKHEO_HUEY_BACKEND": "sqlite",
+        "DANKHEO_ARGON2_TIME_COST": "1",
+        "DANKHEO_ARGON2_MEMORY_COST": "8192",
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    os.environ.pop("DANKHEO_SQLALCHEMY_DATABASE_URI", None)
 
     from dankheo import create_app
     from dankheo.demo import seed_demo
     from dankheo.extensions import db
 
-    instance = tmp_path_factory.mktemp("instance")
-    app = create_app(
-        {
-            "SECRET_KEY": "e2e-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/dankheo.sqlite3",
-            "EVIDENCE_DIR": str(instance / "evidence"),
-            "CERTIFICATE_DIR": str(instance / "certificates"),
-            "UPLOAD_DIR": str(instance / "uploads"),
-            "HUEY_BACKEND": os.environ.get("DANKHEO_E2E_HUEY", "immediate"),
-            "HUEY_SQLITE_PATH": str(instance / "huey.sqlite3"),
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-        }
-    )
+    app = create_app()
     with app.app_context():
         db.create_all()
         for _line in seed_demo():
@@ -85,9 +87,38 @@ def live_server(tmp_path_factory):
     app.config["PUBLIC_BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    worker_log = open(instance / "worker.log", "w")  # noqa: SIM115 (closed at teardown)
+    worker = subprocess.Popen(  # noqa: S603 (our own flask command)
+        [
+            str(Path(sys.executable).with_name("flask")),
+            "--app",
+            "dankheo",
+            "certificates",
+            "worker",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DANKHEO_PUBLIC_BASE_URL": base},
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     yield LiveServer(url=base, app=app, instance=instance)
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    worker_log.close()
     server.shutdown()
     thread.join(timeout=5)
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 # --- the browser ----------------------------------------------------------------------

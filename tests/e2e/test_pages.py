@@ -4,6 +4,10 @@ import pytest
 
 from tests.e2e.conftest import sign_in
 
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
+
 ROLES = ["admin", "thuky", "lanhdao", "canbo.hoathanh", "hoidong1"]
 
 
