@@ -309,6 +309,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; backups and the web server read these
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -174,3 +174,35 @@ def test_demo_stage_awards_approved_nominations(secretary, approved):
     line = stage.seed()
     assert "1 signed decisions, 3 certificates issued" in line
     assert stage.seed() == "certificates: skipped (no approved nominations to award)"
+
+
+def test_overlay_batch_prints_a_chosen_subset_in_decision_order(client, auth, signed):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    auth.login("thuky")
+    certs = db.session.scalars(sa.select(Certificate).order_by(Certificate.position)).all()
+    response = client.post(
+        f"/certificates/decisions/{signed.id}/print",
+        data={"mode": "overlay", "certificate_ids": [certs[2].id, certs[0].id]},
+    )
+    assert response.mimetype == "application/pdf"
+    pages = PdfReader(BytesIO(response.data)).pages
+    assert len(pages) == 2
+    assert certs[0].serial in pages[0].extract_text()
+    assert certs[2].serial in pages[1].extract_text()
+    assert "BẰNG KHEN" not in pages[0].extract_text()  # variable text only
+
+
+def test_draft_decision_pdf_lists_its_recipients(client, auth, secretary, campaign, approved):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    decision = make_decision(secretary, campaign, approved)
+    auth.login("thuky")
+    response = client.get(f"/certificates/decisions/{decision.id}/decision.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
+    assert "QUYẾT ĐỊNH" in text and "DANH SÁCH" in text
+    assert "Bà Trần Thị Ngọc Ánh" in " ".join(text.split())
