@@ -58,7 +58,7 @@ def _accept_dialogs(page):
 
 
 def test_award_journey(page, context, browser, live_server, checker, tmp_path):
-    from dankheo.models import Assignment, Campaign, Certificate, CampaignKind, Nomination
+    from dankheo.models import Assignment, Campaign, CampaignKind, Certificate, Nomination
 
     checker.watch(page)
     _accept_dialogs(page)
@@ -272,17 +272,18 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
 
 def _qr_link(pdf, tmp_path) -> str | None:
     """The URL in the certificate's QR code (poppler + zbar), or None without them."""
-    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+    pdftoppm, zbarimg = shutil.which("pdftoppm"), shutil.which("zbarimg")
+    if not (pdftoppm and zbarimg):
         return None
     prefix = tmp_path / "trang"
     subprocess.run(  # noqa: S603 (fixed tools, our files)
-        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(prefix)],
+        [pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(prefix)],
         check=True,
         capture_output=True,
     )
     image = next(tmp_path.glob("trang*.png"))
     out = subprocess.run(  # noqa: S603
-        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=False
+        [zbarimg, "--quiet", "--raw", str(image)], capture_output=True, text=True, check=False
     )
     links = [line for line in out.stdout.splitlines() if "/verify/" in line]
     return links[0].strip() if links else None
