@@ -14,6 +14,7 @@ from tests.factories import DEFAULT_PASSWORD
 
 TEST_DB_URI = os.environ.get("DANKHEO_TEST_DATABASE_URI", "sqlite://")
 _schema_ready = False
+_empty_sql: str | None = None
 
 
 def make_test_config(tmp_path, **overrides) -> dict:
@@ -45,14 +46,29 @@ def _prepare_schema() -> None:
         _schema_ready = True
 
 
+def _empty_tables_sql() -> str:
+    """DELETE every table, children first, and restart the id sequences: one round trip.
+    (TRUNCATE gives new files to every table: ~150 ms a test against ~3 ms for this.)"""
+    global _empty_sql
+    if _empty_sql is None:
+        tables = reversed(db.metadata.sorted_tables)
+        statements = [f'DELETE FROM "{t.name}"' for t in tables]  # noqa: S608 (our own names)
+        statements += [
+            f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"
+            for t in db.metadata.sorted_tables
+            if "id" in t.c and t.c.id.primary_key and t.c.id.autoincrement in (True, "auto")
+        ]
+        _empty_sql = ";\n".join(statements)
+    return _empty_sql
+
+
 def _empty_tables() -> None:
     db.session.remove()
     if TEST_DB_URI.startswith("sqlite"):
         db.drop_all()
     else:
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.execute(sa.text(_empty_tables_sql()))
     # Every app has its own engine: close its pooled connections now, not at garbage
     # collection (psycopg warns about connections deleted while open).
     db.engine.dispose()
