@@ -122,6 +122,13 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()  # never leave a server behind
+            raise
+
+    def _wait_until_up(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -133,10 +140,11 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.3)
-        self.stop()
         raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
     def stop(self) -> None:
+        if self.log.closed:
+            return
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
