@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from dankheo.errors import DomainError
 
@@ -87,6 +87,7 @@ def _office_kind(data: bytes) -> str | None:
             if "[Content_Types].xml" not in names:
                 return None
             types = archive.read("[Content_Types].xml")
+            _inflate_all(archive, infos)
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
         return None
     if any(n.startswith("word/") for n in names) and b"wordprocessingml" in types:
@@ -94,6 +95,16 @@ def _office_kind(data: bytes) -> str | None:
     if any(n.startswith("xl/") for n in names) and b"spreadsheetml" in types:
         return MIME_XLSX
     return None
+
+
+def _inflate_all(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Decompress every entry in bounded chunks. The directory's sizes can lie: zipfile
+    stops at the declared size and the CRC check then fails (BadZipFile), so a bomb with
+    a forged directory is refused without ever being inflated past the declared total."""
+    for info in infos:
+        with archive.open(info) as entry:
+            while entry.read(1 << 20):
+                pass
 
 
 def check(data: bytes) -> CheckedFile:
@@ -125,9 +136,19 @@ def _open_image(data: bytes) -> Image.Image:
 
 
 def _check_image(data: bytes) -> None:
+    """Structure check, then a full decode: verify() alone lets a truncated file pass,
+    and WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process."""
     image = _open_image(data)
     try:
         image.verify()
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            _open_image(data).load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    except DomainError:
+        raise
     except Exception as err:  # Pillow raises many kinds for a corrupt file
         raise DomainError("evidence.bad_image") from err
 

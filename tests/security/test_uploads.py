@@ -160,12 +160,7 @@ ROUTES = [
     ),
 ]
 # Known gaps, reported to the owner of the code; strict, so a fix turns them into passes.
-KNOWN = {
-    "docx with lying sizes": pytest.mark.xfail(
-        strict=True,
-        reason="dankheo/registry/evidence.py trusts the sizes in the zip directory",
-    ),
-}
+KNOWN: dict = {}
 
 
 def _marks(route_name: str, payload: str):
