@@ -54,6 +54,10 @@ class Defaults:
     # Rows per page on list pages.
     PER_PAGE = 50
 
+    # Seconds a process reuses the dashboard's figures (reports.queries.cached; a
+    # commit in the process empties the cache). 0 computes them on every request.
+    REPORTS_CACHE_SECONDS = 60
+
     # Base URL printed in certificate QR codes: /verify/<serial> is appended.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 

@@ -25,6 +25,7 @@ from dankheo.reports.queries import (
     Period,
     RollUp,
     Statistics,
+    cached,
     compute_statistics,
     current_phase,
 )
@@ -99,10 +100,17 @@ def _breadcrumb(stats: Statistics) -> list:
 
 
 def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
-    stats = compute_statistics(root.id, period, rollup)
+    def compute():
+        stats = compute_statistics(root.id, period, rollup)
+        return stats, build_tables(stats)
+
+    # The same figures for a minute per process (queries.cached: emptied on commit).
+    figures = cached(("dashboard", root.id, period, rollup), compute)
+    stats, tables = figures.value
     return {
         "stats": stats,
-        "tables": build_tables(stats),
+        "tables": tables,
+        "computed_at": figures.computed_at,
         "root": root,
         "period": period,
         "rollup": rollup,

@@ -131,7 +131,8 @@ def _count_dashboard_queries(client, count_queries, root_id) -> tuple[list[str],
 
 
 @pytest.mark.parametrize("volume", [100, 20_000])
-def test_dashboard_query_count_is_bounded(client, auth, merged, leader, count_queries, volume):
+def test_dashboard_query_count_is_bounded(app, client, auth, merged, leader, count_queries, volume):
+    app.config["REPORTS_CACHE_SECONDS"] = 0  # measure the computation, not the cache
     units = merged
     field = make_field()
     keys = ["c11", "c12", "c21", "c22", "agency", "new"]
@@ -153,3 +154,18 @@ def test_dashboard_query_count_is_bounded(client, auth, merged, leader, count_qu
 
 
 EXPECTED_QUERIES = 10
+
+
+def test_dashboard_reuses_its_figures_until_a_commit(client, auth, merged, leader, count_queries):
+    units = merged
+    field = make_field()
+    insert_initiatives([(units["c11"].id, field.id, {2024: "recognised"})])
+    auth.login("lanhdao")
+    statements, html = _count_dashboard_queries(client, count_queries, units["province"].id)
+    assert len(statements) < EXPECTED_QUERIES  # the warm-up request's figures, reused
+    assert "Số liệu cập nhật lúc" in html
+    assert dashboard_cell(html, "tinh-trang-1") == 1
+    insert_initiatives([(units["c12"].id, field.id, {2024: "recognised"})])
+    db.session.commit()  # a commit in this process empties the cache
+    response = client.get(f"/reports/?unit={units['province'].id}&year=2024")
+    assert dashboard_cell(response.get_data(as_text=True), "tinh-trang-1") == 2
