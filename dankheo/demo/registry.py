@@ -190,7 +190,7 @@ def _campaigns(units: dict[str, Unit]) -> None:
         campaign.award_types.append(
             AwardType(
                 form=AwardForm.BANG_KHEN,
-                issuer_title="Chủ tịch Ủy ban nhân dân tỉnh",
+                issuer_title="Chủ tịch Ủy ban nhân dân tỉnh Tây Ninh",
                 issuer_name="Ủy ban nhân dân tỉnh Tây Ninh",
                 issuer_profile=IssuerProfile.STATE,
                 decision_suffix="QĐ-UBND",

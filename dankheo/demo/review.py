@@ -169,7 +169,7 @@ def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nominat
         award_type=award_type,
         subject=initiative,
         recipient_name=initiative.unit.name,
-        recipient_line=f"Mô hình «{initiative.name}»",
+        recipient_line=initiative.name,
         achievement_text=(
             "Đã có thành tích xuất sắc trong phong trào thi đua «Dân vận khéo» "
             f"năm {award_type.campaign.year}"

@@ -742,7 +742,7 @@ class _Builder:
         if kind == "initiative":
             unit_id = self.initiative_unit[sid]
             recipient = self.units[unit_id]["name"]
-            line = f"Mô hình «{self.initiative_name[sid]}»"
+            line = self.initiative_name[sid]
         else:
             _eid, name, position, unit_id = sid
             recipient, line = name, position
