@@ -309,13 +309,17 @@ def check_database(instance: Path, plan: dict, stats: Stats, active: list[str]) 
 
     from dankheo import create_app
     from dankheo.extensions import db
-    from dankheo.models import Assignment, Score, Scorecard
+    from dankheo.models import Score, Scorecard
 
     problems = []
+    # Only the load campaign's assignments: the demo data has scorecards of its own.
+    ids = sorted({a for assigned in plan["assignments"].values() for a in assigned})
     app = create_app()
     with app.app_context():
+        mine = Scorecard.assignment_id.in_(ids)
         per_assignment = db.session.execute(
             sa.select(Scorecard.assignment_id, sa.func.count())
+            .where(mine)
             .group_by(Scorecard.assignment_id)
             .having(sa.func.count() > 1)
         ).all()
@@ -323,6 +327,8 @@ def check_database(instance: Path, plan: dict, stats: Stats, active: list[str]) 
             problems.append(f"duplicated scorecards: {per_assignment[:10]}")
         duplicate_scores = db.session.execute(
             sa.select(Score.scorecard_id, Score.criterion_id, sa.func.count())
+            .join(Scorecard, Scorecard.id == Score.scorecard_id)
+            .where(mine)
             .group_by(Score.scorecard_id, Score.criterion_id)
             .having(sa.func.count() > 1)
         ).all()
@@ -330,7 +336,7 @@ def check_database(instance: Path, plan: dict, stats: Stats, active: list[str]) 
             problems.append(f"a criterion scored twice: {duplicate_scores[:10]}")
         submitted = set(
             db.session.scalars(
-                sa.select(Scorecard.assignment_id).where(Scorecard.submitted_at.is_not(None))
+                sa.select(Scorecard.assignment_id).where(mine, Scorecard.submitted_at.is_not(None))
             )
         )
         lost = stats.submitted - submitted
@@ -339,15 +345,16 @@ def check_database(instance: Path, plan: dict, stats: Stats, active: list[str]) 
         incomplete = db.session.execute(
             sa.select(Scorecard.id, sa.func.count(Score.id))
             .join(Score, Score.scorecard_id == Scorecard.id, isouter=True)
-            .where(Scorecard.submitted_at.is_not(None))
+            .where(mine, Scorecard.submitted_at.is_not(None))
             .group_by(Scorecard.id)
             .having(sa.func.count(Score.id) != plan["criteria"])
         ).all()
         if incomplete:
-            problems.append(f"submitted scorecards without one score per criterion: {incomplete}")
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment))
+            problems.append(
+                f"submitted scorecards without one score per criterion: {incomplete[:10]}"
+            )
         print(
-            f"scorecards: {len(submitted)} submitted of {total} assignments "
+            f"scorecards: {len(submitted)} submitted of {len(ids)} assignments "
             f"({len(stats.submitted)} confirmed to the users)"
         )
         # Every assignment of an account that had sessions should be scored by the end.

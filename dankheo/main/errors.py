@@ -1,6 +1,8 @@
 """Vietnamese error pages, and JSON errors under /api/."""
 
 from flask import jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dankheo.errors import DomainError
@@ -49,6 +51,12 @@ def render_error(code: int, message: str | None = None):
     ), code
 
 
+def _unique_violation(err: IntegrityError) -> bool:
+    """A UNIQUE constraint refused the row (SQLite's message, PostgreSQL's SQLSTATE)."""
+    orig = getattr(err, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
 def register(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
@@ -66,6 +74,18 @@ def register(app) -> None:
     def domain_error(err: DomainError):
         db.session.rollback()
         return render_error(err.status_code, err.message)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def concurrent_write(err: Exception):
+        """Two requests wrote the same record at once (two tabs, two people): the loser
+        gets "someone else updated this", not a server error. Only unique violations
+        and version conflicts count as such; any other integrity error is a bug."""
+        db.session.rollback()
+        if isinstance(err, IntegrityError) and not _unique_violation(err):
+            return unexpected(err)
+        app.logger.warning("concurrent write refused: %s", type(err).__name__)
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):

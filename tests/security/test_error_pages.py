@@ -81,3 +81,36 @@ def test_oversized_body_gets_the_413_page(app, failing_client):
     response = failing_client.post("/auth/login", data={"username": "x" * 5000, "password": "y"})
     assert response.status_code == 413
     assert "Tệp tải lên quá lớn" in response.get_data(as_text=True)
+
+
+def _raise(exc):
+    def view():
+        raise exc
+
+    return view
+
+
+class _Orig(Exception):
+    def __init__(self, text, sqlstate=None):
+        super().__init__(text)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (sa.exc.IntegrityError("INSERT", {}, _Orig("UNIQUE constraint failed: x.y")), 409),
+        (sa.exc.IntegrityError("INSERT", {}, _Orig("duplicate key", sqlstate="23505")), 409),
+        (sa.orm.exc.StaleDataError("UPDATE expected 1 row, 0 matched"), 409),
+        (sa.exc.IntegrityError("INSERT", {}, _Orig("NOT NULL constraint failed: x.y")), 500),
+    ],
+    ids=["sqlite unique", "postgresql unique", "stale version", "not null is a bug"],
+)
+def test_concurrent_writes_get_409_not_500(app, exc, code):
+    # Two tabs saving one scorecard at once: the loser is told someone else saved.
+    app.add_url_rule("/__test__/race", "test_race", _raise(exc))
+    response = app.test_client().get("/__test__/race")
+    html = response.get_data(as_text=True)
+    assert response.status_code == code
+    assert ("Dữ liệu đã thay đổi" in html) == (code == 409)
+    assert "UNIQUE" not in html and "Traceback" not in html
