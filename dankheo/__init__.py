@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -53,6 +54,14 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         value = app.config.get(key)
         if isinstance(value, str):
             app.config[key] = value.replace("{instance}", app.instance_path)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _loads(value: str):

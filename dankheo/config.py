@@ -27,6 +27,10 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For/-Proto/
+    # -Host headers are trusted; 0 trusts none. Behind one nginx: 1. Sign-in attempts then
+    # record the real client address, and request.is_secure follows the proxy's scheme.
+    PROXY_FIX_HOPS = 0
     # Send HSTS (only meaningful behind HTTPS).
     HSTS_ENABLED = False
 

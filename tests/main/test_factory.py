@@ -57,3 +57,22 @@ def test_landing_page_is_vietnamese(client):
     assert "Dân vận khéo" in html
     assert "/static/bootstrap" not in html or "cdn" not in html.lower()
     assert "cdn.jsdelivr" not in html
+
+
+def _remote_addr_seen(app) -> str:
+    from flask import request
+
+    @app.route("/_addr")
+    def _addr():
+        return request.remote_addr
+
+    client = app.test_client()
+    return client.get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
+
+
+def test_forwarded_address_is_trusted_only_when_configured(tmp_path):
+    from tests.conftest import make_test_config
+
+    assert _remote_addr_seen(create_app(make_test_config(tmp_path))) == "127.0.0.1"
+    proxied = create_app(make_test_config(tmp_path, PROXY_FIX_HOPS=1))
+    assert _remote_addr_seen(proxied) == "203.0.113.9"
