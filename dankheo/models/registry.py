@@ -59,8 +59,10 @@ class Initiative(Base):
     )
     # Accent-folded lowercase name and unit, for search that ignores diacritics.
     search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
-    # Vietnamese collation key of the name (see vietnamese.sort_key).
-    sort_key: Mapped[str] = mapped_column(binary_string(1200), default="", index=True)
+    # Vietnamese collation key of the name (see vietnamese.sort_key). Indexed together
+    # with search_text (ix_initiatives_sort_key_search): lists walk that index in name
+    # order and test the search on the index entry, without reading the wide rows.
+    sort_key: Mapped[str] = mapped_column(binary_string(1200), default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -86,6 +88,7 @@ class Initiative(Base):
             name="resources_nonnegative",
         ),
         sa.CheckConstraint("first_year BETWEEN 2000 AND 2100", name="first_year_range"),
+        sa.Index("ix_initiatives_sort_key_search", "sort_key", "search_text"),
     )
 
 

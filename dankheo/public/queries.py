@@ -7,9 +7,15 @@ from dankheo.extensions import db
 from dankheo.models import PUBLIC_STATUSES, Evidence, Initiative, InitiativeYear
 from dankheo.registry import queries as registry_queries
 
+# Counting stops here: past it the page says "more than 1,000" (counting every match of
+# a broad search costs a scan of the whole table, and nobody pages that far).
+COUNT_CAP = 1000
+
 
 def gallery_page(params, *, per_page: int):
-    return registry_queries.initiative_page(params, None, per_page=per_page, public=True)
+    return registry_queries.initiative_page(
+        params, None, per_page=per_page, public=True, count_cap=COUNT_CAP
+    )
 
 
 def public_initiative(initiative_id: int) -> Initiative | None:

@@ -8,6 +8,10 @@ from dankheo.registry import queries as registry_queries
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
+# The unit filter lists the province and its districts (~a dozen options, not the
+# ~2,400 units down to communes); a deeper unit still filters through ?unit=<id>.
+FILTER_UNIT_LEVELS = 2
+
 
 @bp.route("/")
 def gallery():
@@ -19,7 +23,7 @@ def gallery():
         page=page,
         params=params,
         fields=registry_queries.fields(),
-        units=registry_queries.unit_choices(None, levels=3),
+        units=registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
     )
 
 

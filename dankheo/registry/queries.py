@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from dankheo.extensions import db
 from dankheo.models import (
@@ -123,21 +124,21 @@ def _is_public() -> sa.ColumnElement[bool]:
     )
 
 
-def initiatives_select(
-    params: ListParams, scope: list[str] | None = None, *, public: bool = False
-) -> sa.Select:
-    """SELECT of initiatives matching ``params`` inside ``scope`` (path prefixes, None
-    for everything); ``public`` keeps only those recognised or outstanding in some year
-    (in the chosen year when one is given)."""
-    stmt = sa.select(Initiative).join(Initiative.unit)
+def _initiative_conditions(
+    params: ListParams, scope: list[str] | None, *, public: bool
+) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions of an initiative list (``Unit`` joined on the initiative)."""
+    conditions: list[sa.ColumnElement[bool]] = []
     if scope is not None:
-        stmt = stmt.where(within_prefixes(Unit.path, scope))
+        conditions.append(within_prefixes(Unit.path, scope))
     if params.q:
-        stmt = stmt.where(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
+        conditions.append(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
     if params.field:
-        stmt = stmt.where(Initiative.field_id == params.field)
+        conditions.append(Initiative.field_id == params.field)
+    subtree = None
     if params.unit:
-        stmt = stmt.where(_unit_filter(params.unit))
+        root = db.session.get(Unit, params.unit)
+        subtree = within_prefix(Unit.path, root.path) if root is not None else sa.false()
     # Year conditions as "id IN (rows of initiative_years)": one pass over the indexed
     # yearly table rather than a correlated probe per initiative.
     year_conditions = []
@@ -145,13 +146,54 @@ def initiatives_select(
         year_conditions.append(InitiativeYear.year == params.year)
     if params.status:
         year_conditions.append(InitiativeYear.status == params.status)
-    if public:
+    if public and year_conditions:
         year_conditions.append(InitiativeYear.status.in_(PUBLIC_STATUSES))
     if year_conditions:
-        stmt = stmt.where(
+        if subtree is not None:
+            # Year rows carry their initiative's unit (services._sync_years): the
+            # (unit_id, year) index then reads only the chosen subtree's rows, and the
+            # initiative's own unit needs no second test.
+            year_conditions.append(InitiativeYear.unit_id.in_(sa.select(Unit.id).where(subtree)))
+            subtree = None
+        conditions.append(
             Initiative.id.in_(sa.select(InitiativeYear.initiative_id).where(*year_conditions))
         )
+    elif public:
+        # Most initiatives are public in some year: probing each candidate's few year
+        # rows beats building the list of every public id.
+        conditions.append(_is_public())
+    if subtree is not None:
+        conditions.append(subtree)
+    return conditions
+
+
+def _needs_unit(params: ListParams, scope) -> bool:
+    """Whether the conditions read ``Unit`` (a count can then skip the join)."""
+    return scope is not None or (bool(params.unit) and not (params.year or params.status))
+
+
+def initiatives_select(
+    params: ListParams, scope: list[str] | None = None, *, public: bool = False
+) -> sa.Select:
+    """SELECT of initiatives matching ``params`` inside ``scope`` (path prefixes, None
+    for everything); ``public`` keeps only those recognised or outstanding in some year
+    (in the chosen year when one is given)."""
+    stmt = sa.select(Initiative).join(Initiative.unit)
+    stmt = stmt.where(*_initiative_conditions(params, scope, public=public))
     return stmt.order_by(*_initiative_order(params))
+
+
+def initiatives_count_select(
+    params: ListParams, scope: list[str] | None = None, *, public: bool = False, cap=None
+) -> sa.Select:
+    """SELECT of how many initiatives match (ids only; at most ``cap`` + 1 counted)."""
+    ids = sa.select(Initiative.id)
+    if _needs_unit(params, scope):
+        ids = ids.join(Initiative.unit)
+    ids = ids.where(*_initiative_conditions(params, scope, public=public))
+    if cap is not None:
+        ids = ids.limit(cap + 1)
+    return sa.select(sa.func.count()).select_from(ids.subquery())
 
 
 def _initiative_order(params: ListParams) -> list:
@@ -177,9 +219,46 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
     )
 
 
-def initiative_page(params: ListParams, scope, *, per_page: int, public: bool = False):
-    stmt = with_list_loads(initiatives_select(params, scope, public=public))
-    return db.paginate(stmt, page=params.page, per_page=per_page, error_out=False)
+class CountedPagination(SelectPagination):
+    """A page of ``select`` whose total comes from ``count_select`` (ids only, maybe
+    capped) instead of a count over a subquery of every column. ``capped`` is True
+    when more rows match than the cap: the page then says "more than N"."""
+
+    def _query_count(self) -> int:
+        total = self._query_args["session"].execute(self._query_args["count_select"]).scalar()
+        cap = self._query_args.get("cap")
+        self.capped = cap is not None and total > cap
+        return total
+
+    capped = False
+
+
+# Lists show the name, unit, field and years: the long texts stay in the database.
+LIST_COLUMNS = (
+    Initiative.id,
+    Initiative.name,
+    Initiative.unit_id,
+    Initiative.field_id,
+    Initiative.first_year,
+    Initiative.version,
+)
+
+
+def initiative_page(
+    params: ListParams, scope, *, per_page: int, public: bool = False, count_cap=None
+):
+    stmt = with_list_loads(initiatives_select(params, scope, public=public)).options(
+        load_only(*LIST_COLUMNS)
+    )
+    return CountedPagination(
+        select=stmt,
+        session=db.session(),
+        count_select=initiatives_count_select(params, scope, public=public, cap=count_cap),
+        cap=count_cap,
+        page=params.page,
+        per_page=per_page,
+        error_out=False,
+    )
 
 
 def initiatives_for_export(params: ListParams, scope, limit: int = 100_000) -> list[Initiative]:

@@ -49,8 +49,10 @@ from dankheo.registry.forms import (
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
-# Unit filters list this many levels of the tree (province, district, commune).
-FILTER_UNIT_LEVELS = 3
+# Unit filters list this many levels of the tree from the top of the user's scope
+# (province and districts for the whole province: a dozen options rather than ~2,400
+# communes); a deeper unit still filters through ?unit=<id> (links from the dashboard).
+FILTER_UNIT_LEVELS = 2
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
