@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from dankheo.extensions import db
 from dankheo.models.accounts import Membership, Role, User
@@ -374,7 +374,19 @@ def ranking(campaign: Campaign, award_type: AwardType, spread_threshold=None) ->
     )
     nominations = db.session.scalars(
         sa.select(Nomination)
-        .options(joinedload(Nomination.unit))
+        # The page shows the recipient, the unit's name and the state: the long texts
+        # (achievement, report) of ~2,000 nominations stay in the database.
+        .options(
+            load_only(
+                Nomination.id,
+                Nomination.campaign_id,
+                Nomination.award_type_id,
+                Nomination.unit_id,
+                Nomination.recipient_name,
+                Nomination.state,
+            ),
+            joinedload(Nomination.unit),
+        )
         .where(Nomination.award_type_id == award_type.id, Nomination.state.in_(RANKED_STATES))
         .order_by(Nomination.id)
     ).all()
