@@ -147,6 +147,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from dankheo.main.headers import add_security_headers
+    from dankheo.main.headers import add_security_headers, refuse_nul_bytes
 
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)

@@ -1,10 +1,10 @@
-"""Security headers on every response.
+"""Security headers on every response, and the refusal of NUL bytes in requests.
 
 What each header defends against is listed in docs/security.md; tests/security/test_headers.py
 checks every one of them.
 """
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
 # No inline scripts or styles (no 'unsafe-inline', no 'unsafe-eval'): scripts and
@@ -54,3 +54,18 @@ def _signed_in() -> bool:
         return bool(current_user and current_user.is_authenticated)
     except Exception:
         return False
+
+
+def refuse_nul_bytes():
+    """No person types a NUL byte; PostgreSQL refuses it in text (a server error deep in
+    a query). Refuse it at the door with 400: in the path, the query string and form
+    fields (uploaded files are bytes and are not concerned)."""
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400)
+    form_body = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    if request.method in ("POST", "PUT", "PATCH") and form_body and _has_nul(request.form):
+        abort(400)
+
+
+def _has_nul(multidict) -> bool:
+    return any("\x00" in value for _, values in multidict.lists() for value in values)
