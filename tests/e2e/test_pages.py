@@ -8,6 +8,13 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
 )
 
+# Pages beyond the navigation bar, per role: second-level pages people use daily.
+EXTRA = {
+    "admin": ["/admin/units", "/admin/users", "/admin/users/new", "/registry/fields"],
+    "canbo.hoathanh": ["/registry/initiatives/new", "/registry/exemplars/new"],
+    "thuky": ["/review/campaigns"],
+}
+
 ROLES = ["admin", "thuky", "lanhdao", "canbo.hoathanh", "hoidong1"]
 
 
@@ -19,6 +26,15 @@ def test_anonymous_pages(page, checker):
     checker.check(page, "login")
     page.goto("/trang-khong-ton-tai")
     checker.check(page, "not found")
+    page.goto("/public/")
+    checker.check(page, "gallery")
+    first = page.locator("main a[href*='/public/initiatives/']").first
+    if first.count():
+        first.click()
+        page.wait_for_load_state()
+        checker.check(page, "gallery initiative")
+    page.goto("/verify")
+    checker.check(page, "verify lookup")
     assert not checker.problems, "\n".join(checker.problems)
     errors = checker.vnu_errors()
     assert not errors, "\n".join(errors)
@@ -38,6 +54,10 @@ def test_signed_in_home_and_navigation(page, checker, username):
         checker.check(page, f"{username} {href}")
     page.goto("/auth/password")
     checker.check(page, f"{username} password")
+    for path in EXTRA.get(username, ()):
+        response = page.goto(path)
+        assert response is not None and response.status < 400, f"{path}: {response.status}"
+        checker.check(page, f"{username} {path}")
     assert not checker.problems, "\n".join(checker.problems)
     errors = checker.vnu_errors()
     assert not errors, "\n".join(errors)
