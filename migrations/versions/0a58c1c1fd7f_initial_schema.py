@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7f4ec6a639d6
+Revision ID: 0a58c1c1fd7f
 Revises: 
-Create Date: 2026-11-27 07:39:31.495346
+Create Date: 2026-11-27 08:52:24.270185
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7f4ec6a639d6'
+revision = '0a58c1c1fd7f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -191,7 +191,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_initiatives_field_id'), ['field_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_initiatives_first_year'), ['first_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_initiatives_replicated_from_id'), ['replicated_from_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_initiatives_sort_key'), ['sort_key'], unique=False)
+        batch_op.create_index('ix_initiatives_sort_key_search', ['sort_key', 'search_text'], unique=False)
         batch_op.create_index(batch_op.f('ix_initiatives_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('memberships',
@@ -614,7 +614,7 @@ def downgrade():
     op.drop_table('memberships')
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_initiatives_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_initiatives_sort_key'))
+        batch_op.drop_index('ix_initiatives_sort_key_search')
         batch_op.drop_index(batch_op.f('ix_initiatives_replicated_from_id'))
         batch_op.drop_index(batch_op.f('ix_initiatives_first_year'))
         batch_op.drop_index(batch_op.f('ix_initiatives_field_id'))
