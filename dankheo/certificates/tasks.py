@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.exceptions import HueyException, TaskException
 
 CHUNK = 50  # certificates per job: jobs of a decision spread over the workers
 TIMEOUT_PREVIEW = 60  # seconds a request waits for a preview from the worker
@@ -64,6 +65,8 @@ def _build(app: Flask) -> Huey:
         "render_overlay_batch": huey.task(name="render_overlay_batch")(
             in_app(_render_overlay_batch)
         ),
+        # Statistics reports (dankheo.reports.pdf): rendered here, never in a request.
+        "render_report": huey.task(name="render_report")(in_app(_render_report)),
     }
 
     @huey.on_startup()
@@ -135,6 +138,12 @@ def _render_overlay_batch(decision_id: int, certificate_ids: list[int]) -> bytes
     return services.render_overlay_batch(decision, certificates)
 
 
+def _render_report(html: str) -> bytes:
+    from dankheo.reports.pdf import pdf_from_html
+
+    return pdf_from_html(html)
+
+
 # --- what views call ------------------------------------------------------------------
 
 
@@ -177,10 +186,17 @@ def enqueue_unfinished() -> int:
     return len(rows)
 
 
+class JobFailed(Exception):
+    """A worker job failed, or no worker answered in time."""
+
+
 def wait_for(task_name: str, *args, timeout: int = TIMEOUT_PREVIEW):
-    """Run a job on the worker and wait for its result (raises huey's
-    ResultTimeout when no worker answered in time)."""
-    result = get_huey().dankheo_tasks[task_name](*args)
-    if result is None:
-        return None
-    return result.get(blocking=True, timeout=timeout, preserve=False)
+    """Run a job on the worker and wait for its result; JobFailed when the job raised
+    (huey's TaskException) or no worker answered within ``timeout`` (ResultTimeout)."""
+    try:
+        result = get_huey().dankheo_tasks[task_name](*args)
+        if result is None:
+            return None
+        return result.get(blocking=True, timeout=timeout, preserve=False)
+    except (HueyException, TaskException) as err:
+        raise JobFailed(task_name) from err

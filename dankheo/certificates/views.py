@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from huey.exceptions import HueyException
 from wtforms.fields.choices import SelectChoice
 
 from dankheo.certificates import queries, services, tasks
@@ -82,7 +81,7 @@ def _certificate_or_404(serial: str, action: str):
 def _wait(task: str, *args, timeout=tasks.TIMEOUT_PREVIEW):
     try:
         return tasks.wait_for(task, *args, timeout=timeout)
-    except HueyException:
+    except tasks.JobFailed:
         current_app.logger.exception("worker job %s failed or timed out", task)
         flash(
             "Máy in nền chưa trả kết quả (tiến trình nền chưa chạy hoặc đang bận). "

@@ -3,9 +3,8 @@ document profile). Rendering goes through ``dankheo.certificates.pdf`` (the only
 importing WeasyPrint, with its allow-list fetcher), using the A4-portrait "decision"
 stylesheet plus static/css/print/report.css for the tables and charts.
 
-The HTML is rendered in the request; the PDF is made by the background worker when its
-queue offers a ``render_report`` job (``certificates.tasks``), else in-process under the
-same time limit as certificates."""
+The HTML is rendered in the request; the PDF is made by the background worker
+(``certificates.tasks``' ``render_report`` job) under a time limit."""
 
 from datetime import date
 from pathlib import Path
@@ -59,10 +58,8 @@ def pdf_from_html(html: str) -> bytes:
 
 
 def render_report(stats: Statistics, tables: list[Table], *, profile: str = "party") -> bytes:
-    """The report as PDF/A bytes, made by the worker when it offers the job."""
+    """The report as PDF/A bytes, made by the background worker."""
     from dankheo.certificates import tasks
 
     html = report_html(stats, tables, profile=profile)
-    if "render_report" in tasks.get_huey().dankheo_tasks:
-        return tasks.wait_for("render_report", html, timeout=REPORT_TIME_LIMIT)
-    return pdf_from_html(html)
+    return tasks.wait_for("render_report", html, timeout=REPORT_TIME_LIMIT)

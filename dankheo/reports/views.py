@@ -12,9 +12,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from huey.exceptions import HueyException
 
 from dankheo import permissions
+from dankheo.certificates.tasks import JobFailed
 from dankheo.extensions import db
 from dankheo.models import Role, Unit
 from dankheo.reports import exports
@@ -171,7 +171,7 @@ def report_pdf():
     stats = compute_statistics(root.id, period, rollup)
     try:
         pdf = render_report(stats, build_tables(stats), profile=profile)
-    except (HueyException, TimeoutError):
+    except JobFailed:
         current_app.logger.exception("report PDF failed or timed out")
         flash(
             "Chưa tạo được báo cáo PDF (tiến trình nền chưa chạy hoặc đang bận). "
