@@ -13,6 +13,8 @@ class NavItem:
     label: str
     endpoint: str
     action: str | None  # None: shown to everyone
+    # Administration links sit in the account menu, so the bar fits on one line.
+    in_account_menu: bool = False
 
     @property
     def prefix(self) -> str:
@@ -32,8 +34,8 @@ ITEMS = (
     NavItem("Chấm điểm", "review.queue", "review.queue"),
     NavItem("Quyết định", "certificates.decisions", "campaign.list"),
     NavItem("Thống kê", "reports.dashboard", "reports.view"),
-    NavItem("Nhật ký", "admin.audit", "audit.view"),
-    NavItem("Quản trị", "admin.index", "admin.users"),
+    NavItem("Nhật ký hoạt động", "admin.audit", "audit.view", in_account_menu=True),
+    NavItem("Quản trị hệ thống", "admin.index", "admin.users", in_account_menu=True),
     NavItem("Mô hình tiêu biểu", "public.gallery", None),
 )
 
