@@ -93,6 +93,7 @@ MATRIX: dict[str, Expect] = {
     "api.certificate": PUBLIC,
     # --- public gallery and verification -------------------------------------------------
     "public.gallery": Expect(anon=OK, content=lambda w: w.initiative.name),
+    "public.gallery_export": PUBLIC,
     "public.initiative": Expect(anon=OK, content=lambda w: w.initiative.name),
     "public.evidence_file": PUBLIC,
     "public.evidence_thumb": PUBLIC,
@@ -111,6 +112,7 @@ MATRIX: dict[str, Expect] = {
     "registry.initiative_evaluate": Expect(allow=SECRETARY),  # a secretary above C11
     "registry.initiative_evidence": Expect(allow=OWN_OFFICER),
     "registry.exemplars": Expect(allow=READERS),
+    "registry.exemplars_export": Expect(allow=READERS),
     "registry.exemplar_new": Expect(allow=OFFICERS),
     "registry.exemplar": Expect(allow=RECORD_READERS, content=lambda w: w.exemplar.name),
     "registry.exemplar_edit": Expect(allow=OWN_OFFICER, content=lambda w: w.exemplar.name),
@@ -122,6 +124,7 @@ MATRIX: dict[str, Expect] = {
     "registry.fields": Expect(),
     "registry.field_form": Expect(allow=ADMIN),
     "registry.campaigns": Expect(content=lambda w: w.campaign.name),
+    "registry.campaigns_export": Expect(),
     "registry.campaign": Expect(content=lambda w: w.campaign.name),
     "registry.campaign_new": Expect(allow=ANY_SECRETARY),
     "registry.campaign_edit": Expect(allow=SECRETARY),
@@ -130,6 +133,7 @@ MATRIX: dict[str, Expect] = {
     "registry.award_type_form": Expect(allow=SECRETARY),
     # --- nominations -------------------------------------------------------------------
     "nominations.index": Expect(),
+    "nominations.export": Expect(),
     "nominations.new": Expect(allow=OFFICERS),
     "nominations.detail": Expect(
         allow=NOMINATION_READERS, content=lambda w: w.nomination.recipient_name
@@ -138,12 +142,15 @@ MATRIX: dict[str, Expect] = {
     "nominations.report": Expect(allow=NOMINATION_READERS, ok_codes=(404,)),  # no report yet
     "nominations.move": Expect(allow=OWN_OFFICER, other={"leader": 403, "secretary": 403}),
     "nominations.screening": Expect(allow=SECRETARY),
+    "nominations.screening_export": Expect(allow=SECRETARY),
     "nominations.batches": Expect(),
+    "nominations.batches_export": Expect(),
     "nominations.batch_new": Expect(allow=OFFICERS),
     "nominations.batch": Expect(allow=frozenset({"admin", "officer", "leader", "secretary"})),
     "nominations.batch_submit": Expect(allow=OWN_OFFICER),
     # --- decisions and certificates ----------------------------------------------------
     "certificates.decisions": Expect(),
+    "certificates.decisions_export": Expect(),
     "certificates.decision_create": Expect(allow=SECRETARY),
     "certificates.decision": Expect(allow=SECRETARY, content=lambda w: w.decision.number_text),
     "certificates.decision_edit": Expect(allow=SECRETARY),
@@ -152,6 +159,7 @@ MATRIX: dict[str, Expect] = {
     "certificates.decision_print": Expect(allow=SECRETARY),
     "certificates.decision_resume": Expect(allow=SECRETARY),
     "certificates.decision_progress": Expect(allow=SECRETARY),
+    "certificates.decision_export": Expect(allow=SECRETARY),
     "certificates.decision_pdf": Expect(allow=SECRETARY, sample_allowed=True),
     "certificates.download": Expect(
         # certificate.view follows nomination.view; the world's file was never rendered.
@@ -167,6 +175,7 @@ MATRIX: dict[str, Expect] = {
     # --- administration ----------------------------------------------------------------
     "admin.index": Expect(allow=ANY_SECRETARY),  # secretaries reach the audit from it
     "admin.units": Expect(allow=ADMIN),
+    "admin.units_export": Expect(allow=ADMIN),
     "admin.unit_new": Expect(allow=ADMIN),
     "admin.unit_detail": Expect(allow=ADMIN, content=lambda w: w.units["c11"].name),
     "admin.unit_edit": Expect(allow=ADMIN, content=lambda w: w.units["c11"].name),
@@ -175,6 +184,7 @@ MATRIX: dict[str, Expect] = {
     "admin.units_import": Expect(allow=ADMIN),
     "admin.units_template": Expect(allow=ADMIN),
     "admin.users": Expect(allow=ADMIN),
+    "admin.users_export": Expect(allow=ADMIN),
     "admin.user_new": Expect(allow=ADMIN),
     "admin.user_edit": Expect(allow=ADMIN, content=lambda w: w.users["officer"].full_name),
     "admin.user_reset_password": Expect(allow=ADMIN),
@@ -184,6 +194,7 @@ MATRIX: dict[str, Expect] = {
     "admin.audit_export": Expect(allow=ANY_SECRETARY),
     # --- review ------------------------------------------------------------------------
     "review.queue": Expect(allow=REVIEWERS),
+    "review.queue_export": Expect(allow=REVIEWERS),
     "review.scorecard": Expect(
         allow=frozenset({"admin", "reviewer", "secretary"}),
         allow_post=frozenset({"admin", "reviewer"}),
@@ -199,6 +210,7 @@ MATRIX: dict[str, Expect] = {
     "review.add_assignment": Expect(allow=SECRETARY, ok_codes=(404,)),  # no nomination named
     "review.remove_assignment": Expect(allow=SECRETARY),
     "review.ranking": Expect(allow=SECRETARY, content=lambda w: w.nomination.recipient_name),
+    "review.ranking_export": Expect(allow=SECRETARY),
     "review.decide": Expect(allow=SECRETARY),
     "review.decide_conflict": Expect(allow=SECRETARY),
     "review.reopen": Expect(allow=SECRETARY),
