@@ -1,11 +1,6 @@
-"""The audit page's vocabulary (Vietnamese labels of actions and record kinds) and its
-CSV / XLSX exports. Read-only: the application never edits or deletes audit rows."""
-
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
-from openpyxl import Workbook
+"""The audit page's vocabulary (Vietnamese labels of actions and record kinds) and the
+rows of its CSV / XLSX exports (files written by dankheo/exports.py). Read-only: the
+application never edits or deletes audit rows."""
 
 from dankheo.models.audit import AuditEvent
 from dankheo.vietnamese import format_datetime
@@ -159,36 +154,3 @@ def export_row(event: AuditEvent, unit_names: dict[int, str]) -> list:
         state_label(event.to_state),
         event.note,
     ]
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in user text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
-    """CSV text with a UTF-8 BOM (so Excel reads Vietnamese), yielded in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(HEADERS)
-    for i, row in enumerate(rows, 1):
-        writer.writerow([_safe_cell(v) for v in row])
-        if i % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def xlsx_bytes(rows: Iterable[list]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Nhật ký")
-    ws.append(list(HEADERS))
-    for row in rows:
-        ws.append([_safe_cell(v) for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

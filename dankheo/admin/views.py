@@ -16,9 +16,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import permissions
+from dankheo import exports, permissions
 from dankheo.admin import audit_log, imports, queries
 from dankheo.admin import units as unit_services
 from dankheo.admin.forms import (
@@ -37,7 +38,7 @@ from dankheo.auth import services as account_services
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
-from dankheo.models.accounts import Membership, Role
+from dankheo.models.accounts import Membership, Role, User
 from dankheo.models.base import utcnow
 from dankheo.models.units import SuccessionKind, Unit, UnitKind
 
@@ -74,15 +75,9 @@ def index():
 @login_required
 def units():
     _require("admin.units")
-    q = request.args.get("q", "").strip()[:100]
-    status = request.args.get("status", "open")
-    if status not in queries.UNIT_STATUSES:
-        status = "open"
-    root = None
-    if request.args.get("root"):
-        root = db.session.get(Unit, request.args.get("root", type=int) or 0)
+    q, status, root, stmt = _units_list_select()
     pagination = db.paginate(
-        queries.unit_tree_select(q, status, root),
+        stmt,
         page=_page(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
@@ -94,6 +89,48 @@ def units():
         status=status,
         root=root,
         today=utcnow().date(),
+    )
+
+
+def _units_list_select():
+    """The unit list's filters from the query string (the page and its export)."""
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "open")
+    if status not in queries.UNIT_STATUSES:
+        status = "open"
+    root = None
+    if request.args.get("root"):
+        root = db.session.get(Unit, request.args.get("root", type=int) or 0)
+    return q, status, root, queries.unit_tree_select(q, status, root)
+
+
+UNIT_EXPORT_HEADERS = ("Tên đơn vị", "Mã", "Loại", "Thuộc", "Hiệu lực từ", "Hiệu lực đến")
+
+
+@bp.route("/units/export.<any(xlsx, csv):fmt>")
+@login_required
+def units_export(fmt: str):
+    _require("admin.units")
+    *_filters, stmt = _units_list_select()
+    items, truncated = exports.fetch(stmt)
+    rows = [
+        [
+            u.name,
+            u.code,
+            u.kind_label,
+            u.parent.name if u.parent else "",
+            u.valid_from,
+            u.valid_to,
+        ]
+        for u in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Đơn vị",
+        filename="don-vi",
+        headers=UNIT_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
     )
 
 
@@ -303,6 +340,38 @@ def users():
     return render_template("admin/users.html", pagination=pagination, q=q, active=active)
 
 
+USER_EXPORT_HEADERS = ("Tên đăng nhập", "Họ và tên", "Vai trò", "Trạng thái")
+
+
+@bp.route("/users/export.<any(xlsx, csv):fmt>")
+@login_required
+def users_export(fmt: str):
+    _require("admin.users")
+    q = request.args.get("q", "").strip()[:100]
+    active = request.args.get("active", "all")
+    stmt = queries.users_select(q, active).options(
+        selectinload(User.memberships).joinedload(Membership.unit)
+    )
+    items, truncated = exports.fetch(stmt)
+    rows = [
+        [
+            u.username,
+            u.full_name,
+            "; ".join(f"{m.role_label} – {m.unit.name}" for m in u.memberships) or "Chưa gán",
+            "Hoạt động" if u.active else "Bị khóa",
+        ]
+        for u in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Người dùng",
+        filename="nguoi-dung",
+        headers=USER_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
+    )
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
 def user_new():
@@ -482,32 +551,37 @@ def audit():
         pagination=pagination,
         units=units,
         labels=audit_log,
-        export_args={k: v for k, v in request.args.items() if k != "page"},
     )
 
 
-@bp.route("/audit/export.<fmt>")
+@bp.route("/audit/export.<any(xlsx, csv):fmt>")
 @login_required
 def audit_export(fmt: str):
     _require("audit.view")
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     _form, stmt = _audit_query()
     if stmt is None:
         flash("Bộ lọc không hợp lệ; vui lòng sửa rồi xuất lại.", "warning")
         return redirect(url_for("admin.audit", **request.args))
-    events = list(db.session.scalars(stmt))
+    events, truncated = exports.fetch(stmt)
     names = {i: u.name for i, u in queries.units_by_ids({e.unit_id for e in events}).items()}
     rows = (audit_log.export_row(e, names) for e in events)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
-        return Response(
-            stream_with_context(audit_log.csv_chunks(rows)),
-            mimetype="text/csv; charset=utf-8",
+        # Streamed: the audit is the longest list of the application.
+        note = exports.truncation_note(exports.MAX_ROWS) if truncated else None
+        response = Response(
+            stream_with_context(exports.csv_chunks(audit_log.HEADERS, rows, note)),
+            mimetype=exports.CSV_MIME,
             headers={"Content-Disposition": f"attachment; filename=nhat-ky-{stamp}.csv"},
         )
-    return Response(
-        audit_log.xlsx_bytes(rows),
-        mimetype=XLSX_MIME,
-        headers={"Content-Disposition": f"attachment; filename=nhat-ky-{stamp}.xlsx"},
+        if truncated:
+            response.headers["X-Export-Truncated"] = str(exports.MAX_ROWS)
+        return response
+    return exports.list_export(
+        fmt,
+        title="Nhật ký",
+        filename=f"nhat-ky-{stamp}",
+        headers=audit_log.HEADERS,
+        rows=rows,
+        truncated=truncated,
     )

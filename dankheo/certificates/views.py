@@ -19,8 +19,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from dankheo import exports
 from dankheo.certificates import queries, services, tasks
 from dankheo.certificates.forms import (
     BatchPrintForm,
@@ -34,7 +36,14 @@ from dankheo.certificates.forms import (
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
-from dankheo.models import AwardType, CertificateStatus, DecisionStatus, IssuerProfile, PaperSize
+from dankheo.models import (
+    AwardType,
+    CertificateStatus,
+    Decision,
+    DecisionStatus,
+    IssuerProfile,
+    PaperSize,
+)
 from dankheo.permissions import can
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -108,6 +117,45 @@ def decisions():
     award_types = queries.award_types_for(current_user)
     return render_template(
         "certificates/decisions.html", pagination=pagination, q=q, award_types=award_types
+    )
+
+
+DECISION_EXPORT_HEADERS = (
+    "Số",
+    "Ngày ký",
+    "Hình thức",
+    "Đợt thi đua",
+    "Số người được khen",
+    "Trạng thái",
+)
+
+
+@bp.route("/decisions/export.<any(xlsx, csv):fmt>")
+@login_required
+def decisions_export(fmt: str):
+    if not can(current_user, "campaign.list"):
+        abort(403)
+    q = request.args.get("q", "").strip()
+    stmt = queries.decisions_for(current_user, q=q).options(selectinload(Decision.items))
+    items, truncated = exports.fetch(stmt)
+    rows = [
+        [
+            d.number_text,
+            d.signed_on,
+            d.award_type.label,
+            d.campaign.name,
+            len(d.items),
+            "Đã ký" if d.status == "signed" else "Dự thảo",
+        ]
+        for d in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Quyết định khen thưởng",
+        filename="quyet-dinh-khen-thuong",
+        headers=DECISION_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
     )
 
 
@@ -229,6 +277,45 @@ def decision(decision_id: int):
         progress=queries.progress(decision),
         print_form=BatchPrintForm(),
         statuses=CertificateStatus,
+    )
+
+
+CERTIFICATE_EXPORT_HEADERS = (
+    "STT",
+    "Số hiệu",
+    "Thay cho",
+    "Tập thể, cá nhân",
+    "Dòng thứ hai",
+    "Trạng thái",
+    "Lý do thu hồi",
+)
+
+
+@bp.route("/decisions/<int:decision_id>/export.<any(xlsx, csv):fmt>")
+@login_required
+def decision_export(decision_id: int, fmt: str):
+    """The decision's certificates as its page lists them."""
+    decision = _decision_or_404(decision_id)
+    items, truncated = exports.capped(queries.certificates_of(decision))
+    rows = [
+        [
+            c.position,
+            c.serial,
+            c.replaces.serial if c.replaces else "",
+            c.recipient_name,
+            c.recipient_line,
+            c.status_label,
+            c.revoked_reason if c.status == "revoked" else "",
+        ]
+        for c in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Giấy khen",
+        filename=f"giay-khen-quyet-dinh-{decision.id}",
+        headers=CERTIFICATE_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
     )
 
 

@@ -41,6 +41,12 @@ def _scope(user) -> sa.ColumnElement[bool]:
 
 
 def nominations_page(user, *, campaign_id=None, state=None, q="", page=1, per_page=25):
+    stmt = nominations_select(user, campaign_id=campaign_id, state=state, q=q)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def nominations_select(user, *, campaign_id=None, state=None, q="") -> sa.Select:
+    """The nominations list in ``user``'s scope, filtered, newest change first."""
     stmt = (
         sa.select(Nomination)
         .options(
@@ -66,8 +72,7 @@ def nominations_page(user, *, campaign_id=None, state=None, q="", page=1, per_pa
                 ),
             )
         )
-    stmt = stmt.order_by(Nomination.updated_at.desc(), Nomination.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return stmt.order_by(Nomination.updated_at.desc(), Nomination.id.desc())
 
 
 def campaigns_for_filter(user) -> list[Campaign]:
@@ -177,15 +182,19 @@ def batch_choices(user) -> list[NominationBatch]:
 
 
 def batches_page(user, page: int, per_page: int = 25):
+    return db.paginate(batches_select(user), page=page, per_page=per_page, error_out=False)
+
+
+def batches_select(user) -> sa.Select:
+    """Batches of the units in ``user``'s scope, newest first."""
     paths = scope_paths(user, "nomination.list")
-    stmt = (
+    return (
         sa.select(NominationBatch)
         .join(Unit, Unit.id == NominationBatch.unit_id)
         .options(joinedload(NominationBatch.unit), joinedload(NominationBatch.campaign))
         .where(within_prefixes(Unit.path, paths))
         .order_by(NominationBatch.id.desc())
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def batch_for_page(batch_id: int) -> NominationBatch | None:
@@ -201,7 +210,13 @@ def batch_for_page(batch_id: int) -> NominationBatch | None:
 
 
 def screening_page(campaign: Campaign, state: str, page: int, per_page: int = 25):
-    stmt = (
+    stmt = screening_select(campaign, state)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def screening_select(campaign: Campaign, state: str) -> sa.Select:
+    """The campaign's nominations in ``state``, oldest change first."""
+    return (
         sa.select(Nomination)
         .options(
             joinedload(Nomination.unit),
@@ -213,7 +228,6 @@ def screening_page(campaign: Campaign, state: str, page: int, per_page: int = 25
         .where(Nomination.campaign_id == campaign.id, Nomination.state == state)
         .order_by(Nomination.updated_at, Nomination.id)
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def state_counts(campaign: Campaign) -> dict[str, int]:

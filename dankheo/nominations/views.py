@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import workflow
+from dankheo import exports, workflow
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models.accounts import Role
@@ -68,14 +68,18 @@ def _batch_choices(form) -> None:
     )
 
 
-@bp.route("/")
-@login_required
-def index():
+def _index_filters() -> tuple[str, int | None, str]:
+    """The list's filters from the query string: state, campaign id, search text."""
     state = request.args.get("state", "")
     if state not in STATE_LABELS:
         state = ""
-    campaign_id = request.args.get("campaign", type=int)
-    q = request.args.get("q", "").strip()
+    return state, request.args.get("campaign", type=int), request.args.get("q", "").strip()
+
+
+@bp.route("/")
+@login_required
+def index():
+    state, campaign_id, q = _index_filters()
     pagination = queries.nominations_page(
         current_user, campaign_id=campaign_id, state=state or None, q=q, page=_page()
     )
@@ -87,6 +91,47 @@ def index():
         q=q,
         states=STATE_LABELS,
         campaigns=queries.campaigns_for_filter(current_user),
+    )
+
+
+NOMINATION_EXPORT_HEADERS = (
+    "Mã",
+    "Tên ghi trên bằng",
+    "Đơn vị đề nghị",
+    "Đợt thi đua",
+    "Hình thức",
+    "Trạng thái",
+    "Cập nhật",
+)
+
+
+@bp.route("/export.<any(xlsx, csv):fmt>")
+@login_required
+def export(fmt: str):
+    state, campaign_id, q = _index_filters()
+    stmt = queries.nominations_select(
+        current_user, campaign_id=campaign_id, state=state or None, q=q
+    )
+    items, truncated = exports.fetch(stmt)
+    rows = [
+        [
+            n.id,
+            n.recipient_name,
+            n.unit.name,
+            n.campaign.name,
+            n.award_type.form_label,
+            n.state_label,
+            n.updated_at.date() if n.updated_at else None,
+        ]
+        for n in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Hồ sơ đề nghị",
+        filename="ho-so-de-nghi",
+        headers=NOMINATION_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
     )
 
 
@@ -257,6 +302,23 @@ def batches():
     )
 
 
+@bp.route("/batches/export.<any(xlsx, csv):fmt>")
+@login_required
+def batches_export(fmt: str):
+    items, truncated = exports.fetch(queries.batches_select(current_user))
+    rows = [
+        [b.number or "", b.title, b.unit.name, b.campaign.name, b.created_at.date()] for b in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Tờ trình",
+        filename="to-trinh",
+        headers=("Số", "Trích yếu", "Đơn vị", "Đợt thi đua", "Ngày tạo"),
+        rows=rows,
+        truncated=truncated,
+    )
+
+
 @bp.route("/batches/new", methods=["GET", "POST"])
 @login_required
 def batch_new():
@@ -326,15 +388,47 @@ def batch_submit(batch_id: int):
 # --- screening (the campaign's secretary) ------------------------------------------------------
 
 
-@bp.route("/screening/<int:campaign_id>")
-@login_required
-def screening(campaign_id: int):
+def _screening_campaign_and_state(campaign_id: int) -> tuple[Campaign, str]:
     campaign = db.get_or_404(Campaign, campaign_id)
     if not can(current_user, "screening.act", campaign):
         abort(403)
     state = request.args.get("state", NominationState.SUBMITTED.value)
     if state not in STATE_LABELS:
         state = NominationState.SUBMITTED.value
+    return campaign, state
+
+
+@bp.route("/screening/<int:campaign_id>/export.<any(xlsx, csv):fmt>")
+@login_required
+def screening_export(campaign_id: int, fmt: str):
+    campaign, state = _screening_campaign_and_state(campaign_id)
+    items, truncated = exports.fetch(queries.screening_select(campaign, state))
+    rows = [
+        [
+            n.id,
+            n.recipient_name,
+            n.subject_name,
+            n.batch.number or "" if n.batch else "",
+            n.unit.name,
+            n.award_type.form_label,
+            n.state_label,
+        ]
+        for n in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Tiếp nhận hồ sơ",
+        filename=f"tiep-nhan-ho-so-{campaign.id}",
+        headers=("Mã", "Hồ sơ", "Đối tượng", "Tờ trình", "Đơn vị", "Hình thức", "Trạng thái"),
+        rows=rows,
+        truncated=truncated,
+    )
+
+
+@bp.route("/screening/<int:campaign_id>")
+@login_required
+def screening(campaign_id: int):
+    campaign, state = _screening_campaign_and_state(campaign_id)
     return render_template(
         "nominations/screening.html",
         campaign=campaign,

@@ -3,7 +3,10 @@ sign-in. Pages show only public fields and evidence marked public."""
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from dankheo import exports as list_exports
+from dankheo.models import PUBLIC_STATUSES
 from dankheo.public import queries
+from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -11,6 +14,9 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 # The unit filter lists the province and its districts (~a dozen options, not the
 # ~2,400 units down to communes); a deeper unit still filters through ?unit=<id>.
 FILTER_UNIT_LEVELS = 2
+# Anyone may export the gallery without signing in: the file stops at this many rows
+# (a workbook of 50,000 rows costs seconds of a worker).
+PUBLIC_EXPORT_ROWS = 5_000
 
 
 @bp.route("/")
@@ -24,6 +30,23 @@ def gallery():
         params=params,
         fields=registry_queries.fields(),
         units=registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
+    )
+
+
+@bp.route("/export.<any(xlsx, csv):fmt>")
+def gallery_export(fmt: str):
+    params = registry_queries.parse_list_params(request.args)
+    params.status = None
+    stmt = registry_queries.initiatives_export_select(params, None, public=True)
+    items, truncated = list_exports.fetch(stmt, limit=PUBLIC_EXPORT_ROWS)
+    return list_exports.list_export(
+        fmt,
+        title="Mô hình được công nhận",
+        filename="mo-hinh-duoc-cong-nhan",
+        headers=registry_exports.GALLERY_HEADERS,
+        rows=registry_exports.gallery_rows(items, PUBLIC_STATUSES),
+        truncated=truncated,
+        limit=PUBLIC_EXPORT_ROWS,
     )
 
 

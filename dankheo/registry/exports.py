@@ -1,11 +1,5 @@
-"""Exports of the filtered initiative list: XLSX (openpyxl) and CSV (UTF-8 with BOM so
-that Excel opens Vietnamese text correctly)."""
-
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+"""Rows of the registry's list exports (initiatives, exemplars, campaigns, the public
+gallery); files are written by dankheo/exports.py (XLSX and CSV)."""
 
 from dankheo.models.registry import YEAR_STATUS_LABELS
 
@@ -37,13 +31,6 @@ def _status_text(initiative, year: int | None) -> str:
     return YEAR_STATUS_LABELS[rows[-1].status]
 
 
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def rows_for(initiatives, year: int | None = None) -> list[list]:
     rows = [
         [
@@ -61,31 +48,53 @@ def rows_for(initiatives, year: int | None = None) -> list[list]:
         ]
         for i in initiatives
     ]
-    return [[_cell(v) for v in row] for row in rows]
+    return rows
 
 
-def to_xlsx(initiatives, year: int | None = None) -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "Mô hình"
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows_for(initiatives, year):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["C"].width = 35
-    sheet.column_dimensions["D"].width = 30
-    sheet.column_dimensions["F"].width = 40
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+EXEMPLAR_HEADERS = ("Mã", "Tên", "Chức vụ, nơi công tác", "Loại", "Đơn vị", "Năm", "Mô hình")
 
 
-def to_csv(initiatives, year: int | None = None) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(HEADERS)
-    writer.writerows(rows_for(initiatives, year))
-    return text.getvalue().encode("utf-8-sig")
+def exemplar_rows(exemplars) -> list[list]:
+    return [
+        [
+            e.id,
+            e.name,
+            e.position or "",
+            e.kind_label,
+            e.unit.name,
+            e.year,
+            "; ".join(i.name for i in e.initiatives),
+        ]
+        for e in exemplars
+    ]
+
+
+CAMPAIGN_HEADERS = ("Mã", "Tên", "Năm", "Loại", "Cấp", "Đơn vị tổ chức")
+
+
+def campaign_rows(campaigns) -> list[list]:
+    return [
+        [c.id, c.name, c.year, c.kind_label, c.level_label, c.organising_unit.name]
+        for c in campaigns
+    ]
+
+
+GALLERY_HEADERS = ("Mã", "Tên mô hình", "Đơn vị", "Lĩnh vực", "Năm được công nhận")
+
+
+def gallery_rows(initiatives, public_statuses) -> list[list]:
+    """Public fields only: name, unit, field and the recognised / outstanding years."""
+    return [
+        [
+            i.id,
+            i.name,
+            i.unit.name,
+            i.field.name,
+            "; ".join(
+                f"{r.year}: {YEAR_STATUS_LABELS[r.status]}"
+                for r in i.years
+                if r.status in public_statuses
+            ),
+        ]
+        for i in initiatives
+    ]

@@ -125,9 +125,13 @@ def _is_public() -> sa.ColumnElement[bool]:
 
 
 def _initiative_conditions(
-    params: ListParams, scope: list[str] | None, *, public: bool
+    params: ListParams, scope: list[str] | None, *, public: bool, in_order: bool = False
 ) -> list[sa.ColumnElement[bool]]:
-    """WHERE conditions of an initiative list (``Unit`` joined on the initiative)."""
+    """WHERE conditions of an initiative list (``Unit`` joined on the initiative).
+    ``in_order``: the ids are read in list order (``initiative_page_ids``); the year
+    filter is then written ``id + 0 IN (…)`` so that SQLite walks the narrow
+    (sort_key, search_text) index in name order and tests each id against the list,
+    instead of fetching every listed wide row by id to sort them."""
     conditions: list[sa.ColumnElement[bool]] = []
     if scope is not None:
         conditions.append(within_prefixes(Unit.path, scope))
@@ -155,8 +159,9 @@ def _initiative_conditions(
             # initiative's own unit needs no second test.
             year_conditions.append(InitiativeYear.unit_id.in_(sa.select(Unit.id).where(subtree)))
             subtree = None
+        listed = Initiative.id + 0 if in_order else Initiative.id
         conditions.append(
-            Initiative.id.in_(sa.select(InitiativeYear.initiative_id).where(*year_conditions))
+            listed.in_(sa.select(InitiativeYear.initiative_id).where(*year_conditions))
         )
     elif public:
         # Most initiatives are public in some year: probing each candidate's few year
@@ -170,6 +175,19 @@ def _initiative_conditions(
 def _needs_unit(params: ListParams, scope) -> bool:
     """Whether the conditions read ``Unit`` (a count can then skip the join)."""
     return scope is not None or (bool(params.unit) and not (params.year or params.status))
+
+
+def initiative_page_ids(
+    params: ListParams, scope: list[str] | None = None, *, public: bool = False
+) -> sa.Select:
+    """SELECT of the matching ids in list order (no LIMIT yet): only the narrow columns
+    the conditions and the order need, so the database orders thousands of matches
+    through the (sort_key, search_text) index without reading the wide rows."""
+    ids = sa.select(Initiative.id)
+    if _needs_unit(params, scope) or params.sort == "unit":
+        ids = ids.join(Initiative.unit)
+    ids = ids.where(*_initiative_conditions(params, scope, public=public, in_order=True))
+    return ids.order_by(*_initiative_order(params))
 
 
 def initiatives_select(
@@ -233,6 +251,17 @@ class CountedPagination(SelectPagination):
     capped = False
 
 
+class IdsFirstPagination(CountedPagination):
+    """A ``CountedPagination`` whose page is read in two steps within one statement:
+    the shown ids (``ids_select`` limited to the page), then those rows with their
+    loads (``select`` restricted to them, in the same order)."""
+
+    def _query_items(self) -> list:
+        ids = self._query_args["ids_select"].limit(self.per_page).offset(self._query_offset)
+        stmt = self._query_args["select"].where(Initiative.id.in_(ids))
+        return list(self._query_args["session"].execute(stmt).unique().scalars())
+
+
 # Lists show the name, unit, field and years: the long texts stay in the database.
 LIST_COLUMNS = (
     Initiative.id,
@@ -247,11 +276,16 @@ LIST_COLUMNS = (
 def initiative_page(
     params: ListParams, scope, *, per_page: int, public: bool = False, count_cap=None
 ):
-    stmt = with_list_loads(initiatives_select(params, scope, public=public)).options(
-        load_only(*LIST_COLUMNS)
+    # The 50 shown rows, in list order; which 50 is decided by ``ids_select``.
+    stmt = (
+        sa.select(Initiative)
+        .join(Initiative.unit)
+        .order_by(*_initiative_order(params))
+        .options(load_only(*LIST_COLUMNS))
     )
-    return CountedPagination(
-        select=stmt,
+    return IdsFirstPagination(
+        select=with_list_loads(stmt),
+        ids_select=initiative_page_ids(params, scope, public=public),
         session=db.session(),
         count_select=initiatives_count_select(params, scope, public=public, cap=count_cap),
         cap=count_cap,
@@ -261,9 +295,9 @@ def initiative_page(
     )
 
 
-def initiatives_for_export(params: ListParams, scope, limit: int = 100_000) -> list[Initiative]:
-    stmt = with_list_loads(initiatives_select(params, scope)).limit(limit)
-    return list(db.session.scalars(stmt).unique())
+def initiatives_export_select(params: ListParams, scope, *, public: bool = False) -> sa.Select:
+    """The list's SELECT with its loads, for an export (dankheo.exports.fetch caps it)."""
+    return with_list_loads(initiatives_select(params, scope, public=public))
 
 
 def initiative_detail(initiative_id: int) -> Initiative | None:
@@ -365,12 +399,17 @@ def exemplars_select(params: ListParams, scope) -> sa.Select:
     return stmt.order_by(*order, Exemplar.id)
 
 
-def exemplar_page(params: ListParams, scope, *, per_page: int):
-    stmt = exemplars_select(params, scope).options(
+def exemplars_list_select(params: ListParams, scope) -> sa.Select:
+    """``exemplars_select`` with what the list shows loaded (the page and its export)."""
+    return exemplars_select(params, scope).options(
         contains_eager(Exemplar.unit),
         joinedload(Exemplar.field),
         selectinload(Exemplar.initiatives),
     )
+
+
+def exemplar_page(params: ListParams, scope, *, per_page: int):
+    stmt = exemplars_list_select(params, scope)
     return db.paginate(stmt, page=params.page, per_page=per_page, error_out=False)
 
 

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from dankheo import exports as list_exports
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
@@ -102,22 +103,20 @@ def initiatives():
     )
 
 
-@bp.route("/initiatives/export.<fmt>")
+@bp.route("/initiatives/export.<any(xlsx, csv):fmt>")
 @login_required
 def initiatives_export(fmt: str):
     require("registry.list")
-    if fmt not in ("xlsx", "csv"):
-        abort(404)
     params = queries.parse_list_params(request.args)
-    rows = queries.initiatives_for_export(params, scope_paths(current_user, "registry.list"))
-    if fmt == "xlsx":
-        body, mime = exports.to_xlsx(rows, params.year), XLSX_MIME
-    else:
-        body, mime = exports.to_csv(rows, params.year), "text/csv; charset=utf-8"
-    return Response(
-        body,
-        mimetype=mime,
-        headers={"Content-Disposition": f'attachment; filename="mo-hinh.{fmt}"'},
+    stmt = queries.initiatives_export_select(params, scope_paths(current_user, "registry.list"))
+    items, truncated = list_exports.fetch(stmt)
+    return list_exports.list_export(
+        fmt,
+        title="Mô hình",
+        filename="mo-hinh",
+        headers=exports.HEADERS,
+        rows=exports.rows_for(items, params.year),
+        truncated=truncated,
     )
 
 
@@ -458,6 +457,23 @@ def exemplars():
     )
 
 
+@bp.route("/exemplars/export.<any(xlsx, csv):fmt>")
+@login_required
+def exemplars_export(fmt: str):
+    require("exemplar.list")
+    params = queries.parse_list_params(request.args)
+    stmt = queries.exemplars_list_select(params, scope_paths(current_user, "exemplar.list"))
+    items, truncated = list_exports.fetch(stmt)
+    return list_exports.list_export(
+        fmt,
+        title="Điển hình",
+        filename="dien-hinh",
+        headers=exports.EXEMPLAR_HEADERS,
+        rows=exports.exemplar_rows(items),
+        truncated=truncated,
+    )
+
+
 def _exemplar_form_choices(form: ExemplarForm):
     form.unit_id.choices = choice_list(
         [
@@ -611,6 +627,22 @@ def campaigns():
     stmt = queries.campaigns_select(params.q, params.year)
     page = db.paginate(stmt, page=params.page, per_page=_per_page(), error_out=False)
     return render_template("registry/campaigns.html", page=page, params=params)
+
+
+@bp.route("/campaigns/export.<any(xlsx, csv):fmt>")
+@login_required
+def campaigns_export(fmt: str):
+    require("campaign.list")
+    params = queries.parse_list_params(request.args)
+    items, truncated = list_exports.fetch(queries.campaigns_select(params.q, params.year))
+    return list_exports.list_export(
+        fmt,
+        title="Đợt thi đua",
+        filename="dot-thi-dua",
+        headers=exports.CAMPAIGN_HEADERS,
+        rows=exports.campaign_rows(items),
+        truncated=truncated,
+    )
 
 
 def _campaign_form(form: CampaignForm) -> None:

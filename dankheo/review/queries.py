@@ -256,6 +256,11 @@ def reviewer_loads(committee: Committee) -> dict[int, tuple[int, int]]:
 
 
 def queue_for(user, status: str, page: int, per_page: int = 25):
+    """A page of ``queue_select``."""
+    return db.paginate(queue_select(user, status), page=page, per_page=per_page, error_out=False)
+
+
+def queue_select(user, status: str) -> sa.Select:
     """A reviewer's assignments on nominations in review: ``todo``, ``done`` or ``all``."""
     stmt = (
         sa.select(Assignment)
@@ -278,8 +283,7 @@ def queue_for(user, status: str, page: int, per_page: int = 25):
         stmt = stmt.where(Scorecard.submitted_at.is_(None))
     elif status == "done":
         stmt = stmt.where(Scorecard.submitted_at.is_not(None))
-    stmt = stmt.order_by(Scorecard.submitted_at.is_not(None), Assignment.id)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return stmt.order_by(Scorecard.submitted_at.is_not(None), Assignment.id)
 
 
 def assignment_for_page(assignment_id: int) -> Assignment | None:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from dankheo import exports
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
@@ -49,14 +50,49 @@ def _flash_error(err: DomainError) -> None:
 # --- reviewer ------------------------------------------------------------------------------
 
 
-@bp.route("/")
-@login_required
-def queue():
+def _queue_status() -> str:
     if not can(current_user, "review.queue"):
         abort(403)
     status = request.args.get("status", "todo")
-    if status not in ("todo", "done", "all"):
-        status = "todo"
+    return status if status in ("todo", "done", "all") else "todo"
+
+
+def _card_label(assignment) -> str:
+    card = assignment.scorecard
+    if card and card.is_submitted:
+        return "Đã nộp"
+    return "Bản nháp" if card else "Chưa chấm"
+
+
+@bp.route("/export.<any(xlsx, csv):fmt>")
+@login_required
+def queue_export(fmt: str):
+    status = _queue_status()
+    items, truncated = exports.fetch(queries.queue_select(current_user, status))
+    rows = [
+        [
+            a.nomination.recipient_name,
+            a.nomination.unit.name,
+            a.nomination.campaign.name,
+            a.nomination.award_type.form_label,
+            _card_label(a),
+        ]
+        for a in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Việc cần làm",
+        filename="viec-can-lam",
+        headers=("Hồ sơ", "Đơn vị đề nghị", "Đợt thi đua", "Hình thức", "Phiếu chấm"),
+        rows=rows,
+        truncated=truncated,
+    )
+
+
+@bp.route("/")
+@login_required
+def queue():
+    status = _queue_status()
     pagination = queries.queue_for(current_user, status, _page())
     return render_template(
         "review/queue.html",
@@ -399,17 +435,86 @@ def _award_type(campaign: Campaign) -> AwardType:
     return award_types[0]
 
 
-@bp.route("/campaigns/<int:campaign_id>/ranking")
-@login_required
-def ranking(campaign_id: int):
-    campaign = _campaign_or_404(campaign_id, "ranking.view")
-    award_type = _award_type(campaign)
+def _ranking_sort() -> tuple[str, str]:
     sort = request.args.get("sort", "mean")
     direction = request.args.get("dir", "desc" if sort == "mean" else "asc")
     if sort not in queries.SORTS:
         sort = "mean"
     if direction not in ("asc", "desc"):
         direction = "desc"
+    return sort, direction
+
+
+RANKING_EXPORT_HEADERS = (
+    "Hạng",
+    "Mã hồ sơ",
+    "Hồ sơ",
+    "Đơn vị",
+    "Đã chấm",
+    "Được phân công",
+    "Điểm trung bình",
+    "Trung vị",
+    "Chuẩn hóa (z)",
+    "Độ lệch",
+    "Lệch lớn",
+    "Trong chỉ tiêu",
+    "Vạch chỉ tiêu",
+    "Trạng thái",
+)
+
+
+def _rounded(value):
+    return round(value, 2) if value is not None else None
+
+
+@bp.route("/campaigns/<int:campaign_id>/ranking/export.<any(xlsx, csv):fmt>")
+@login_required
+def ranking_export(campaign_id: int, fmt: str):
+    """The ranking as shown: its rows (in the page's order) with their aggregates; the
+    quota's cut line is marked on the last row within it when the page draws it (by
+    mean, highest first)."""
+    campaign = _campaign_or_404(campaign_id, "ranking.view")
+    award_type = _award_type(campaign)
+    sort, direction = _ranking_sort()
+    ranked = queries.sort_rows(queries.ranking(campaign, award_type), sort, direction)
+    cut_drawn = sort == "mean" and direction == "desc"
+    items, truncated = exports.capped(ranked)
+    cut_text = f"Vạch chỉ tiêu ({award_type.quota} hồ sơ) ở dưới dòng này"
+    rows = [
+        [
+            r.rank,
+            r.nomination.id,
+            r.nomination.recipient_name,
+            r.nomination.unit.name,
+            r.done,
+            r.assigned,
+            _rounded(r.mean),
+            _rounded(r.median),
+            _rounded(r.normalised),
+            _rounded(r.spread),
+            "Có" if r.flagged else "",
+            "Có" if r.within_quota else "",
+            cut_text if cut_drawn and r.rank == award_type.quota else "",
+            r.nomination.state_label,
+        ]
+        for r in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Xếp hạng",
+        filename=f"xep-hang-{campaign.id}-{award_type.id}",
+        headers=RANKING_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/ranking")
+@login_required
+def ranking(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id, "ranking.view")
+    award_type = _award_type(campaign)
+    sort, direction = _ranking_sort()
     rows = queries.ranking(campaign, award_type)
     return render_template(
         "review/ranking.html",
