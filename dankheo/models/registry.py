@@ -201,3 +201,37 @@ class Evidence(Base):
     @property
     def is_image(self) -> bool:
         return self.mime.startswith("image/")
+
+
+# --- PostgreSQL trigram indexes ---------------------------------------------------------
+# The lists search search_text with LIKE '%…%', which no B-tree serves. On PostgreSQL a
+# pg_trgm GIN index answers it (the gallery search went from a scan of 100,000 wide rows
+# to a bitmap index scan; docs/performance.md). SQLite has no such index type and walks
+# (sort_key, search_text) instead, so these are not model indexes: create_all builds
+# them on PostgreSQL through the DDL events below, the migration 5c2d9e1b7a40 does the
+# same, and the migration-drift comparison skips them (include_schema_object).
+TRIGRAM_INDEXES = {
+    "ix_initiatives_search_trgm": Initiative.__table__,
+    "ix_exemplars_search_trgm": Exemplar.__table__,
+}
+
+sa.event.listen(
+    Base.metadata,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+for _name, _table in TRIGRAM_INDEXES.items():
+    sa.event.listen(
+        _table,
+        "after_create",
+        sa.DDL(
+            f"CREATE INDEX {_name} ON {_table.name} USING gin (search_text gin_trgm_ops)"
+        ).execute_if(dialect="postgresql"),
+    )
+
+
+def include_schema_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic ``include_object`` hook: leave the trigram indexes, which exist on
+    PostgreSQL only and outside the models' indexes, out of autogenerate and drift
+    comparisons (migrations/env.py, tests/main/test_migrations*.py)."""
+    return not (type_ == "index" and name in TRIGRAM_INDEXES)

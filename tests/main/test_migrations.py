@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from dankheo import create_app
 from dankheo.extensions import db
+from dankheo.models.registry import include_schema_object
 from tests.conftest import make_test_config
 
 
@@ -22,7 +23,9 @@ def test_migrations_match_models(tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_schema_object}
+            )
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == []

@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 
 from dankheo import create_app
 from dankheo.extensions import db
+from dankheo.models.registry import TRIGRAM_INDEXES, include_schema_object
 from tests.conftest import make_test_config
 
 TEST_DB_URI = os.environ.get("DANKHEO_TEST_DATABASE_URI", "sqlite://")
@@ -47,9 +48,17 @@ def test_migrations_match_models_on_postgresql(tmp_path, fresh_database_uri):
         try:
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                context = MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_object": include_schema_object}
+                )
                 diff = compare_metadata(context, db.metadata)
+                trigram = conn.execute(
+                    sa.text("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%'")
+                ).scalars()
+                trigram = set(trigram)
         finally:
             db.session.remove()
             db.engine.dispose()
     assert diff == []
+    # The trigram indexes, outside the comparison, are built by the migrations too.
+    assert trigram == set(TRIGRAM_INDEXES)
