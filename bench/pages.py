@@ -93,9 +93,22 @@ def flask(env: dict, *args: str) -> None:
 
 
 def seed(env: dict) -> None:
+    """Migrate (reused data gets new indexes too, e.g. PostgreSQL's trigram indexes),
+    load the volume data unless it is there, and on PostgreSQL refresh the planner's
+    statistics and the GIN pending lists, as a production load would be followed by."""
     started = time.perf_counter()
     flask(env, "db", "upgrade")
     flask(env, "seed-volume")
+    uri = env.get("DANKHEO_SQLALCHEMY_DATABASE_URI", "")
+    if uri.startswith("postgresql"):
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(uri, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
+        finally:
+            engine.dispose()
     print(f"  data ready in {time.perf_counter() - started:.1f} s", flush=True)
 
 
