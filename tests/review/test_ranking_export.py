@@ -38,7 +38,7 @@ def test_ranking_export_has_aggregates_and_the_cut_line(review_world, client, au
     assert [r[header.index("Đã chấm")] for r in body] == [2, 2, 2]
     cut = header.index("Vạch chỉ tiêu")
     assert [bool(r[cut]) for r in body] == [False, True, False]  # quota 2
-    assert [r[header.index("Trong chỉ tiêu")] for r in body] == ["Có", "Có", ""]
+    assert [r[header.index("Trong chỉ tiêu")] for r in body] == ["Có", "Có", None]
 
     # Sorted by name ascending, as the page would be: no cut line is drawn.
     html = client.get(f"{base}?sort=name&dir=asc").get_data(as_text=True)
