@@ -49,7 +49,9 @@ MESSAGES: dict[str, str] = {
         "Word (DOCX) và Excel (XLSX); loại tệp được kiểm tra theo nội dung, không theo tên."
     ),
     "evidence.bad_image": "Tệp ảnh bị hỏng hoặc không đọc được.",
-    "evidence.image_too_large": "Ảnh quá lớn (vượt {limit} điểm ảnh). Vui lòng thu nhỏ rồi tải lại.",
+    "evidence.image_too_large": (
+        "Ảnh quá lớn (vượt {limit} điểm ảnh). Vui lòng thu nhỏ rồi tải lại."
+    ),
     "evidence.zip_bomb": "Tệp nén bất thường (dung lượng giải nén quá lớn), không được chấp nhận.",
     "import.bad_file": "Không đọc được tệp Excel. Vui lòng dùng đúng mẫu nhập (.xlsx).",
     "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là «{expected}».",
