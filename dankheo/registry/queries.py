@@ -187,7 +187,9 @@ def initiative_page_ids(
     if _needs_unit(params, scope) or params.sort == "unit":
         ids = ids.join(Initiative.unit)
     ids = ids.where(*_initiative_conditions(params, scope, public=public, in_order=True))
-    return ids.order_by(*_initiative_order(params))
+    # SQLite keeps walking (sort_key, search_text), testing the search on each entry.
+    postgres_search = bool(params.q) and db.session.get_bind().dialect.name == "postgresql"
+    return ids.order_by(*_initiative_order(params, filter_first=postgres_search))
 
 
 def initiatives_select(
@@ -214,17 +216,25 @@ def initiatives_count_select(
     return sa.select(sa.func.count()).select_from(ids.subquery())
 
 
-def _initiative_order(params: ListParams) -> list:
+def _initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
+    """ORDER BY of a list. ``filter_first`` orders by ``sort_key || ''`` (same values,
+    same byte order) that no index delivers: PostgreSQL then finds the matches of a
+    search through the trigram index and sorts them, instead of walking the whole
+    name index in the hope of meeting 50 matches early (319 ms for "duong hoa",
+    whose matches sit at the end of the alphabet, against ~15 ms)."""
     desc = params.dir == "desc"
+    name = Initiative.sort_key
+    if filter_first:
+        name = sa.func.concat(Initiative.sort_key, "").collate("C")
 
     def d(col):
         return col.desc() if desc else col.asc()
 
     if params.sort == "year":
-        return [d(Initiative.first_year), Initiative.sort_key, Initiative.id]
+        return [d(Initiative.first_year), name, Initiative.id]
     if params.sort == "unit":
-        return [d(Unit.sort_key), Initiative.sort_key, Initiative.id]
-    return [d(Initiative.sort_key), Initiative.id]
+        return [d(Unit.sort_key), name, Initiative.id]
+    return [d(name), Initiative.id]
 
 
 def with_list_loads(stmt: sa.Select) -> sa.Select:
