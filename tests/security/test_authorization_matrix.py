@@ -437,9 +437,34 @@ class TestReading:
         assert not problems, f"{rule.endpoint}:\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("rule", WRITING, ids=_ids(WRITING))
-def test_authorization_of_writing_routes(app, rule):
-    if rule.endpoint not in MATRIX:
-        pytest.fail(f"new route without an entry in MATRIX: {rule.endpoint}")
-    problems = _run(app, rule, build_world(), only="POST")
-    assert not problems, f"{rule.endpoint}:\n  " + "\n  ".join(problems)
+@pytest.fixture(scope="class")
+def writing_app(tmp_path_factory):
+    """One app for the POSTs of a class (its templates compiled once); the database is
+    emptied and the world rebuilt for every test (see ``fresh_world``)."""
+    from tests.conftest import _empty_tables, _prepare_schema
+
+    app = create_app(make_test_config(tmp_path_factory.mktemp("matrix-post")))
+    with app.app_context():
+        _prepare_schema()
+        yield app
+        _empty_tables()
+
+
+@pytest.fixture
+def fresh_world(writing_app):
+    from tests.conftest import _empty_tables, _prepare_schema
+
+    _empty_tables()
+    _prepare_schema()
+    return build_world()
+
+
+class TestWriting:
+    """POST on every route that takes one, each in a fresh world."""
+
+    @pytest.mark.parametrize("rule", WRITING, ids=_ids(WRITING))
+    def test_authorization(self, writing_app, fresh_world, rule):
+        if rule.endpoint not in MATRIX:
+            pytest.fail(f"new route without an entry in MATRIX: {rule.endpoint}")
+        problems = _run(writing_app, rule, fresh_world, only="POST")
+        assert not problems, f"{rule.endpoint}:\n  " + "\n  ".join(problems)

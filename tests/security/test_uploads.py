@@ -214,10 +214,26 @@ def _route_exists(app, url: str) -> bool:
     return True
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One app and world for the module: every upload here is refused, so none may
+    change it (and each test checks that none did)."""
+    from dankheo import create_app
+    from tests.conftest import _empty_tables, _prepare_schema, make_test_config
+
+    app = create_app(make_test_config(tmp_path_factory.mktemp("uploads")))
+    with app.app_context():
+        _prepare_schema()
+        world = build_world()
+        yield app, world
+        _empty_tables()
+
+
 @pytest.mark.parametrize(("route", "payload"), CASES)
-def test_hostile_upload_is_refused_and_nothing_is_kept(app, client, route, payload):
+def test_hostile_upload_is_refused_and_nothing_is_kept(shared, route, payload):
+    app, world = shared
+    client = app.test_client()
     name, persona, url_for, field, extra, _ = route
-    world = build_world()
     url = url_for(world)
     if not _route_exists(app, url):
         pytest.skip(f"{name} upload is not built yet")
