@@ -5,6 +5,7 @@ PostgreSQL: the schema is created once and every table is emptied after each tes
 
 import os
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 
@@ -14,6 +15,24 @@ from tests.factories import DEFAULT_PASSWORD
 
 TEST_DB_URI = os.environ.get("DANKHEO_TEST_DATABASE_URI", "sqlite://")
 _schema_ready = False
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every app the suite builds (one per test)."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _MemoryBytecodeCache()
 _empty_sql: str | None = None
 
 
@@ -83,6 +102,8 @@ def app_config(tmp_path) -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    # Every test builds a new app; sharing compiled templates saves recompiling them.
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     with app.app_context():
         _prepare_schema()
         yield app
