@@ -90,7 +90,8 @@ OPENAPI_PATHS: dict = {
                     "in": "query",
                     "required": False,
                     "description": "Từ khóa (tên mô hình, đơn vị), không cần dấu",
-                    "schema": {"type": "string", "maxLength": 200},
+                    # No NUL byte: every request carrying one is refused (main/headers.py).
+                    "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"},
                 },
                 _int_param("year", "Năm được công nhận", 2000, 2100),
                 _int_param("field", "Mã lĩnh vực", 1, 2**31 - 1),
