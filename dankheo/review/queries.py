@@ -378,7 +378,7 @@ def ranking(campaign: Campaign, award_type: AwardType, spread_threshold=None) ->
     )
     nominations = db.session.scalars(
         sa.select(Nomination)
-        # The page shows the recipient, the unit's name and the state: the long texts
+        # The page shows the recipient and its line, the unit and the state: the long texts
         # (achievement, report) of ~2,000 nominations stay in the database.
         .options(
             load_only(
@@ -387,6 +387,7 @@ def ranking(campaign: Campaign, award_type: AwardType, spread_threshold=None) ->
                 Nomination.award_type_id,
                 Nomination.unit_id,
                 Nomination.recipient_name,
+                Nomination.recipient_line,
                 Nomination.state,
             ),
             joinedload(Nomination.unit),
