@@ -15,10 +15,13 @@ class NavItem:
     action: str | None  # None: shown to everyone
     # Administration links sit in the account menu, so the bar fits on one line.
     in_account_menu: bool = False
+    # Endpoint prefixes that mark this item as the current page; by default its blueprint
+    # (the registry blueprint serves three items, so those name their own).
+    active_for: tuple[str, ...] = ()
 
-    @property
-    def prefix(self) -> str:
-        return self.endpoint.split(".")[0] + "."
+    def is_active(self, endpoint: str | None) -> bool:
+        prefixes = self.active_for or (self.endpoint.split(".")[0] + ".",)
+        return bool(endpoint) and endpoint.startswith(prefixes)
 
     @property
     def url(self) -> str:
@@ -26,10 +29,25 @@ class NavItem:
 
 
 ITEMS = (
-    NavItem("Việc cần làm", "main.inbox", "campaign.list"),
-    NavItem("Mô hình", "registry.initiatives", "registry.list"),
-    NavItem("Điển hình", "registry.exemplars", "exemplar.list"),
-    NavItem("Đợt thi đua", "registry.campaigns", "campaign.list"),
+    NavItem("Việc cần làm", "main.inbox", "campaign.list", active_for=("main.inbox",)),
+    NavItem(
+        "Mô hình",
+        "registry.initiatives",
+        "registry.list",
+        active_for=("registry.initiative", "registry.import", "registry.evidence"),
+    ),
+    NavItem("Điển hình", "registry.exemplars", "exemplar.list", active_for=("registry.exemplar",)),
+    NavItem(
+        "Đợt thi đua",
+        "registry.campaigns",
+        "campaign.list",
+        active_for=(
+            "registry.campaign",
+            "registry.criterion",
+            "registry.award_type",
+            "registry.field",
+        ),
+    ),
     NavItem("Hồ sơ đề nghị", "nominations.index", "campaign.list"),
     NavItem("Chấm điểm", "review.queue", "review.queue"),
     NavItem("Quyết định", "certificates.decisions", "campaign.list"),
