@@ -107,17 +107,11 @@ def all_unit_codes() -> set[str]:
 
 
 def users_select(q: str = "", active: str = "all") -> sa.Select:
-    """Users by username, matching ``q`` (case-insensitive) on username, name or e-mail."""
+    """Users by username, matching ``q`` on username, name or e-mail, ignoring case and
+    diacritics ("nguyen thi" finds "Nguyễn Thị")."""
     stmt = sa.select(User).order_by(User.username)
     if q and q.strip():
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(User.username).like(like),
-                sa.func.lower(User.full_name).like(like),
-                sa.func.lower(User.email).like(like),
-            )
-        )
+        stmt = stmt.where(User.search_text.like(search_pattern(q), escape="\\"))
     if active == "active":
         stmt = stmt.where(User.active.is_(True))
     elif active == "disabled":
@@ -159,11 +153,8 @@ def audit_select(flt: AuditFilter, scope: list[str] | None) -> sa.Select:
     if scope is not None:
         stmt = stmt.where(within_prefixes(Unit.path, scope))
     if flt.person:
-        like = f"%{flt.person.strip().lower()}%"
         stmt = stmt.join(User, User.id == AuditEvent.actor_id).where(
-            sa.or_(
-                sa.func.lower(User.username).like(like), sa.func.lower(User.full_name).like(like)
-            )
+            User.search_text.like(search_pattern(flt.person), escape="\\")
         )
     if flt.unit is not None:
         stmt = stmt.where(within_prefix(Unit.path, flt.unit.path))

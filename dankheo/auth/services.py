@@ -13,6 +13,7 @@ from dankheo.extensions import db
 from dankheo.models.accounts import LoginAttempt, Membership, Role, User
 from dankheo.models.base import utcnow
 from dankheo.models.units import Unit
+from dankheo.vietnamese import fold
 
 
 def _hasher() -> PasswordHasher:
@@ -32,6 +33,11 @@ def verify_password(user: User, password: str) -> bool:
     if ok and _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return ok
+
+
+def index_user_text(user: User) -> None:
+    """Keep the accent-folded search column in step with what it folds."""
+    user.search_text = fold(f"{user.username} {user.full_name} {user.email}")
 
 
 def load_user(user_id: str) -> User | None:
@@ -109,6 +115,7 @@ def create_user(
         password_hash=hash_password(password),
         active=active,
     )
+    index_user_text(user)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", user)
@@ -146,6 +153,7 @@ def update_user(user: User, *, full_name: str, email: str, active: bool, actor) 
     if not active and actor is not None and actor.id == user.id:
         raise DomainError("user.self_disable")
     user.full_name, user.email = full_name, email
+    index_user_text(user)
     if user.active != active:
         set_active(user, active, actor=actor)
     audit.record(actor, "user.update", user, details={"before": before})

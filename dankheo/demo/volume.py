@@ -441,6 +441,7 @@ class _Builder:
                     "username": username,
                     "full_name": full_name,
                     "email": "",
+                    "search_text": fold(f"{username} {full_name} "),
                     "password_hash": password_hash,
                     "active": True,
                     "created_at": self.now,

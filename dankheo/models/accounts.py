@@ -35,6 +35,8 @@ class User(UserMixin, Base):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Accent-folded username, name and e-mail (vietnamese.fold), for the users search.
+    search_text: Mapped[str] = mapped_column(sa.String(600), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

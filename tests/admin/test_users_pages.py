@@ -54,6 +54,24 @@ def test_user_search_and_status_filter(as_admin, admin, officer, units):
     assert "Người Bị Khóa" in html and "Cán Bộ Xã" not in html
 
 
+@pytest.mark.parametrize("query", ["nguoi bi khoa", "NGƯỜI BỊ", "bi khoa"])
+def test_user_search_ignores_diacritics_and_case(as_admin, units, query):
+    make_user("khoa", (Role.OFFICER, units["c12"]), full_name="Người Bị Khóa")
+    html = as_admin.get("/admin/users", query_string={"q": query}).get_data(as_text=True)
+    assert "Người Bị Khóa" in html and "Cán Bộ Xã" not in html
+
+
+def test_editing_a_name_keeps_the_search_in_step(as_admin, officer):
+    response = as_admin.post(
+        f"/admin/users/{officer.id}",
+        data={"profile-full_name": "Đặng Văn Đổi", "profile-email": "", "profile-active": "y"},
+    )
+    assert response.status_code == 302
+    assert "dang van doi" in _user("canbo").search_text
+    html = as_admin.get("/admin/users?q=dang van doi").get_data(as_text=True)
+    assert "Đặng Văn Đổi" in html
+
+
 def test_user_list_is_paginated(as_admin, app, units):
     for i in range(4):
         make_user(f"nguoi{i}")
