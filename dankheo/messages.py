@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "unit.code_taken": "Mã đơn vị «{unit_code}» đã tồn tại.",
     "unit.parent_cycle": "Không thể chọn đơn vị cấp trên là chính nó hoặc đơn vị cấp dưới của nó.",
     "unit.already_closed": "Đơn vị «{name}» đã ngừng hoạt động từ {day}.",
+    "unit.close_before_start": "Ngày ngừng hoạt động phải sau ngày bắt đầu hiệu lực.",
     "unit.succession_self": "Đơn vị tiền thân và đơn vị kế thừa phải khác nhau.",
     "unit.succession_exists": "Quan hệ kế thừa này đã được ghi nhận.",
     # workflow

@@ -99,6 +99,8 @@ def close_unit(unit: Unit, day: date, *, actor=None) -> None:
         raise DomainError(
             "unit.already_closed", name=unit.name, day=unit.valid_to.strftime("%d/%m/%Y")
         )
+    if unit.valid_from is not None and day < unit.valid_from:
+        raise DomainError("unit.close_before_start")
     unit.valid_to = day
     audit.record(actor, "unit.close", unit, unit_id=unit.id, details={"day": day.isoformat()})
 

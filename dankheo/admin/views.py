@@ -236,18 +236,15 @@ def unit_close(unit_id: int):
     if request.method == "GET":
         form.day.data = utcnow().date()
     if form.validate_on_submit():
-        if unit.valid_from and form.day.data < unit.valid_from:
-            form.day.errors.append("Ngày ngừng hoạt động phải sau ngày bắt đầu hiệu lực.")
+        try:
+            unit_services.close_unit(unit, form.day.data, actor=current_user)
+        except DomainError as err:
+            db.session.rollback()
+            form.day.errors.append(err.message)
         else:
-            try:
-                unit_services.close_unit(unit, form.day.data, actor=current_user)
-            except DomainError as err:
-                db.session.rollback()
-                form.day.errors.append(err.message)
-            else:
-                db.session.commit()
-                flash(f"Đơn vị «{unit.name}» ngừng hoạt động sau ngày {form.day.data:%d/%m/%Y}.")
-                return redirect(url_for("admin.unit_detail", unit_id=unit_id))
+            db.session.commit()
+            flash(f"Đơn vị «{unit.name}» ngừng hoạt động sau ngày {form.day.data:%d/%m/%Y}.")
+            return redirect(url_for("admin.unit_detail", unit_id=unit_id))
     return render_template("admin/unit_close.html", form=form, unit=unit)
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from dankheo import permissions
 from dankheo.certificates.tasks import JobFailed
 from dankheo.extensions import db
-from dankheo.models import Role, Unit
+from dankheo.models import Unit
 from dankheo.reports import exports
 from dankheo.reports.charts import render_svg, svg_document
 from dankheo.reports.queries import (
@@ -134,7 +134,9 @@ def _query(root: Unit, period: Period, rollup: RollUp) -> dict:
 @bp.route("/")
 @login_required
 def dashboard():
-    if not permissions.can(current_user, "reports.view") and current_user.has_role(Role.REVIEWER):
+    if not permissions.can(current_user, "reports.view") and permissions.can(
+        current_user, "review.queue"
+    ):
         return render_template("reports/reviewer.html"), 403
     root, period, rollup = _parse_request()
     context = _context(root, period, rollup)

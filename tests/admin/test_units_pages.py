@@ -273,3 +273,13 @@ def test_tree_page_costs_a_bounded_number_of_queries(as_admin, units, count_quer
         html = as_admin.get("/admin/units?q=ap").get_data(as_text=True)
     assert "Ấp 39" in html and "thuộc Xã Một Một" in html
     assert q.count <= 6
+
+
+def test_close_unit_before_it_started_is_refused(as_admin, units):
+    started = make_unit("Xã Mới Lập", units["d1"], code="MOI", valid_from=date(2025, 7, 1))
+    db.session.commit()
+    html = as_admin.post(f"/admin/units/{started.id}/close", data={"day": "2025-01-01"}).get_data(
+        as_text=True
+    )
+    assert "Ngày ngừng hoạt động phải sau ngày bắt đầu hiệu lực." in html
+    assert _unit("MOI").valid_to is None
