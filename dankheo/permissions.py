@@ -9,11 +9,12 @@ ask ``can(user, action, obj)``; list queries ask ``scope_paths(user, action)``.
 
 from collections.abc import Callable, Iterable
 
+from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
 from dankheo.models.units import Unit, UnitKind
 
 # Re-exported for templates (``roles.ADMIN``).
-__all__ = ["Role", "can", "scope_paths", "unit_within", "units_with_role"]
+__all__ = ["Role", "can", "require", "scope_paths", "unit_within", "units_with_role"]
 
 
 def unit_within(unit: Unit | None, root: Unit | None) -> bool:
@@ -102,6 +103,13 @@ def can(user, action: str, obj=None) -> bool:
     if is_admin(user):
         return True
     return bool(fn(user, obj))
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied unless ``can(user, action, obj)``: the check services make
+    on their ``actor`` (views check first; a service never trusts that they did)."""
+    if not can(user, action, obj):
+        raise PermissionDenied("permission_denied")
 
 
 # --- administration -------------------------------------------------------------------

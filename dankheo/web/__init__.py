@@ -1,0 +1,1 @@
+"""What every blueprint's views share: the transaction boundary and access checks."""
