@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
+from dankheo.models.review import is_assigned
 from dankheo.models.units import Unit, UnitKind
 
 # Re-exported for templates (``roles.ADMIN``).
@@ -222,7 +223,7 @@ def _nomination_view(user, nomination) -> bool:
     return (
         _has_role_over(user, _unit_of(nomination), *READERS)
         or _organises(user, getattr(nomination, "campaign", None))
-        or _is_assigned(user, nomination)
+        or (nomination is not None and is_assigned(user, nomination))
     )
 
 
@@ -232,12 +233,6 @@ def _batch_view(user, batch) -> bool:
     return _has_role_over(user, _unit_of(batch), *READERS) or _organises(
         user, getattr(batch, "campaign", None)
     )
-
-
-def _is_assigned(user, nomination) -> bool:
-    from dankheo.review.queries import is_assigned  # reads assignments; no rule logic
-
-    return nomination is not None and is_assigned(user, nomination)
 
 
 # --- review ---------------------------------------------------------------------------

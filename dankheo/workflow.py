@@ -11,6 +11,7 @@ from datetime import date
 
 from dankheo import audit
 from dankheo.errors import DomainError, PermissionDenied, StaleVersion
+from dankheo.extensions import db
 from dankheo.models.accounts import Role
 from dankheo.models.nominations import Nomination
 from dankheo.models.nominations import NominationState as S
@@ -188,7 +189,5 @@ def transition(
         note=note,
         details=details,
     )
-    from dankheo.extensions import db
-
     db.session.flush()
     return arrow

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from dankheo.models.accounts import User
 from dankheo.models.base import Base, enum_type, utcnow
@@ -144,4 +144,20 @@ class Score(Base):
     __table_args__ = (
         sa.UniqueConstraint("scorecard_id", "criterion_id"),
         sa.CheckConstraint("points >= 0", name="points_nonnegative"),
+    )
+
+
+def is_assigned(user, nomination: Nomination) -> bool:
+    """Whether ``user`` reviews ``nomination``: one indexed query, in the session that
+    holds the nomination (a nomination never saved has no reviewers)."""
+    session = object_session(nomination)
+    if session is None or user is None or nomination.id is None:
+        return False
+    return bool(
+        session.scalar(
+            sa.select(Assignment.id)
+            .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
+            .where(Assignment.nomination_id == nomination.id, Reviewer.user_id == user.id)
+            .limit(1)
+        )
     )

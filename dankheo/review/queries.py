@@ -39,18 +39,6 @@ RANKED_STATES = (
 _BLOCKING = (ConflictStatus.PENDING, ConflictStatus.CONFIRMED)
 
 
-def is_assigned(user, nomination) -> bool:
-    """Whether ``user`` reviews ``nomination`` (one indexed query)."""
-    return bool(
-        db.session.scalar(
-            sa.select(Assignment.id)
-            .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
-            .where(Assignment.nomination_id == nomination.id, Reviewer.user_id == user.id)
-            .limit(1)
-        )
-    )
-
-
 def committee_of(campaign: Campaign) -> Committee | None:
     return db.session.scalar(sa.select(Committee).where(Committee.campaign_id == campaign.id))
 
