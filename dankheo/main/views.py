@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
 from dankheo.extensions import db
+from dankheo.main.inbox import inbox_for
 
 bp = Blueprint("main", __name__)
 
@@ -19,8 +20,6 @@ def home():
 @bp.route("/inbox")
 @login_required
 def inbox():
-    from dankheo.review.queries import inbox_for
-
     return render_template("main/inbox.html", **inbox_for(current_user))
 
 

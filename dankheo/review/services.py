@@ -28,6 +28,7 @@ from dankheo.models.review import (
 )
 from dankheo.review import assignment as planner
 from dankheo.review import queries
+from dankheo.review import ranking as rankings
 
 
 class ScorecardAlreadySubmitted(DomainError):
@@ -412,16 +413,16 @@ def decide(
     override, stored as the note of every approval that goes past it."""
     if not nomination_ids:
         raise DomainError("ranking.nothing_selected")
-    nominations = queries.nominations_to_decide(award_type, nomination_ids)
+    nominations = rankings.nominations_to_decide(award_type, nomination_ids)
     override_note = (override_note or "").strip()
     if approve:
-        already = queries.approved_count(award_type)
+        already = rankings.approved_count(award_type)
         wanted = [n for n in nominations if n.state == NominationState.IN_REVIEW]
         total = already + len(wanted)
         if total > award_type.quota and not override_note:
             raise DomainError("ranking.override_required", total=total, quota=award_type.quota)
     taken = 0
-    approved_so_far = queries.approved_count(award_type) if approve else 0
+    approved_so_far = rankings.approved_count(award_type) if approve else 0
     for nomination in nominations:
         if nomination.state != NominationState.IN_REVIEW:
             continue  # decided meanwhile (another tab): leave it

@@ -14,7 +14,8 @@ from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import Nomination
 from dankheo.models.review import Assignment, ConflictOfInterest, Reviewer
 from dankheo.permissions import can
-from dankheo.review import queries, services
+from dankheo.review import inbox, queries, services
+from dankheo.review import ranking as rankings
 from dankheo.review.forms import (
     AddReviewerForm,
     ConflictForm,
@@ -98,7 +99,7 @@ def queue():
         "review/queue.html",
         pagination=pagination,
         status=status,
-        to_score=queries.to_score_count(current_user),
+        to_score=inbox.to_score_count(current_user),
     )
 
 
@@ -229,7 +230,7 @@ def campaigns():
     if not can(current_user, "campaign.create"):
         abort(403)  # secretaries (and admins) only
     items = queries.organised_campaigns(current_user)
-    counts = queries.secretary_campaign_counts([c.id for c in items])
+    counts = inbox.secretary_campaign_counts([c.id for c in items])
     return render_template("review/campaigns.html", campaigns=items, counts=counts)
 
 
@@ -438,7 +439,7 @@ def _award_type(campaign: Campaign) -> AwardType:
 def _ranking_sort() -> tuple[str, str]:
     sort = request.args.get("sort", "mean")
     direction = request.args.get("dir", "desc" if sort == "mean" else "asc")
-    if sort not in queries.SORTS:
+    if sort not in rankings.SORTS:
         sort = "mean"
     if direction not in ("asc", "desc"):
         direction = "desc"
@@ -476,7 +477,7 @@ def ranking_export(campaign_id: int, fmt: str):
     campaign = _campaign_or_404(campaign_id, "ranking.view")
     award_type = _award_type(campaign)
     sort, direction = _ranking_sort()
-    ranked = queries.sort_rows(queries.ranking(campaign, award_type), sort, direction)
+    ranked = rankings.sort_rows(rankings.ranking(campaign, award_type), sort, direction)
     cut_drawn = sort == "mean" and direction == "desc"
     items, truncated = exports.capped(ranked)
     cut_text = f"Vạch chỉ tiêu ({award_type.quota} hồ sơ) ở dưới dòng này"
@@ -515,17 +516,17 @@ def ranking(campaign_id: int):
     campaign = _campaign_or_404(campaign_id, "ranking.view")
     award_type = _award_type(campaign)
     sort, direction = _ranking_sort()
-    rows = queries.ranking(campaign, award_type)
+    rows = rankings.ranking(campaign, award_type)
     return render_template(
         "review/ranking.html",
         campaign=campaign,
         award_type=award_type,
-        rows=queries.sort_rows(rows, sort, direction),
+        rows=rankings.sort_rows(rows, sort, direction),
         cut_drawn=sort == "mean" and direction == "desc",
         sort=sort,
         direction=direction,
-        approved=queries.approved_count(award_type),
-        min_cards=queries.MIN_CARDS_FOR_Z,
+        approved=rankings.approved_count(award_type),
+        min_cards=rankings.MIN_CARDS_FOR_Z,
         form=DecisionForm(),
     )
 

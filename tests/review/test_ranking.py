@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import Assignment, AuditEvent, NominationState, Scorecard
-from dankheo.review import queries, services
+from dankheo.review import ranking, services
 from tests.review.conftest import in_review
 
 
@@ -32,7 +32,7 @@ def test_mean_median_spread_with_known_answers(review_world):
     db.session.add(Assignment(nomination=b, reviewer=r2))  # assigned, not scored
     db.session.commit()
     rows = {
-        r.nomination.id: r for r in queries.ranking(w["campaign"], w["campaign"].award_types[0])
+        r.nomination.id: r for r in ranking.ranking(w["campaign"], w["campaign"].award_types[0])
     }
     ra, rb = rows[a.id], rows[b.id]
     assert (ra.done, ra.assigned) == (3, 3) and (rb.done, rb.assigned) == (1, 2)
@@ -54,7 +54,7 @@ def test_normalised_mean_uses_per_reviewer_z_scores_after_five_cards(review_worl
         _card(nomination, r2, 40)
     db.session.commit()
     rows = {
-        r.nomination.id: r for r in queries.ranking(w["campaign"], w["campaign"].award_types[0])
+        r.nomination.id: r for r in ranking.ranking(w["campaign"], w["campaign"].award_types[0])
     }
     sd = 200**0.5
     for nomination, total in zip(noms, (10, 20, 30, 40, 50), strict=True):
