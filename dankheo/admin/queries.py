@@ -11,7 +11,7 @@ from dankheo.models.accounts import Membership, User
 from dankheo.models.audit import AuditEvent
 from dankheo.models.base import utcnow
 from dankheo.models.units import Unit, UnitSuccession
-from dankheo.tree import within_prefix, within_prefixes
+from dankheo.tree import ancestor_ids, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 
 # --- units ----------------------------------------------------------------------------
@@ -65,8 +65,6 @@ def children_of(unit: Unit, limit: int = 200) -> list[Unit]:
 
 
 def ancestors_of(unit: Unit) -> list[Unit]:
-    from dankheo.tree import ancestor_ids
-
     ids = ancestor_ids(unit)
     if not ids:
         return []

@@ -157,16 +157,6 @@ def open_award_types(today: date | None = None) -> list[AwardType]:
     return [a for a in rows if workflow.window_is_open(a.campaign, "nomination", today)]
 
 
-def batches_for_unit_campaign(unit_id: int, campaign_id: int) -> list[NominationBatch]:
-    return list(
-        db.session.scalars(
-            sa.select(NominationBatch)
-            .where(NominationBatch.unit_id == unit_id, NominationBatch.campaign_id == campaign_id)
-            .order_by(NominationBatch.id.desc())
-        )
-    )
-
-
 def batch_choices(user) -> list[NominationBatch]:
     paths = _officer_paths(user)
     return list(
