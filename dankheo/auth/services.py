@@ -1,5 +1,6 @@
 """Account writes: password hashing (Argon2id), sign-in with throttling, users."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -87,6 +88,23 @@ def authenticate(username: str, password: str, remote_addr: str = "") -> User:
         raise DomainError("login.disabled")
     user.last_login_at = utcnow()
     return user
+
+
+@dataclass
+class SignIn:
+    """The outcome of a sign-in attempt: the user, or the refusal to show."""
+
+    user: User | None = None
+    refusal: DomainError | None = None
+
+
+def attempt_sign_in(username: str, password: str, remote_addr: str = "") -> SignIn:
+    """``authenticate()`` with its refusal returned instead of raised: a refused attempt
+    is written too (it is what throttling counts), so the caller commits either way."""
+    try:
+        return SignIn(user=authenticate(username, password, remote_addr))
+    except DomainError as err:
+        return SignIn(refusal=err)
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -7,9 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from dankheo.auth import services
 from dankheo.auth.forms import ChangePasswordForm, LoginForm
-from dankheo.errors import DomainError
-from dankheo.extensions import db
 from dankheo.forms import EmptyForm
+from dankheo.web.transaction import transaction
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -33,18 +32,15 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(
+        with transaction():  # a refused attempt is kept too: it is what throttling counts
+            attempt = services.attempt_sign_in(
                 form.username.data, form.password.data, request.remote_addr or ""
             )
-        except DomainError as err:
-            db.session.commit()  # keep the failed attempt: it is what throttling counts
-            form.password.errors.append(err.message)
-        else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+        if attempt.refusal is None:
+            login_user(attempt.user, remember=form.remember.data)
             flash("Đăng nhập thành công.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+        form.password.errors.append(attempt.refusal.message)
     return render_template("auth/login.html", form=form)
 
 
@@ -63,12 +59,9 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form.current) as done:
             services.change_password(current_user, form.current.data, form.new.data)
-        except DomainError as err:
-            form.current.errors.append(err.message)
-        else:
-            db.session.commit()
+        if done.ok:
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
