@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from dankheo import exports, workflow
-from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models.accounts import Role
 from dankheo.models.campaigns import AwardType, Campaign
@@ -26,6 +25,8 @@ from dankheo.nominations import queries, services
 from dankheo.nominations.forms import BatchForm, NominationForm, TransitionForm
 from dankheo.permissions import can, units_with_role
 from dankheo.registry import evidence as evidence_files
+from dankheo.web.access import found, require
+from dankheo.web.transaction import FLASH, transaction
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
@@ -38,13 +39,18 @@ def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
 
 
-def _nomination_or_404(nomination_id: int, action: str):
-    nomination = queries.nomination_for_page(nomination_id)
-    if nomination is None:
-        abort(404)
-    if not can(current_user, action, nomination):
-        abort(403)
+def _nomination(nomination_id: int, action: str):
+    """The nomination (404), which the signed-in user may ``action`` (403)."""
+    nomination = found(queries.nomination_for_page(nomination_id))
+    require(action, nomination)
     return nomination
+
+
+def _batch(batch_id: int, action: str) -> NominationBatch:
+    """The request letter (404), which the signed-in user may ``action`` (403)."""
+    batch = found(queries.batch_for_page(batch_id))
+    require(action, batch)
+    return batch
 
 
 def _upload(form) -> services.ReportUpload | None:
@@ -138,8 +144,7 @@ def export(fmt: str):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if not can(current_user, "nomination.create"):
-        abort(403)
+    require("nomination.create")
     form = NominationForm()
     form.subject.choices = _choices([("", "— Chọn —"), *queries.subject_choices(current_user)])
     form.award_type_id.choices = _choices(
@@ -154,10 +159,9 @@ def new():
         award_type = db.session.get(AwardType, form.award_type_id.data)
         if subject is None or award_type is None:
             abort(400)
-        if not can(current_user, "nomination.create", subject.unit):
-            abort(403)
+        require("nomination.create", subject.unit)
         batch = db.session.get(NominationBatch, form.batch_id.data) if form.batch_id.data else None
-        try:
+        with transaction(form) as done:
             nomination = services.create_nomination(
                 current_user,
                 award_type=award_type,
@@ -169,11 +173,7 @@ def new():
                 report_upload=_upload(form),
                 batch=batch,
             )
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
+        if done.ok:
             flash("Đã tạo hồ sơ đề nghị (bản nháp). Kiểm tra lại rồi bấm «Gửi hồ sơ».", "success")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     return render_template("nominations/form.html", form=form, nomination=None)
@@ -182,7 +182,7 @@ def new():
 @bp.route("/<int:nomination_id>")
 @login_required
 def detail(nomination_id: int):
-    nomination = _nomination_or_404(nomination_id, "nomination.view")
+    nomination = _nomination(nomination_id, "nomination.view")
     return render_template(
         "nominations/detail.html",
         nomination=nomination,
@@ -201,7 +201,7 @@ def detail(nomination_id: int):
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(nomination_id: int):
-    nomination = _nomination_or_404(nomination_id, "nomination.edit")
+    nomination = _nomination(nomination_id, "nomination.edit")
     if request.method == "GET":
         form = NominationForm(
             obj=nomination,
@@ -213,7 +213,8 @@ def edit(nomination_id: int):
     _batch_choices(form)
     if form.validate_on_submit():
         batch = db.session.get(NominationBatch, form.batch_id.data) if form.batch_id.data else None
-        try:
+        # On a refusal (a stale save too) the page keeps what the user typed: nothing is lost.
+        with transaction(form) as done:
             services.update_nomination(
                 current_user,
                 nomination,
@@ -225,12 +226,7 @@ def edit(nomination_id: int):
                 report_upload=_upload(form),
                 batch=batch,
             )
-        except DomainError as err:
-            # The page keeps what the user typed, so nothing is lost on a stale save.
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
+        if done.ok:
             flash("Đã lưu hồ sơ.", "success")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     return render_template("nominations/form.html", form=form, nomination=nomination)
@@ -239,7 +235,7 @@ def edit(nomination_id: int):
 @bp.route("/<int:nomination_id>/move/<action>", methods=["POST"])
 @login_required
 def move(nomination_id: int, action: str):
-    nomination = _nomination_or_404(nomination_id, "nomination.view")
+    nomination = _nomination(nomination_id, "nomination.view")
     if action not in workflow.ARROWS_BY_ACTION or action in RANKING_ONLY:
         abort(404)
     form = TransitionForm()
@@ -252,7 +248,8 @@ def move(nomination_id: int, action: str):
     if not form.validate_on_submit():
         flash("Ghi chú quá dài (tối đa 2000 ký tự).", "danger")
         return redirect(target)
-    try:
+    # Done already: info; stale version: warning; refused: danger; not allowed: 403.
+    with transaction(FLASH) as done:
         arrow = services.take_arrow(
             current_user,
             nomination,
@@ -260,19 +257,7 @@ def move(nomination_id: int, action: str):
             note=form.note.data,
             expected_version=form.version_value(),
         )
-    except workflow.AlreadyDone as err:
-        db.session.rollback()
-        flash(err.message, "info")
-    except StaleVersion as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-    except DomainError as err:
-        db.session.rollback()
-        if err.status_code == 403:
-            abort(403)
-        flash(err.message, "danger")
-    else:
-        db.session.commit()
+    if done.ok:
         flash(f"Đã thực hiện: {arrow.label}.", "success")
     return redirect(target)
 
@@ -280,7 +265,7 @@ def move(nomination_id: int, action: str):
 @bp.route("/<int:nomination_id>/report")
 @login_required
 def report(nomination_id: int):
-    nomination = _nomination_or_404(nomination_id, "nomination.view")
+    nomination = _nomination(nomination_id, "nomination.view")
     ev = nomination.report_evidence
     if ev is None:
         abort(404)
@@ -322,8 +307,7 @@ def batches_export(fmt: str):
 @bp.route("/batches/new", methods=["GET", "POST"])
 @login_required
 def batch_new():
-    if not can(current_user, "nomination.create"):
-        abort(403)
+    require("nomination.create")
     form = BatchForm()
     form.campaign_id.choices = _choices(
         [(0, "— Chọn —")]
@@ -337,18 +321,17 @@ def batch_new():
     )
     form.unit_id.choices = _choices([(0, "— Chọn —")] + [(u.id, u.name) for u in units])
     if form.validate_on_submit():
-        campaign = db.get_or_404(Campaign, form.campaign_id.data)
-        unit = db.get_or_404(Unit, form.unit_id.data)
-        if not can(current_user, "nomination.create", unit):
-            abort(403)
-        batch = services.create_batch(
-            current_user,
-            campaign=campaign,
-            unit=unit,
-            title=form.title.data,
-            number=form.number.data,
-        )
-        db.session.commit()
+        campaign = found(db.session.get(Campaign, form.campaign_id.data))
+        unit = found(db.session.get(Unit, form.unit_id.data))
+        require("nomination.create", unit)
+        with transaction():
+            batch = services.create_batch(
+                current_user,
+                campaign=campaign,
+                unit=unit,
+                title=form.title.data,
+                number=form.number.data,
+            )
         flash("Đã tạo tờ trình. Chọn tờ trình này khi tạo hoặc sửa hồ sơ đề nghị.", "success")
         return redirect(url_for("nominations.batch", batch_id=batch.id))
     return render_template("nominations/batch_form.html", form=form)
@@ -357,30 +340,18 @@ def batch_new():
 @bp.route("/batches/<int:batch_id>")
 @login_required
 def batch(batch_id: int):
-    batch = queries.batch_for_page(batch_id)
-    if batch is None:
-        abort(404)
-    if not can(current_user, "batch.view", batch):
-        abort(403)
+    batch = _batch(batch_id, "batch.view")
     return render_template("nominations/batch.html", batch=batch)
 
 
 @bp.route("/batches/<int:batch_id>/submit", methods=["POST"])
 @login_required
 def batch_submit(batch_id: int):
-    batch = queries.batch_for_page(batch_id)
-    if batch is None:
-        abort(404)
-    if not can(current_user, "nomination.submit", batch):
-        abort(403)
+    batch = _batch(batch_id, "nomination.submit")
     if TransitionForm().validate_on_submit():
-        try:
+        with transaction(FLASH) as done:
             sent = services.submit_batch(current_user, batch)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
-        else:
-            db.session.commit()
+        if done.ok:
             flash(f"Đã gửi tờ trình cùng {sent} hồ sơ.", "success")
     return redirect(url_for("nominations.batch", batch_id=batch_id))
 
@@ -389,9 +360,8 @@ def batch_submit(batch_id: int):
 
 
 def _screening_campaign_and_state(campaign_id: int) -> tuple[Campaign, str]:
-    campaign = db.get_or_404(Campaign, campaign_id)
-    if not can(current_user, "screening.act", campaign):
-        abort(403)
+    campaign = found(db.session.get(Campaign, campaign_id))
+    require("screening.act", campaign)
     state = request.args.get("state", NominationState.SUBMITTED.value)
     if state not in STATE_LABELS:
         state = NominationState.SUBMITTED.value
