@@ -1,0 +1,34 @@
+"""The review blueprint and what its route modules share: the page number, select
+choices, and the loaders of a campaign and an assignment (404, then 403)."""
+
+from flask import Blueprint, request
+from wtforms.fields.choices import SelectChoice
+
+from dankheo.extensions import db
+from dankheo.models.campaigns import Campaign
+from dankheo.models.review import Assignment
+from dankheo.review import queries
+from dankheo.web.access import found, require
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def load_campaign(campaign_id: int, action: str) -> Campaign:
+    """The campaign (404), on which the signed-in user may ``action`` (403)."""
+    campaign = found(db.session.get(Campaign, campaign_id))
+    require(action, campaign)
+    return campaign
+
+
+def load_assignment(assignment_id: int) -> Assignment:
+    """The assignment with what its scorecard page shows (404); who may see it is the
+    route's question (the reviewer or the campaign's secretary)."""
+    return found(queries.assignment_for_page(assignment_id))

@@ -1,0 +1,192 @@
+"""Review routes of the campaign's secretary: the campaigns they run, the committee
+(members, declared conflicts of interest) and the assignment of reviewers."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from dankheo.extensions import db
+from dankheo.forms import EmptyForm
+from dankheo.models.accounts import User
+from dankheo.models.nominations import Nomination
+from dankheo.models.review import Assignment, ConflictOfInterest, Reviewer
+from dankheo.review import inbox, queries, services
+from dankheo.review.forms import AddReviewerForm, ManualAssignForm
+from dankheo.review.views.blueprint import bp, choices, load_campaign, page
+from dankheo.web.access import found, require
+from dankheo.web.transaction import FLASH, transaction
+
+
+@bp.route("/campaigns")
+@login_required
+def campaigns():
+    require("campaign.create")  # secretaries (and admins) only
+    items = queries.organised_campaigns(current_user)
+    counts = inbox.secretary_campaign_counts([c.id for c in items])
+    return render_template("review/campaigns.html", campaigns=items, counts=counts)
+
+
+@bp.route("/campaigns/<int:campaign_id>/committee")
+@login_required
+def committee(campaign_id: int):
+    campaign = load_campaign(campaign_id, "committee.manage")
+    committee = queries.committee_of(campaign)
+    reviewers = queries.active_reviewers(committee) if committee else []
+    add_form = AddReviewerForm()
+    assign_form = ManualAssignForm()
+    if committee:
+        add_form.user_id.choices = choices(
+            [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
+        )
+        assign_form.reviewer_id.choices = choices([(r.id, r.user.full_name) for r in reviewers])
+    pagination, by_nomination = queries.committee_nominations(campaign, page())
+    return render_template(
+        "review/committee.html",
+        campaign=campaign,
+        committee=committee,
+        reviewers=reviewers,
+        loads=queries.reviewer_loads(committee) if committee else {},
+        conflicts=queries.pending_conflicts(campaign),
+        pagination=pagination,
+        by_nomination=by_nomination,
+        add_form=add_form,
+        assign_form=assign_form,
+        empty_form=EmptyForm(),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/committee/create", methods=["POST"])
+@login_required
+def create_committee(campaign_id: int):
+    campaign = load_campaign(campaign_id, "committee.manage")
+    if EmptyForm().validate_on_submit():
+        with transaction():
+            services.ensure_committee(current_user, campaign)
+        flash("Đã lập hội đồng xét chọn.", "success")
+    return redirect(url_for("review.committee", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/committee/members", methods=["POST"])
+@login_required
+def add_member(campaign_id: int):
+    campaign = load_campaign(campaign_id, "committee.manage")
+    committee = found(queries.committee_of(campaign))
+    form = AddReviewerForm()
+    form.user_id.choices = choices(
+        [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
+    )
+    if not form.validate_on_submit():
+        flash("Vui lòng chọn một thành viên hợp lệ.", "danger")
+        return redirect(url_for("review.committee", campaign_id=campaign.id))
+    user = found(db.session.get(User, form.user_id.data))
+    with transaction(FLASH) as done:
+        services.add_reviewer(current_user, committee, user, form.title.data)
+    if done.ok:
+        flash(f"Đã thêm {user.full_name} vào hội đồng.", "success")
+    return redirect(url_for("review.committee", campaign_id=campaign.id))
+
+
+@bp.route("/reviewers/<int:reviewer_id>/remove", methods=["POST"])
+@login_required
+def remove_member(reviewer_id: int):
+    reviewer = found(db.session.get(Reviewer, reviewer_id))
+    campaign = reviewer.committee.campaign
+    require("committee.manage", campaign)
+    if EmptyForm().validate_on_submit():
+        with transaction():
+            dropped = services.remove_reviewer(current_user, reviewer)
+        flash(
+            f"Đã cho {reviewer.user.full_name} thôi tham gia hội đồng; "
+            f"bỏ {dropped} phân công chưa nộp phiếu.",
+            "success",
+        )
+    return redirect(url_for("review.committee", campaign_id=campaign.id))
+
+
+@bp.route("/conflicts/<int:conflict_id>/<any(confirm, clear):decision>", methods=["POST"])
+@login_required
+def decide_conflict(conflict_id: int, decision: str):
+    conflict = found(db.session.get(ConflictOfInterest, conflict_id))
+    campaign = conflict.reviewer.committee.campaign
+    require("conflict.decide", campaign)
+    if EmptyForm().validate_on_submit():
+        with transaction(FLASH) as done:
+            services.decide_conflict(current_user, conflict, confirm=decision == "confirm")
+        if done.ok:
+            flash(
+                "Đã xác nhận xung đột lợi ích."
+                if decision == "confirm"
+                else "Đã bác bỏ khai báo xung đột lợi ích.",
+                "success",
+            )
+    return redirect(url_for("review.committee", campaign_id=campaign.id))
+
+
+def _flash_shortfalls(campaign, shortfalls: dict[int, int]) -> None:
+    """Name the nominations that could not get k reviewers without a conflict."""
+    names = dict(
+        db.session.execute(
+            db.select(Nomination.id, Nomination.recipient_name).where(Nomination.id.in_(shortfalls))
+        ).all()
+    )
+    lines = "; ".join(
+        f"«{names.get(n, n)}» (mã {n}): chỉ có {c} thành viên"
+        for n, c in sorted(shortfalls.items())
+    )
+    flash(
+        f"{len(shortfalls)} hồ sơ không đủ {campaign.reviewers_per_nomination} "
+        f"thành viên chấm không có xung đột lợi ích: {lines}. "
+        "Vui lòng bổ sung thành viên hội đồng hoặc phân công thủ công.",
+        "warning",
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/assign", methods=["POST"])
+@login_required
+def auto_assign(campaign_id: int):
+    campaign = load_campaign(campaign_id, "assignment.manage")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with transaction(FLASH) as done:
+        result = services.auto_assign(current_user, campaign)
+    if done.ok:
+        flash(f"Đã phân công tự động {len(result.pairs)} lượt chấm.", "success")
+        if result.shortfalls:
+            _flash_shortfalls(campaign, result.shortfalls)
+    return redirect(url_for("review.committee", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/assignments", methods=["POST"])
+@login_required
+def add_assignment(campaign_id: int):
+    campaign = load_campaign(campaign_id, "assignment.manage")
+    committee = found(queries.committee_of(campaign))
+    form = ManualAssignForm()
+    form.reviewer_id.choices = choices(
+        [(r.id, r.user.full_name) for r in queries.active_reviewers(committee)]
+    )
+    nomination = db.session.get(Nomination, request.form.get("nomination_id", type=int) or 0)
+    if nomination is None or nomination.campaign_id != campaign.id:
+        abort(404)
+    if not form.validate_on_submit():
+        flash("Vui lòng chọn thành viên chấm.", "danger")
+    else:
+        reviewer = found(db.session.get(Reviewer, form.reviewer_id.data))
+        with transaction(FLASH) as done:
+            services.assign(current_user, nomination, reviewer)
+        if done.ok:
+            flash(f"Đã phân công {reviewer.user.full_name} chấm hồ sơ.", "success")
+    return redirect(url_for("review.committee", campaign_id=campaign.id, page=page()))
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+@login_required
+def remove_assignment(assignment_id: int):
+    assignment = found(db.session.get(Assignment, assignment_id))
+    campaign = assignment.nomination.campaign
+    require("assignment.manage", campaign)
+    if EmptyForm().validate_on_submit():
+        with transaction(FLASH) as done:
+            services.unassign(current_user, assignment)
+        if done.ok:
+            flash("Đã bỏ phân công.", "success")
+    return redirect(url_for("review.committee", campaign_id=campaign.id, page=page()))

@@ -1,0 +1,151 @@
+"""Review routes of the ranking: the page (and its export) with the quota's cut line,
+and the bulk decisions taken on it."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from dankheo import exports
+from dankheo.models.campaigns import AwardType, Campaign
+from dankheo.review import ranking as rankings
+from dankheo.review import services
+from dankheo.review.forms import DecisionForm
+from dankheo.review.views.blueprint import bp, load_campaign
+from dankheo.web.transaction import FLASH, transaction
+
+
+def _award_type(campaign: Campaign) -> AwardType:
+    award_types = list(campaign.award_types)
+    if not award_types:
+        abort(404)
+    wanted = request.values.get("award_type", type=int)
+    for award_type in award_types:
+        if award_type.id == wanted:
+            return award_type
+    if wanted is not None:
+        abort(404)
+    return award_types[0]
+
+
+def _ranking_sort() -> tuple[str, str]:
+    sort = request.args.get("sort", "mean")
+    direction = request.args.get("dir", "desc" if sort == "mean" else "asc")
+    if sort not in rankings.SORTS:
+        sort = "mean"
+    if direction not in ("asc", "desc"):
+        direction = "desc"
+    return sort, direction
+
+
+RANKING_EXPORT_HEADERS = (
+    "Hạng",
+    "Mã hồ sơ",
+    "Hồ sơ",
+    "Đơn vị",
+    "Đã chấm",
+    "Được phân công",
+    "Điểm trung bình",
+    "Trung vị",
+    "Chuẩn hóa (z)",
+    "Độ lệch",
+    "Lệch lớn",
+    "Trong chỉ tiêu",
+    "Vạch chỉ tiêu",
+    "Trạng thái",
+)
+
+
+def _rounded(value):
+    return round(value, 2) if value is not None else None
+
+
+@bp.route("/campaigns/<int:campaign_id>/ranking/export.<any(xlsx, csv):fmt>")
+@login_required
+def ranking_export(campaign_id: int, fmt: str):
+    """The ranking as shown: its rows (in the page's order) with their aggregates; the
+    quota's cut line is marked on the last row within it when the page draws it (by
+    mean, highest first)."""
+    campaign = load_campaign(campaign_id, "ranking.view")
+    award_type = _award_type(campaign)
+    sort, direction = _ranking_sort()
+    ranked = rankings.sort_rows(rankings.ranking(campaign, award_type), sort, direction)
+    cut_drawn = sort == "mean" and direction == "desc"
+    items, truncated = exports.capped(ranked)
+    cut_text = f"Vạch chỉ tiêu ({award_type.quota} hồ sơ) ở dưới dòng này"
+    rows = [
+        [
+            r.rank,
+            r.nomination.id,
+            r.nomination.recipient_name,
+            r.nomination.unit.name,
+            r.done,
+            r.assigned,
+            _rounded(r.mean),
+            _rounded(r.median),
+            _rounded(r.normalised),
+            _rounded(r.spread),
+            "Có" if r.flagged else "",
+            "Có" if r.within_quota else "",
+            cut_text if cut_drawn and r.rank == award_type.quota else "",
+            r.nomination.state_label,
+        ]
+        for r in items
+    ]
+    return exports.list_export(
+        fmt,
+        title="Xếp hạng",
+        filename=f"xep-hang-{campaign.id}-{award_type.id}",
+        headers=RANKING_EXPORT_HEADERS,
+        rows=rows,
+        truncated=truncated,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/ranking")
+@login_required
+def ranking(campaign_id: int):
+    campaign = load_campaign(campaign_id, "ranking.view")
+    award_type = _award_type(campaign)
+    sort, direction = _ranking_sort()
+    rows = rankings.ranking(campaign, award_type)
+    return render_template(
+        "review/ranking.html",
+        campaign=campaign,
+        award_type=award_type,
+        rows=rankings.sort_rows(rows, sort, direction),
+        cut_drawn=sort == "mean" and direction == "desc",
+        sort=sort,
+        direction=direction,
+        approved=rankings.approved_count(award_type),
+        min_cards=rankings.MIN_CARDS_FOR_Z,
+        form=DecisionForm(),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/ranking/decide", methods=["POST"])
+@login_required
+def decide(campaign_id: int):
+    campaign = load_campaign(campaign_id, "ranking.decide")
+    award_type = _award_type(campaign)
+    form = DecisionForm()
+    back = url_for("review.ranking", campaign_id=campaign.id, award_type=award_type.id)
+    if not form.validate_on_submit():
+        flash("Lý do vượt chỉ tiêu quá dài.", "danger")
+        return redirect(back)
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    approve = request.form.get("decision") == "approve"
+    with transaction(FLASH) as done:
+        taken = services.decide(
+            current_user,
+            award_type,
+            ids,
+            approve=approve,
+            override_note=form.override_note.data,
+        )
+    if done.ok:
+        flash(
+            f"Đã đề xuất khen thưởng {taken} hồ sơ."
+            if approve
+            else f"Đã ghi nhận không đề xuất {taken} hồ sơ.",
+            "success",
+        )
+    return redirect(back)
