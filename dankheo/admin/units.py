@@ -1,6 +1,6 @@
 """Unit writes: create, edit, move, close, record successions. Keeps paths consistent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -72,9 +72,14 @@ def update_unit(
     return unit
 
 
+def parent_cycle(unit: Unit | None, parent: Unit | None) -> bool:
+    """Whether ``parent`` is ``unit`` itself or lies below it: no unit can be its parent."""
+    return unit is not None and parent is not None and parent.path.startswith(unit.path)
+
+
 def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     """Re-parent ``unit``, rewriting the paths of its whole subtree in one UPDATE."""
-    if new_parent is not None and new_parent.path.startswith(unit.path):
+    if parent_cycle(unit, new_parent):
         raise DomainError("unit.parent_cycle")
     old_prefix = unit.path
     new_prefix = path_for(unit, new_parent)
@@ -117,8 +122,6 @@ def record_succession(
 ) -> list[UnitSuccession]:
     """Record a merge (many → one), split (one → many) or rename (one → one) on ``day``;
     the predecessors close the day before unless ``close_predecessors`` is false."""
-    from datetime import timedelta
-
     rows = []
     for pred in predecessors:
         for succ in successors:

@@ -1,0 +1,24 @@
+"""The admin blueprint, its front page, and what its route modules share."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from dankheo.permissions import can
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+@bp.route("/")
+@login_required
+def index():
+    if not (
+        can(current_user, "admin.units")
+        or can(current_user, "admin.users")
+        or can(current_user, "audit.view")
+    ):
+        abort(403)
+    return render_template("admin/index.html")
