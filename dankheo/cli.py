@@ -52,17 +52,18 @@ def register(app: Flask) -> None:
         from dankheo.auth.services import add_membership, create_user
         from dankheo.errors import DomainError
         from dankheo.models import Role, Unit
+        from dankheo.web.transaction import transaction
 
         try:
-            user = create_user(username, full_name, password)
-            if role:
-                unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
-                if unit is None:
-                    raise click.ClickException(f"unknown unit code {unit_code!r}")
-                add_membership(user, unit, Role(role))
+            with transaction():
+                user = create_user(username, full_name, password)
+                if role:
+                    unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
+                    if unit is None:
+                        raise click.ClickException(f"unknown unit code {unit_code!r}")
+                    add_membership(user, unit, Role(role))
         except DomainError as err:
             raise click.ClickException(err.message) from err
-        db.session.commit()
         click.echo(f"created user {user.username}")
 
     @app.cli.command("backup")
