@@ -38,7 +38,7 @@ from dankheo.models import (
     utcnow,
 )
 from dankheo.permissions import can
-from dankheo.vietnamese import date_line, nfc
+from dankheo.vietnamese import date_line, document_date, nfc
 
 SERIAL_PREFIX = "DVK"
 SERIAL_RE = re.compile(r"^DVK-\d{4}-\d{6}$")
@@ -97,7 +97,7 @@ def decision_line(decision: Decision) -> str:
 
 def _decision_line(number_text_: str, day: date) -> str:
     number = re.sub(r"^Số:?\s*", "", number_text_)
-    return f"Quyết định số {number} ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return f"Quyết định số {number} {document_date(day)}"
 
 
 def verify_url(serial: str) -> str:
