@@ -14,7 +14,8 @@ from flask import current_app, render_template
 from dankheo.extensions import db
 from dankheo.models import Unit
 from dankheo.reports.charts import render_svg
-from dankheo.reports.queries import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, Statistics
+from dankheo.reports.queries import Statistics
+from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS
 from dankheo.reports.tables import Table
 from dankheo.vietnamese import date_line
 

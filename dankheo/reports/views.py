@@ -18,17 +18,10 @@ from dankheo.certificates.tasks import JobFailed
 from dankheo.extensions import db
 from dankheo.models import Unit
 from dankheo.reports import exports
+from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
-from dankheo.reports.queries import (
-    ROLLUP_EXPLANATIONS,
-    ROLLUP_LABELS,
-    Period,
-    RollUp,
-    Statistics,
-    cached,
-    compute_statistics,
-    current_phase,
-)
+from dankheo.reports.queries import Period, Statistics, compute_statistics, current_phase
+from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
 from dankheo.reports.tables import STATUS_COLOURS, build_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -104,7 +97,7 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
         stats = compute_statistics(root.id, period, rollup)
         return stats, build_tables(stats)
 
-    # The same figures for a minute per process (queries.cached: emptied on commit).
+    # The same figures for a minute per process (reports.cache: emptied on commit).
     figures = cached(("dashboard", root.id, period, rollup), compute)
     stats, tables = figures.value
     return {
