@@ -87,15 +87,6 @@ def test_a_refused_url_aborts_the_render(app, caplog):
     assert any("refused" in r.getMessage() for r in caplog.records)
 
 
-def test_time_limit_interrupts_a_slow_render():
-    import time
-
-    from dankheo.jobs import time_limit
-
-    with pytest.raises(TimeoutError), time_limit(0.05):
-        time.sleep(1)
-
-
 def test_importing_the_renderer_leaves_pillow_refusing_truncated_images():
     from PIL import ImageFile
 
