@@ -5,10 +5,10 @@
 Sets up a throw-away instance (SQLite file) with N approved nominations and one signed
 decision, then:
   * naive: one process, one fresh ``HTML(...).write_pdf()`` per certificate with the
-    stylesheet and fonts parsed every time (``pdf.render_naive``), on the first
+    stylesheet and fonts parsed every time (``dankheo.pdf.render.render_naive``), on the first
     ``--naive`` certificates (rendered only, nothing stored);
   * worker: ``--workers`` fresh processes (spawned like huey's process workers), each
-    warming its renderer once and then running ``services.issue_pending`` on its share
+    warming its renderer once and then running ``certificates.jobs.issue_pending`` on its share
     (render PDF/A, write atomically, hash, commit) — the production path;
   * batch print: merging all N stored files into one PDF with pypdf.
 Prints certificates per second, peak memory per worker (and RSS after each chunk, to
@@ -55,7 +55,7 @@ def config(instance: Path) -> dict:
 
 def setup(instance: Path, n: int) -> tuple[int, list[int]]:
     from dankheo import create_app
-    from dankheo.certificates import services
+    from dankheo.certificates import decisions
     from dankheo.extensions import db
     from dankheo.models import NominationState, Role
     from tests.factories import make_campaign, make_nomination, make_province, make_user
@@ -78,7 +78,7 @@ def setup(instance: Path, n: int) -> tuple[int, list[int]]:
             for i in range(n)
         ]
         db.session.commit()
-        decision = services.create_decision(
+        decision = decisions.create_decision(
             secretary,
             campaign.award_types[0],
             number=123,
@@ -88,7 +88,7 @@ def setup(instance: Path, n: int) -> tuple[int, list[int]]:
             signer_title="Chủ tịch",
             nomination_ids=[x.id for x in nominations],
         )
-        certificates = services.sign_decision(secretary, decision)
+        certificates = decisions.sign_decision(secretary, decision)
         db.session.commit()
         return decision.id, [c.id for c in certificates]
 
@@ -98,9 +98,10 @@ def naive(instance: str, decision_id: int, count: int) -> dict:
     from flask import render_template
 
     from dankheo import create_app
-    from dankheo.certificates import pdf, services
+    from dankheo.certificates import issuing
     from dankheo.extensions import db
     from dankheo.models import Certificate
+    from dankheo.pdf.render import render_naive
 
     app = create_app(config(instance))
     with app.app_context():
@@ -113,17 +114,17 @@ def naive(instance: str, decision_id: int, count: int) -> dict:
         static = Path(app.static_folder)
         sheet = static / "css" / "print" / "certificate.css"
         html = render_template(
-            "certificates/print/certificate.html", c=services.certificate_view(certs[0])
+            "certificates/print/certificate.html", c=issuing.certificate_view(certs[0])
         )
-        pdf.render_naive(html, sheet, static)  # import and first-use costs out of the timing
+        render_naive(html, sheet, static)  # import and first-use costs out of the timing
         start_rss = rss_mb()
         start = time.perf_counter()
         cpu = time.process_time()
         for cert in certs:
             html = render_template(
-                "certificates/print/certificate.html", c=services.certificate_view(cert)
+                "certificates/print/certificate.html", c=issuing.certificate_view(cert)
             )
-            pdf.render_naive(html, sheet, static)
+            render_naive(html, sheet, static)
         elapsed = time.perf_counter() - start
         return {
             "cpu": time.process_time() - cpu,
@@ -139,25 +140,26 @@ def naive(instance: str, decision_id: int, count: int) -> dict:
 def worker(args) -> dict:
     instance, decision_id, ids, chunk = args
     from dankheo import create_app
-    from dankheo.certificates import services
+    from dankheo.certificates import issuing, jobs
+    from dankheo.pdf.render import app_renderer
 
     app = create_app(config(Path(instance)))
     with app.app_context():
         start_up = time.perf_counter()
-        services._renderer()
+        app_renderer()
         award_type_view = None
         from dankheo.extensions import db
         from dankheo.models import Decision
 
-        award_type_view = services.sample_view(db.session.get(Decision, decision_id).award_type)
-        services.render_certificate_pdf(award_type_view)  # warm-up render at worker start
+        award_type_view = issuing.sample_view(db.session.get(Decision, decision_id).award_type)
+        issuing.render_certificate_pdf(award_type_view)  # warm-up render at worker start
         warm = time.perf_counter() - start_up
         samples = []
         start = time.perf_counter()
         cpu = time.process_time()
         done = 0
         for i in range(0, len(ids), chunk):
-            done += services.issue_pending(decision_id, ids[i : i + chunk])
+            done += jobs.issue_pending(decision_id, ids[i : i + chunk])
             samples.append(round(rss_mb(), 1))
         return {
             "cpu": time.process_time() - cpu,
@@ -233,12 +235,12 @@ def main() -> None:
         )
         sys.path.insert(0, str(ROOT))
         from dankheo import create_app
-        from dankheo.certificates import services
+        from dankheo.pdf.merge import merge_pdfs
 
         app = create_app(config(instance))
         with app.app_context():
             start = time.perf_counter()
-            merged = services.merge_pdfs(files)
+            merged = merge_pdfs(files)
             print(
                 f"batch print: {len(files)} stored certificates merged in "
                 f"{time.perf_counter() - start:.1f} s ({len(merged) / 1e6:.1f} MB)"

@@ -34,7 +34,8 @@ def main() -> None:
     from dankheo.models import Unit, UnitSuccession
     from dankheo.reports.exports import report_workbook
     from dankheo.reports.pdf import render_report
-    from dankheo.reports.queries import Period, RollUp, compute_statistics
+    from dankheo.reports.queries import Period, compute_statistics
+    from dankheo.reports.rollup import RollUp
     from dankheo.reports.tables import build_tables
 
     tmp = Path(tempfile.mkdtemp(prefix="dankheo-bench-reports-"))

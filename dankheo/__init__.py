@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     register_proxy_fix(app)
     register_extensions(app)
+    register_jobs(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -88,11 +89,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+def register_jobs(app: Flask) -> None:
+    """Import the features' job modules, so that their bodies are registered with
+    dankheo.jobs before a request queues one or a worker starts (the queue itself is
+    built on first use)."""
+    import dankheo.certificates.jobs
+    import dankheo.reports.jobs  # noqa: F401
+
+
 def register_blueprints(app: Flask) -> None:
     from dankheo.admin.views import bp as admin_bp
     from dankheo.api.views import bp as api_bp
     from dankheo.auth.views import bp as auth_bp
-    from dankheo.certificates.verify import bp as verify_bp
+    from dankheo.certificates.verification import bp as verify_bp
     from dankheo.certificates.views import bp as certificates_bp
     from dankheo.main.views import bp as main_bp
     from dankheo.nominations.views import bp as nominations_bp

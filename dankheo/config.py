@@ -58,7 +58,7 @@ class Defaults:
     # Rows per page on list pages.
     PER_PAGE = 50
 
-    # Seconds a process reuses the dashboard's figures (reports.queries.cached; a
+    # Seconds a process reuses the dashboard's figures (reports.cache.cached; a
     # commit in the process empties the cache). 0 computes them on every request.
     REPORTS_CACHE_SECONDS = 60
 

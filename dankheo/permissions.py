@@ -7,12 +7,13 @@ scores what it is assigned; an admin does everything. Views, services and templa
 ask ``can(user, action, obj)``; list queries ask ``scope_paths(user, action)``.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
 from dankheo.models.review import is_assigned
 from dankheo.models.units import Unit, UnitKind
+from dankheo.tree import minimal_prefixes
 
 # Re-exported for templates (``roles.ADMIN``).
 __all__ = ["Role", "can", "require", "scope_paths", "unit_within", "units_with_role"]
@@ -280,13 +281,4 @@ def scope_paths(user, action: str) -> list[str] | None:
     if is_admin(user):
         return None
     roles = _LIST_ROLES[action]
-    return _minimal_prefixes(u.path for u in reach_roots(user, *roles))
-
-
-def _minimal_prefixes(paths: Iterable[str]) -> list[str]:
-    """Drop paths already covered by a shorter one, so filters stay small."""
-    kept: list[str] = []
-    for path in sorted(set(paths), key=len):
-        if path and not any(path.startswith(k) for k in kept):
-            kept.append(path)
-    return kept
+    return minimal_prefixes(u.path for u in reach_roots(user, *roles))

@@ -1,11 +1,13 @@
-"""Queries over the unit tree: subtrees by materialised path, ancestors, successions.
+"""The unit tree: subtrees by materialised path, ancestors, and successions (who became
+whom across merges, splits and renames).
 
 "All units under X" is one range scan on the indexed ``units.path`` column:
 ``path >= X.path AND path < X.path || '~'`` ('~' sorts after every digit and '/').
 """
 
-from collections.abc import Iterable
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute
@@ -42,19 +44,6 @@ def within_prefixes(
     return sa.or_(*(within_prefix(path_column, p) for p in prefixes))
 
 
-def subtree_ids_select(root: Unit) -> sa.Select:
-    """SELECT of the ids of ``root`` and every unit below it (one indexed query)."""
-    return sa.select(Unit.id).where(within_prefix(Unit.path, root.path))
-
-
-def subtree_units(root: Unit) -> list[Unit]:
-    return list(
-        db.session.scalars(
-            sa.select(Unit).where(within_prefix(Unit.path, root.path)).order_by(Unit.path)
-        )
-    )
-
-
 def ancestor_ids(unit: Unit) -> list[int]:
     """Ids of the units above ``unit``, read from its path (no query)."""
     parts = [p for p in unit.path.split("/") if p]
@@ -66,57 +55,88 @@ def related_by_line(a: Unit, b: Unit) -> bool:
     return a.path.startswith(b.path) or b.path.startswith(a.path)
 
 
-def successor_closure(unit_ids: Iterable[int]) -> set[int]:
+def minimal_prefixes(paths: Iterable[str]) -> list[str]:
+    """``paths`` without those already covered by a shorter one (and without empty ones),
+    shortest first (then in order): the smallest set of prefixes selecting the same subtrees."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=lambda p: (len(p), p)):
+        if path and not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+# --- successions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Successions:
+    """Who became whom: the succession table as two adjacency maps, each list in id
+    order (merges, splits and renames alike)."""
+
+    successors: Mapping[int, tuple[int, ...]]
+    predecessors: Mapping[int, tuple[int, ...]]
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[int, int]]) -> "Successions":
+        """From (predecessor id, successor id) pairs."""
+        successors: dict[int, set[int]] = defaultdict(set)
+        predecessors: dict[int, set[int]] = defaultdict(set)
+        for predecessor, successor in pairs:
+            successors[predecessor].add(successor)
+            predecessors[successor].add(predecessor)
+        return cls(
+            successors={k: tuple(sorted(v)) for k, v in successors.items()},
+            predecessors={k: tuple(sorted(v)) for k, v in predecessors.items()},
+        )
+
+
+def load_successions() -> Successions:
+    """The whole succession table, in one query."""
+    rows = db.session.execute(
+        sa.select(UnitSuccession.predecessor_id, UnitSuccession.successor_id)
+    ).all()
+    return Successions.from_pairs((predecessor, successor) for predecessor, successor in rows)
+
+
+def _closure(unit_ids: Iterable[int], edges: Mapping[int, Iterable[int]]) -> set[int]:
+    seen = set(unit_ids)
+    frontier = list(seen)
+    while frontier:
+        reached = []
+        for uid in frontier:
+            for other in edges.get(uid, ()):
+                if other not in seen:
+                    seen.add(other)
+                    reached.append(other)
+        frontier = reached
+    return seen
+
+
+def successor_closure(unit_ids: Iterable[int], successions: Successions | None = None) -> set[int]:
     """Every unit that ``unit_ids`` became, through any chain of merges, splits and
-    renames (the units themselves included)."""
-    seen = set(unit_ids)
-    frontier = set(seen)
-    while frontier:
-        nxt = set(
-            db.session.scalars(
-                sa.select(UnitSuccession.successor_id).where(
-                    UnitSuccession.predecessor_id.in_(frontier)
-                )
-            )
-        )
-        frontier = nxt - seen
-        seen |= frontier
-    return seen
+    renames (the units themselves included). ``successions`` are read when not given."""
+    return _closure(unit_ids, (successions or load_successions()).successors)
 
 
-def predecessor_closure(unit_ids: Iterable[int]) -> set[int]:
+def predecessor_closure(
+    unit_ids: Iterable[int], successions: Successions | None = None
+) -> set[int]:
     """Every unit that became one of ``unit_ids`` (the units themselves included):
-    what "today's structure" rolls up under them."""
-    seen = set(unit_ids)
-    frontier = set(seen)
-    while frontier:
-        prev = set(
-            db.session.scalars(
-                sa.select(UnitSuccession.predecessor_id).where(
-                    UnitSuccession.successor_id.in_(frontier)
-                )
-            )
-        )
-        frontier = prev - seen
-        seen |= frontier
-    return seen
+    what "today's structure" rolls up under them. ``successions`` are read when not given."""
+    return _closure(unit_ids, (successions or load_successions()).predecessors)
 
 
 def current_subtree_ids(root: Unit) -> set[int]:
     """Units under ``root`` by today's structure: the subtree as it stands plus every
     predecessor of a unit in it (a 2022 commune merged in 2025 counts under its
     successor), and the predecessors' own subtrees."""
-    ids = set(db.session.scalars(subtree_ids_select(root)))
+    ids = _subtree_ids([root.path])
     preds = predecessor_closure(ids) - ids
     if preds:
-        pred_units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(preds))).all()
-        for unit in pred_units:
-            ids |= set(db.session.scalars(subtree_ids_select(unit)))
+        paths = db.session.scalars(sa.select(Unit.path).where(Unit.id.in_(preds)))
+        ids |= _subtree_ids(minimal_prefixes(paths))
     return ids
 
 
-def open_units_on(day: date) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        sa.or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
-        sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= day),
-    )
+def _subtree_ids(prefixes: list[str]) -> set[int]:
+    return set(db.session.scalars(sa.select(Unit.id).where(within_prefixes(Unit.path, prefixes))))

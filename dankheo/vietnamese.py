@@ -96,13 +96,18 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%H:%M %d/%m/%Y")
 
 
+def document_date(day: date) -> str:
+    """The date as an official document writes it, Decree 30/2020:
+    "ngày 05 tháng 3 năm 2024" (a leading zero for days 1–9 and months 1–2 only)."""
+    day_text = f"{day.day:02d}"
+    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day_text} tháng {month_text} năm {day.year}"
+
+
 def date_line(place: str, day: date) -> str:
     """The italic place and date line of an official document:
-    "Tây Ninh, ngày 15 tháng 12 năm 2024" (day and month below 10 with a leading zero
-    for day 1–9 and months 1–2, as Decree 30/2020 requires)."""
-    day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day_text} tháng {month_text} năm {day.year}"
+    "Tây Ninh, ngày 15 tháng 12 năm 2024"."""
+    return f"{place}, {document_date(day)}"
 
 
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:

@@ -10,9 +10,10 @@ from dankheo.models.registry import include_schema_object
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging. Existing loggers stay enabled: an upgrade
+# run inside a process that already imported the application (the tests) must not
+# silence its loggers, e.g. the PDF fetcher's warnings about refused URLs.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -9,11 +9,14 @@ from dankheo.admin.units import record_succession
 from dankheo.extensions import db
 from dankheo.models import SuccessionKind, Unit, UnitKind
 from dankheo.tree import (
+    Successions,
     current_subtree_ids,
+    load_successions,
+    minimal_prefixes,
     predecessor_closure,
     segment,
-    subtree_ids_select,
     successor_closure,
+    within_prefix,
 )
 from dankheo.vietnamese import fold, sort_key
 from tests.conftest import TEST_DB_URI
@@ -40,6 +43,11 @@ def merged(units):
 
 def _ids(stmt) -> set[int]:
     return set(db.session.scalars(stmt))
+
+
+def subtree_ids_select(root: Unit) -> sa.Select:
+    """The ids of ``root`` and every unit below it, as the list queries select them."""
+    return sa.select(Unit.id).where(within_prefix(Unit.path, root.path))
 
 
 def test_subtree_contains_the_root_and_everything_below(units):
@@ -75,6 +83,60 @@ def test_predecessor_closure_finds_the_merged_communes(merged):
         merged["c11"].id,
         merged["c12"].id,
     }
+
+
+def test_closures_read_the_succession_table_once(merged, count_queries):
+    c11, c12, m, r = (merged[k].id for k in ("c11", "c12", "m", "r"))
+    with count_queries() as q:
+        successions = load_successions()
+    assert q.count == 1
+    with count_queries() as q:
+        assert successor_closure([c12], successions) == {c12, m, r}
+        assert predecessor_closure([m], successions) == {m, c11, c12}
+    assert q.count == 0
+
+
+# Who became whom, by id: 1 and 2 merge into 3; 3 splits into 4 and 5; 5 is renamed 6;
+# 7 and 8 rename each other (a loop the closures must survive); 9 stands alone.
+GRAPH = Successions.from_pairs([(1, 3), (2, 3), (3, 4), (3, 5), (5, 6), (7, 8), (8, 7)])
+
+
+@pytest.mark.parametrize(
+    ("start", "successors", "predecessors"),
+    [
+        ([1], {1, 3, 4, 5, 6}, {1}),
+        ([3], {3, 4, 5, 6}, {1, 2, 3}),
+        ([6], {6}, {1, 2, 3, 5, 6}),
+        ([4, 6], {4, 6}, {1, 2, 3, 4, 5, 6}),
+        ([7], {7, 8}, {7, 8}),
+        ([9], {9}, {9}),
+        ([], set(), set()),
+    ],
+)
+def test_closures_follow_merges_splits_renames_and_loops(start, successors, predecessors):
+    assert successor_closure(start, GRAPH) == successors
+    assert predecessor_closure(start, GRAPH) == predecessors
+
+
+def test_successions_list_each_neighbour_once_in_id_order():
+    graph = Successions.from_pairs([(1, 5), (1, 3), (1, 5), (2, 3)])
+    assert graph.successors == {1: (3, 5), 2: (3,)}
+    assert graph.predecessors == {3: (1, 2), 5: (1,)}
+
+
+@pytest.mark.parametrize(
+    ("paths", "kept"),
+    [
+        (["/1/2/", "/1/", "/1/2/3/", "/4/"], ["/1/", "/4/"]),
+        (["/1/", "/1/"], ["/1/"]),
+        (["/1/2/", "/1/3/"], ["/1/2/", "/1/3/"]),
+        (["/10/", "/1/"], ["/1/", "/10/"]),
+        (["", "/1/"], ["/1/"]),
+        ([], []),
+    ],
+)
+def test_minimal_prefixes_drop_paths_under_a_kept_one(paths, kept):
+    assert minimal_prefixes(paths) == kept
 
 
 def test_current_subtree_of_a_merged_unit_includes_its_predecessors_subtrees(merged):

@@ -1,8 +1,11 @@
-"""Accent folding for search and the Vietnamese collation key, as tables of cases."""
+"""Accent folding for search, the Vietnamese collation key and the date of official
+documents, as tables of cases."""
+
+from datetime import date
 
 import pytest
 
-from dankheo.vietnamese import fold, search_pattern, sort_key
+from dankheo.vietnamese import date_line, document_date, fold, search_pattern, sort_key
 
 
 @pytest.mark.parametrize(
@@ -105,3 +108,22 @@ def test_sorting_a_list_gives_dictionary_order():
         "Ơn",
         "Zô",
     ]
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (date(2024, 12, 15), "ngày 15 tháng 12 năm 2024"),
+        (date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"),
+        (date(2024, 2, 29), "ngày 29 tháng 02 năm 2024"),
+        (date(2024, 3, 1), "ngày 01 tháng 3 năm 2024"),
+        (date(2025, 9, 9), "ngày 09 tháng 9 năm 2025"),
+        (date(2025, 10, 10), "ngày 10 tháng 10 năm 2025"),
+    ],
+)
+def test_document_date_pads_days_below_10_and_only_january_and_february(day, text):
+    assert document_date(day) == text
+
+
+def test_date_line_puts_the_place_before_the_document_date():
+    assert date_line("Tây Ninh", date(2024, 3, 5)) == "Tây Ninh, ngày 05 tháng 3 năm 2024"

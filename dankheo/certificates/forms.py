@@ -15,7 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dankheo.certificates.services import OVERLAY_FIELDS, SERIAL_RE
+from dankheo.certificates.decisions import SERIAL_RE
+from dankheo.certificates.design import OVERLAY_FIELDS
 from dankheo.forms import BaseForm, VersionedForm, length, number_range, optional, required
 from dankheo.models.campaigns import ISSUER_PROFILE_LABELS, IssuerProfile, PaperSize
 

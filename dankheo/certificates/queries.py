@@ -17,7 +17,6 @@ from dankheo.models import (
     Role,
 )
 from dankheo.permissions import is_admin, units_with_role
-from dankheo.vietnamese import fold
 
 
 def organised_campaign_ids(user) -> sa.Select | None:
@@ -77,6 +76,17 @@ def certificates_of(decision: Decision) -> list[Certificate]:
         db.session.scalars(
             sa.select(Certificate)
             .where(Certificate.decision_id == decision.id)
+            .order_by(Certificate.position, Certificate.id)
+        )
+    )
+
+
+def original_certificates(decision: Decision) -> list[Certificate]:
+    """The certificates the decision awarded, in its order (corrections left out)."""
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.decision_id == decision.id, Certificate.replaces_id.is_(None))
             .order_by(Certificate.position, Certificate.id)
         )
     )
@@ -150,8 +160,3 @@ def certificate_by_serial(serial: str) -> Certificate | None:
 
 def replacement_of(cert: Certificate) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.replaces_id == cert.id))
-
-
-def search_certificates(decision: Decision, q: str) -> list[Certificate]:
-    folded = fold(q)
-    return [c for c in certificates_of(decision) if folded in fold(c.recipient_name)]

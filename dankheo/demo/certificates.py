@@ -31,7 +31,7 @@ def _actor(award_type: AwardType) -> User | None:
 def _demo_key() -> str:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if path and not Path(path).exists():
-        from dankheo.certificates.signing import generate_demo_key
+        from dankheo.pdf.signing import generate_demo_key
 
         generate_demo_key(
             Path(path),
@@ -43,7 +43,8 @@ def _demo_key() -> str:
 
 
 def seed() -> str:
-    from dankheo.certificates import services
+    from dankheo.certificates.decisions import create_decision, sign_decision
+    from dankheo.certificates.jobs import issue_pending, store_decision_pdf
 
     taken = sa.select(DecisionItem.nomination_id)
     approved = list(
@@ -73,7 +74,7 @@ def seed() -> str:
             )
             or 0
         ) + 1
-        decision = services.create_decision(
+        decision = create_decision(
             actor,
             award_type,
             number=number,
@@ -83,9 +84,9 @@ def seed() -> str:
             signer_title="Chủ tịch" if award_type.issuer_profile.value == "state" else "Trưởng ban",
             nomination_ids=[n.id for n in nominations],
         )
-        services.sign_decision(actor, decision, today=decision.signed_on)
+        sign_decision(actor, decision, today=decision.signed_on)
         db.session.commit()
-        issued += services.issue_pending(decision.id)
-        services.store_decision_pdf(decision.id)
+        issued += issue_pending(decision.id)
+        store_decision_pdf(decision.id)
         decisions += 1
     return f"certificates: {decisions} signed decisions, {issued} certificates issued{key_note}"

@@ -16,7 +16,8 @@ from dankheo.exports import (  # noqa: F401 (re-exported for the report views)
     write_sheet,
     xlsx_response,
 )
-from dankheo.reports.queries import ROLLUP_LABELS, Statistics
+from dankheo.reports.queries import Statistics
+from dankheo.reports.rollup import ROLLUP_LABELS
 from dankheo.reports.tables import Table
 from dankheo.vietnamese import fold
 

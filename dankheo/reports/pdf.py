@@ -1,20 +1,22 @@
 """The yearly report and the phase summary as PDF/A (A4 portrait, State or Party
-document profile). Rendering goes through ``dankheo.certificates.pdf`` (the only module
-importing WeasyPrint, with its allow-list fetcher), using the A4-portrait "decision"
-stylesheet plus static/css/print/report.css for the tables and charts.
+document profile). Rendering goes through ``dankheo.pdf`` (the only code importing
+WeasyPrint, with its allow-list fetcher), using the A4-portrait "decision" stylesheet
+plus static/css/print/report.css for the tables and charts.
 
 The HTML is rendered in the request; the PDF is made by the background worker
-(``certificates.tasks``' ``render_report`` job) under a time limit."""
+(``reports.jobs``' ``render_report`` job) under a time limit."""
 
 from datetime import date
-from pathlib import Path
 
-from flask import current_app, render_template
+from flask import render_template
 
+from dankheo import jobs
 from dankheo.extensions import db
 from dankheo.models import Unit
+from dankheo.pdf.render import app_renderer
 from dankheo.reports.charts import render_svg
-from dankheo.reports.queries import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, Statistics
+from dankheo.reports.queries import Statistics
+from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS
 from dankheo.reports.tables import Table
 from dankheo.vietnamese import date_line
 
@@ -49,17 +51,13 @@ REPORT_TIME_LIMIT = 120  # seconds; a phase summary of a large province takes a 
 
 def pdf_from_html(html: str) -> bytes:
     """PDF/A bytes of a report's HTML (what the worker's ``render_report`` job runs)."""
-    from dankheo.certificates.pdf import renderer
-    from dankheo.certificates.services import time_limit
-
-    engine = renderer(Path(current_app.static_folder), Path(current_app.config["UPLOAD_DIR"]))
-    with time_limit(REPORT_TIME_LIMIT):
+    engine = app_renderer()
+    with jobs.time_limit(REPORT_TIME_LIMIT):
         return engine.render(html, "decision", archival=True)
 
 
 def render_report(stats: Statistics, tables: list[Table], *, profile: str = "party") -> bytes:
-    """The report as PDF/A bytes, made by the background worker."""
-    from dankheo.certificates import tasks
-
+    """The report as PDF/A bytes, made by the background worker (JobFailed when it
+    fails or no worker answers in time)."""
     html = report_html(stats, tables, profile=profile)
-    return tasks.wait_for("render_report", html, timeout=REPORT_TIME_LIMIT)
+    return jobs.wait_for("render_report", html, timeout=REPORT_TIME_LIMIT)

@@ -4,29 +4,16 @@ queries per page, whatever the number of records.
 Every figure is computed once into a :class:`Statistics` object; the dashboard, the
 XLSX workbook and the PDF report all read that object, so they cannot disagree.
 
-Two ways to roll records up across the 2025 reorganisation (:class:`RollUp`):
-
-* ``RollUp.RECORD_YEAR`` — by the structure of each record's year: a record counts
-  where its unit stood (the unit paths as stored, ``tree.within_prefix``);
-* ``RollUp.CURRENT`` — by today's structure: a record of a unit that was merged, split
-  or renamed counts under its successor (``tree.current_subtree_ids``).
-
-The unit table and the succession table are read once (two queries) and the roll-up
-of unit ids to the top-level children of the chosen unit is done in Python.
+Records are rolled up to the chosen unit's children in one of two ways across the 2025
+reorganisation (``reports.rollup``); the dashboard keeps the result a minute per
+process (``reports.cache``).
 """
 
-import enum
-import threading
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
-from sqlalchemy.orm import Session
 
 from dankheo.extensions import db
 from dankheo.models import (
@@ -43,35 +30,13 @@ from dankheo.models import (
     NominationState,
     Phase,
     Unit,
-    UnitSuccession,
     YearStatus,
 )
 from dankheo.models.campaigns import AWARD_FORM_LABELS, AwardForm
+from dankheo.reports.rollup import RollUp, UnitIndex, UnitRow
 from dankheo.tree import within_prefixes
 
 DEFAULT_PHASE = (2021, 2025)
-
-
-class RollUp(enum.StrEnum):
-    RECORD_YEAR = "year"
-    CURRENT = "current"
-
-
-ROLLUP_LABELS = {
-    RollUp.RECORD_YEAR: "Theo cơ cấu tổ chức của từng năm",
-    RollUp.CURRENT: "Theo cơ cấu tổ chức hiện nay (sau sắp xếp, sáp nhập)",
-}
-
-ROLLUP_EXPLANATIONS = {
-    RollUp.RECORD_YEAR: (
-        "Mỗi mô hình, điển hình, hồ sơ được tính vào đơn vị như cơ cấu tổ chức tại "
-        "năm đăng ký (đơn vị đã sáp nhập vẫn được thống kê dưới tên cũ)."
-    ),
-    RollUp.CURRENT: (
-        "Kết quả của đơn vị đã sáp nhập, chia tách hoặc đổi tên được tính cho đơn vị "
-        "kế thừa theo cơ cấu tổ chức hiện nay."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -109,155 +74,6 @@ def current_phase() -> tuple[int, int]:
         sa.select(Phase.start_year, Phase.end_year).order_by(Phase.start_year).limit(1)
     ).first()
     return (row.start_year, row.end_year) if row else DEFAULT_PHASE
-
-
-# --- the unit index -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    id: int
-    name: str
-    path: str
-    depth: int
-    parent_id: int | None
-    valid_from: date | None
-    valid_to: date | None
-    sort_key: str
-
-    def is_open_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
-
-    def is_open_during(self, first: date, last: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= last) and (
-            self.valid_to is None or first <= self.valid_to
-        )
-
-    def ids_on_path(self) -> list[int]:
-        return [int(p) for p in self.path.split("/") if p]
-
-
-class UnitIndex:
-    """Every unit and succession, read in two queries, to roll ids up in Python."""
-
-    def __init__(self, units: Iterable[UnitRow], successions: Iterable[tuple[int, int]]):
-        self.units = {u.id: u for u in units}
-        self.successors: dict[int, list[int]] = defaultdict(list)
-        self.predecessors: dict[int, list[int]] = defaultdict(list)
-        for pred, succ in successions:
-            self.successors[pred].append(succ)
-            self.predecessors[succ].append(pred)
-        for values in (*self.successors.values(), *self.predecessors.values()):
-            values.sort()
-
-    @classmethod
-    def load(cls) -> "UnitIndex":
-        units = [
-            UnitRow(
-                r.id, r.name, r.path, r.depth, r.parent_id, r.valid_from, r.valid_to, r.sort_key
-            )
-            for r in db.session.execute(
-                sa.select(
-                    Unit.id,
-                    Unit.name,
-                    Unit.path,
-                    Unit.depth,
-                    Unit.parent_id,
-                    Unit.valid_from,
-                    Unit.valid_to,
-                    Unit.sort_key,
-                )
-            )
-        ]
-        successions = db.session.execute(
-            sa.select(UnitSuccession.predecessor_id, UnitSuccession.successor_id)
-        ).all()
-        return cls(units, [(p, s) for p, s in successions])
-
-    def within(self, unit_id: int, root: UnitRow) -> bool:
-        unit = self.units.get(unit_id)
-        return unit is not None and unit.path.startswith(root.path)
-
-    def children(self, root: UnitRow) -> list[UnitRow]:
-        return sorted(
-            (u for u in self.units.values() if u.parent_id == root.id), key=lambda u: u.sort_key
-        )
-
-    def predecessor_closure(self, ids: Iterable[int]) -> set[int]:
-        seen = set(ids)
-        frontier = list(seen)
-        while frontier:
-            nxt = []
-            for uid in frontier:
-                for pred in self.predecessors.get(uid, ()):
-                    if pred not in seen:
-                        seen.add(pred)
-                        nxt.append(pred)
-            frontier = nxt
-        return seen
-
-    def scope_prefixes(self, root: UnitRow, rollup: RollUp) -> list[str]:
-        """Path prefixes whose units' records count under ``root``.
-
-        For today's structure: the root's subtree plus the subtrees of every unit that
-        became a unit of it (the same set as ``tree.current_subtree_ids``)."""
-        prefixes = [root.path]
-        if rollup is RollUp.CURRENT:
-            inside = {u.id for u in self.units.values() if u.path.startswith(root.path)}
-            for pred in sorted(self.predecessor_closure(inside) - inside):
-                path = self.units[pred].path
-                if not any(path.startswith(p) for p in prefixes):
-                    prefixes.append(path)
-            prefixes = _minimal(prefixes)
-        return prefixes
-
-    def current_home(self, unit_id: int, root: UnitRow) -> int:
-        """Where ``unit_id`` stands in today's structure seen from ``root``: the first unit
-        on its line (itself, then upwards, stopping below ``root``) that has successors is
-        replaced by its successor (one inside ``root`` when there is a choice)."""
-        seen: set[int] = set()
-        uid = unit_id
-        while uid not in seen:
-            seen.add(uid)
-            unit = self.units.get(uid)
-            if unit is None:
-                return uid
-            moved = False
-            for ancestor in reversed(unit.ids_on_path()):
-                if ancestor == root.id:
-                    break
-                succs = self.successors.get(ancestor)
-                if succs:
-                    inside = [s for s in succs if self.within(s, root)]
-                    uid = (inside or succs)[0]
-                    moved = True
-                    break
-            if not moved:
-                return uid
-        return uid
-
-    def bucket(self, unit_id: int, root: UnitRow, rollup: RollUp) -> int | None:
-        """The top-level child of ``root`` a record of ``unit_id`` counts under; ``root.id``
-        for the root's own records; ``None`` when it falls outside (never for the scope's
-        own prefixes in the record-year mode)."""
-        if rollup is RollUp.CURRENT:
-            unit_id = self.current_home(unit_id, root)
-        unit = self.units.get(unit_id)
-        if unit is None or not unit.path.startswith(root.path):
-            return None
-        if unit.id == root.id:
-            return root.id
-        return unit.ids_on_path()[root.depth + 1]
-
-
-def _minimal(prefixes: list[str]) -> list[str]:
-    kept: list[str] = []
-    for path in sorted(set(prefixes), key=len):
-        if not any(path.startswith(k) for k in kept):
-            kept.append(path)
-    return kept
 
 
 # --- the statistics -------------------------------------------------------------------
@@ -500,63 +316,5 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
         awards_by_type=awards_by_type,
         replicated=replicated,
         replicated_sources=len(sources),
-        merged_note=bool(index.successors),
+        merged_note=bool(index.successions.successors),
     )
-
-
-# --- a short per-process cache for the dashboard --------------------------------------
-#
-# The province dashboard aggregates every year row of the province (~300,000 at volume:
-# several hundred milliseconds). Leaders open it again and again; figures a minute old
-# are fine there (the page says when they were computed), so each process keeps the
-# result for REPORTS_CACHE_SECONDS. Any commit in the process empties the cache, so a
-# user sees their own change at once; changes made through other processes show within
-# the cache's lifetime. Exports (XLSX, PDF, SVG) always compute afresh.
-
-_CACHE_KEY = "dankheo.reports_cache"
-_cache_lock = threading.Lock()
-
-
-@dataclass
-class CachedFigures:
-    value: Any
-    computed_at: datetime
-    expires: float
-
-
-def _cache() -> dict:
-    return current_app.extensions.setdefault(_CACHE_KEY, {})
-
-
-def cached(key: tuple, compute: Callable[[], Any]) -> CachedFigures:
-    """``compute()``'s result for ``key``, reused for REPORTS_CACHE_SECONDS."""
-    max_age = float(current_app.config.get("REPORTS_CACHE_SECONDS", 60))
-    now = time.monotonic()
-    store = _cache()
-    with _cache_lock:
-        hit = store.get(key)
-    if hit is not None and hit.expires > now:
-        return hit
-    entry = CachedFigures(compute(), datetime.now(), now + max_age)
-    if max_age > 0:
-        with _cache_lock:
-            if len(store) > 500:  # many scopes: drop the lot rather than grow
-                store.clear()
-            store[key] = entry
-    return entry
-
-
-def clear_cache(app=None) -> None:
-    """Forget every cached figure (after a commit in this process)."""
-    store = (app or current_app).extensions.get(_CACHE_KEY)
-    if store:
-        with _cache_lock:
-            store.clear()
-
-
-def _forget_after_commit(session) -> None:
-    if has_app_context():
-        clear_cache()
-
-
-sa.event.listen(Session, "after_commit", _forget_after_commit)

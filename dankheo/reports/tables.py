@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from dankheo.models.nominations import STATE_LABELS
 from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
-from dankheo.reports.queries import STATES, STATUSES, RollUp, Statistics
+from dankheo.reports.queries import STATES, STATUSES, Statistics
+from dankheo.reports.rollup import RollUp
 
 # One colour per initiative status, used by every chart (and its legend).
 STATUS_COLOURS = {

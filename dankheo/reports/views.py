@@ -1,6 +1,8 @@
 """Routes of the reports blueprint: the dashboard, and the yearly report and the phase
 summary as XLSX and PDF. Every figure comes from ``queries.compute_statistics``."""
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -14,22 +16,17 @@ from flask import (
 from flask_login import current_user, login_required
 
 from dankheo import permissions
-from dankheo.certificates.tasks import JobFailed
 from dankheo.extensions import db
+from dankheo.jobs import JobFailed
 from dankheo.models import Unit
 from dankheo.reports import exports
+from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
-from dankheo.reports.queries import (
-    ROLLUP_EXPLANATIONS,
-    ROLLUP_LABELS,
-    Period,
-    RollUp,
-    Statistics,
-    cached,
-    compute_statistics,
-    current_phase,
-)
+from dankheo.reports.pdf import render_report
+from dankheo.reports.queries import Period, Statistics, compute_statistics, current_phase
+from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
 from dankheo.reports.tables import STATUS_COLOURS, build_tables
+from dankheo.web.access import found, require
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -59,17 +56,13 @@ def _root_choices(user) -> list[Unit]:
 
 def _parse_request() -> tuple[Unit, Period, RollUp]:
     """The unit, period and roll-up asked for; 403/404 as the house rules say."""
-    if not permissions.can(current_user, "reports.view"):
-        abort(403)
+    require("reports.view")
     unit_arg = request.args.get("unit", type=int)
     if unit_arg is not None:
-        root = db.get_or_404(Unit, unit_arg)
+        root = found(db.session.get(Unit, unit_arg))
     else:
-        root = _default_root(current_user)
-        if root is None:
-            abort(404)
-    if not permissions.can(current_user, "reports.view", root):
-        abort(403)
+        root = found(_default_root(current_user))
+    require("reports.view", root)
     start, end = current_phase()
     year_arg = request.args.get("year", "")
     if year_arg == PHASE_VALUE:
@@ -79,8 +72,6 @@ def _parse_request() -> tuple[Unit, Period, RollUp]:
     elif year_arg:
         abort(400)
     else:
-        from datetime import date
-
         year = min(max(date.today().year, start), end)
     try:
         rollup = RollUp(request.args.get("mode", RollUp.RECORD_YEAR.value))
@@ -104,7 +95,7 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
         stats = compute_statistics(root.id, period, rollup)
         return stats, build_tables(stats)
 
-    # The same figures for a minute per process (queries.cached: emptied on commit).
+    # The same figures for a minute per process (reports.cache: emptied on commit).
     figures = cached(("dashboard", root.id, period, rollup), compute)
     stats, tables = figures.value
     return {
@@ -164,8 +155,6 @@ def report_xlsx():
 @bp.route("/report.pdf")
 @login_required
 def report_pdf():
-    from dankheo.reports.pdf import render_report
-
     root, period, rollup = _parse_request()
     profile = request.args.get("profile", "party")
     if profile not in PROFILES:

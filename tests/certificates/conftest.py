@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from dankheo.certificates import services
+from dankheo.certificates import decisions
+from dankheo.certificates.jobs import enqueue_issue
 from dankheo.extensions import db
 from dankheo.models import NominationState, Role
 from tests.factories import make_campaign, make_nomination, make_province, make_user
@@ -49,7 +50,7 @@ def approved(campaign, units):
 
 
 def make_decision(secretary, campaign, nominations, number=123):
-    decision = services.create_decision(
+    decision = decisions.create_decision(
         secretary,
         campaign.award_types[0],
         number=number,
@@ -66,11 +67,9 @@ def make_decision(secretary, campaign, nominations, number=123):
 @pytest.fixture
 def signed(secretary, campaign, approved):
     """A signed decision whose certificates were issued (immediate huey)."""
-    from dankheo.certificates import tasks
-
     decision = make_decision(secretary, campaign, approved)
-    certificates = services.sign_decision(secretary, decision)
+    certificates = decisions.sign_decision(secretary, decision)
     db.session.commit()
-    tasks.enqueue_issue(decision.id, [c.id for c in certificates])
+    enqueue_issue(decision.id, [c.id for c in certificates])
     db.session.expire_all()
     return decision

@@ -5,14 +5,17 @@ import hashlib
 import shutil
 import subprocess
 import unicodedata
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from dankheo.certificates import services
+from dankheo.certificates import decisions, issuing, jobs, storage
 from dankheo.extensions import db
 from dankheo.models import Certificate, CertificateStatus, NominationState
+from dankheo.pdf.render import app_renderer
+from dankheo.vietnamese import date_line
 from tests.certificates.conftest import make_decision
 from tests.factories import make_nomination
 
@@ -46,7 +49,7 @@ def test_signing_awards_nominations_and_allocates_serials(signed, approved):
 @needs
 def test_stored_pdf_has_recipient_and_achievement_in_nfc(signed):
     cert = _certs()[0]
-    text = " ".join(_text(services.certificate_file(cert)).split())
+    text = " ".join(_text(storage.certificate_file(cert)).split())
     assert unicodedata.is_normalized("NFC", text)
     assert "Ông Nguyễn Văn Thành" in text
     assert " ".join(cert.reason.split()) in text
@@ -58,7 +61,7 @@ def test_stored_pdf_has_recipient_and_achievement_in_nfc(signed):
 
 def test_every_font_is_embedded_and_the_copy_is_pdf_a(signed):
     cert = _certs()[0]
-    reader = PdfReader(services.certificate_file(cert))
+    reader = PdfReader(storage.certificate_file(cert))
     fonts = []
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -79,7 +82,7 @@ def test_every_font_is_embedded_and_the_copy_is_pdf_a(signed):
 
 def test_stored_certificate_is_small_and_hashes_to_its_sha256(signed):
     for cert in _certs():
-        data = services.certificate_file(cert).read_bytes()
+        data = storage.certificate_file(cert).read_bytes()
         assert hashlib.sha256(data).hexdigest() == cert.sha256
         assert cert.size == len(data) < 120 * 1024
 
@@ -95,7 +98,7 @@ def test_qr_code_decodes_to_the_verify_url(signed, tmp_path):
         "150",
         "-png",
         "-singlefile",
-        str(services.certificate_file(cert)),
+        str(storage.certificate_file(cert)),
         str(page),
     )
     out = _tool("zbarimg", "--quiet", "--raw", f"{page}.png")
@@ -114,14 +117,14 @@ def test_hostile_recipient_name_prints_literally_and_no_file_is_fetched(
     )
     db.session.commit()
     decision = make_decision(secretary, campaign, [nomination], number=7)
-    services.sign_decision(secretary, decision)
+    decisions.sign_decision(secretary, decision)
     db.session.commit()
-    renderer = services._renderer()
+    renderer = app_renderer()
     renderer.fetcher.requested.clear()
-    assert services.issue_pending(decision.id) == 1
+    assert jobs.issue_pending(decision.id) == 1
     cert = _certs()[0]
     assert cert.recipient_name == hostile
-    text = _text(services.certificate_file(cert))
+    text = _text(storage.certificate_file(cert))
     assert '<img src="file:///etc/passwd">' in text
     asked = renderer.fetcher.requested
     assert not any("passwd" in u or "evil" in u for u in asked)
@@ -139,10 +142,10 @@ def test_worker_crash_mid_batch_then_restart_issues_every_serial_once(
     ]
     db.session.commit()
     decision = make_decision(secretary, campaign, nominations, number=9)
-    services.sign_decision(secretary, decision)
+    decisions.sign_decision(secretary, decision)
     db.session.commit()
 
-    real = services.render_certificate_pdf
+    real = issuing.render_certificate_pdf
     calls = {"n": 0}
 
     def crashing(view, **kw):
@@ -151,10 +154,10 @@ def test_worker_crash_mid_batch_then_restart_issues_every_serial_once(
             raise KeyboardInterrupt("worker killed")
         return real(view, **kw)
 
-    monkeypatch.setattr(services, "render_certificate_pdf", crashing)
-    monkeypatch.setattr(services, "RECORD_EVERY", 2)
+    monkeypatch.setattr(issuing, "render_certificate_pdf", crashing)
+    monkeypatch.setattr(jobs, "RECORD_EVERY", 2)
     with pytest.raises(KeyboardInterrupt):
-        services.issue_pending(decision.id)
+        jobs.issue_pending(decision.id)
     db.session.rollback()
     statuses = [c.status for c in _certs()]
     # The first group of two was recorded; the third was stored but not recorded.
@@ -162,20 +165,20 @@ def test_worker_crash_mid_batch_then_restart_issues_every_serial_once(
     assert statuses.count(CertificateStatus.PENDING) == 4
     first_hashes = {c.serial: c.sha256 for c in _certs() if c.sha256}
 
-    monkeypatch.setattr(services, "render_certificate_pdf", real)
-    assert services.issue_pending(decision.id) == 4
-    assert services.issue_pending(decision.id) == 0  # a second restart renders nothing
+    monkeypatch.setattr(issuing, "render_certificate_pdf", real)
+    assert jobs.issue_pending(decision.id) == 4
+    assert jobs.issue_pending(decision.id) == 0  # a second restart renders nothing
     certs = _certs()
     serials = [c.serial for c in certs]
     assert len(serials) == len(set(serials)) == 6
     assert all(c.status == CertificateStatus.VALID for c in certs)
     assert {c.serial: c.sha256 for c in certs if c.serial in first_hashes} == first_hashes
     for cert in certs:
-        data = services.certificate_file(cert).read_bytes()
+        data = storage.certificate_file(cert).read_bytes()
         assert hashlib.sha256(data).hexdigest() == cert.sha256
-    folder = services.certificate_file(certs[0]).parent
+    folder = storage.certificate_file(certs[0]).parent
     assert {p.name[:15] for p in folder.glob("*.pdf")} == set(serials)
-    assert not list(services.certificate_file(certs[0]).parent.glob(".tmp-*"))
+    assert not list(storage.certificate_file(certs[0]).parent.glob(".tmp-*"))
 
 
 def test_serial_uniqueness_is_a_database_constraint(signed):
@@ -212,19 +215,19 @@ def test_party_numbers_use_a_hyphen_and_no_colon(campaign):
     award_type = campaign.award_types[0]
     award_type.issuer_profile = IssuerProfile.PARTY
     award_type.decision_suffix = "QĐ/BDVTU"
-    assert services.number_text(award_type, 123) == "Số 123-QĐ/BDVTU"
+    assert decisions.number_text(award_type, 123) == "Số 123-QĐ/BDVTU"
     award_type.issuer_profile = IssuerProfile.STATE
     award_type.decision_suffix = "QĐ-UBND"
-    assert services.number_text(award_type, 123) == "Số: 123/QĐ-UBND"
+    assert decisions.number_text(award_type, 123) == "Số: 123/QĐ-UBND"
 
 
 def test_two_workers_racing_on_one_serial_record_one_file(secretary, campaign, units, monkeypatch):
     nomination = make_nomination(campaign, units["c11"], state=NominationState.APPROVED)
     db.session.commit()
     decision = make_decision(secretary, campaign, [nomination], number=11)
-    services.sign_decision(secretary, decision)
+    decisions.sign_decision(secretary, decision)
     db.session.commit()
-    real_render, real_write = services.render_certificate_pdf, services._write_atomically
+    real_render, real_write = issuing.render_certificate_pdf, storage.write_atomically
     renders = []
 
     def render(view, **kw):  # two renders of one serial differ (e.g. their timestamps)
@@ -234,14 +237,27 @@ def test_two_workers_racing_on_one_serial_record_one_file(secretary, campaign, u
     def write_then_race(path, data):
         real_write(path, data)
         if len(renders) == 1:  # the other worker finishes the same certificate meanwhile
-            assert services.issue_pending(decision.id) == 1
+            assert jobs.issue_pending(decision.id) == 1
 
-    monkeypatch.setattr(services, "render_certificate_pdf", render)
-    monkeypatch.setattr(services, "_write_atomically", write_then_race)
-    assert services.issue_pending(decision.id) == 0  # lost the race: nothing recorded
+    monkeypatch.setattr(issuing, "render_certificate_pdf", render)
+    monkeypatch.setattr(storage, "write_atomically", write_then_race)
+    assert jobs.issue_pending(decision.id) == 0  # lost the race: nothing recorded
     (cert,) = _certs()
     assert cert.status == CertificateStatus.VALID
-    data = services.certificate_file(cert).read_bytes()
+    data = storage.certificate_file(cert).read_bytes()
     assert hashlib.sha256(data).hexdigest() == cert.sha256 and data.endswith(b"%2\n")
-    folder = services.certificate_file(cert).parent
-    assert [p.name for p in folder.glob("*.pdf")] == [services.certificate_file(cert).name]
+    folder = storage.certificate_file(cert).parent
+    assert [p.name for p in folder.glob("*.pdf")] == [storage.certificate_file(cert).name]
+
+
+@pytest.mark.parametrize(
+    ("number_text", "day", "line"),
+    [
+        ("Số: 123/QĐ-UBND", date(2024, 3, 5), "Quyết định số 123/QĐ-UBND ngày 05 tháng 3 năm 2024"),
+        ("Số 7-QĐ/BDVTU", date(2025, 2, 1), "Quyết định số 7-QĐ/BDVTU ngày 01 tháng 02 năm 2025"),
+        ("Số: 9/QĐ-UBND", date(2024, 12, 15), "Quyết định số 9/QĐ-UBND ngày 15 tháng 12 năm 2024"),
+    ],
+)
+def test_the_decision_line_dates_as_the_place_and_date_line_does(number_text, day, line):
+    assert decisions.citation(number_text, day) == line
+    assert date_line("Tây Ninh", day) == "Tây Ninh, " + line.split(" ", 4)[-1]

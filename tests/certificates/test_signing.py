@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from dankheo.certificates import services
+from dankheo.certificates import storage
 from dankheo.extensions import db
 from dankheo.models import Certificate
 from tests.conftest import make_test_config
@@ -15,7 +15,7 @@ from tests.conftest import make_test_config
 
 @pytest.fixture
 def demo_key(tmp_path):
-    from dankheo.certificates.signing import generate_demo_key
+    from dankheo.pdf.signing import generate_demo_key
 
     return generate_demo_key(tmp_path / "key.p12", "bi-mat", "Ban Dân vận Tỉnh ủy (demo)")
 
@@ -30,10 +30,10 @@ def app_config(tmp_path):
 
 
 def test_signed_copy_validates_as_intact_with_the_demo_key(demo_key, signed):
-    from dankheo.certificates.signing import load_certificate, signature_status
+    from dankheo.pdf.signing import load_certificate, signature_status
 
     cert = db.session.scalars(sa.select(Certificate)).first()
-    data = services.certificate_file(cert).read_bytes()
+    data = storage.certificate_file(cert).read_bytes()
     status = signature_status(data, [load_certificate(str(demo_key), "bi-mat")])
     assert status["intact"] and status["valid"]
     assert hashlib.sha256(data).hexdigest() == cert.sha256

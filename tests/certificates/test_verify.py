@@ -5,7 +5,8 @@ import io
 
 import sqlalchemy as sa
 
-from dankheo.certificates import services
+from dankheo.certificates import revocation, storage
+from dankheo.certificates.jobs import enqueue_issue
 from dankheo.extensions import db
 from dankheo.models import AuditEvent, Certificate, CertificateStatus
 
@@ -54,7 +55,7 @@ def test_openapi_describes_the_certificate_endpoint(client):
 
 def test_revoked_certificate_shows_reason_and_date_everywhere(client, signed, secretary):
     cert = _first()
-    services.revoke_certificate(secretary, cert, "Trùng lặp với quyết định khác")
+    revocation.revoke_certificate(secretary, cert, "Trùng lặp với quyết định khác")
     db.session.commit()
     html = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
     assert "Đã thu hồi" in html and "Trùng lặp với quyết định khác" in html
@@ -72,7 +73,7 @@ def test_revoked_certificate_shows_reason_and_date_everywhere(client, signed, se
 
 def test_check_a_file_compares_hashes(client, signed):
     cert = _first()
-    good = services.certificate_file(cert).read_bytes()
+    good = storage.certificate_file(cert).read_bytes()
     html = client.post(
         f"/verify/{cert.serial}",
         data={"pdf": (io.BytesIO(good), "gk.pdf")},
@@ -96,10 +97,8 @@ def test_lookup_form_redirects_to_the_serial_and_rejects_garbage(client, signed)
 
 
 def test_correction_issues_a_linked_certificate_and_revokes_the_old(signed, secretary):
-    from dankheo.certificates import tasks
-
     cert = _first()
-    new = services.correct_certificate(
+    new = revocation.correct_certificate(
         secretary,
         cert,
         recipient_name="Ông Nguyễn Văn Thanh",
@@ -108,7 +107,7 @@ def test_correction_issues_a_linked_certificate_and_revokes_the_old(signed, secr
         note="Sai chính tả họ tên",
     )
     db.session.commit()
-    tasks.enqueue_issue(new.decision_id, [new.id])
+    enqueue_issue(new.decision_id, [new.id])
     db.session.expire_all()
     new = db.session.get(Certificate, new.id)
     old = db.session.get(Certificate, cert.id)

@@ -148,7 +148,7 @@ def test_emblem_upload_accepts_png_and_refuses_svg(client, auth, secretary, camp
 
 
 def test_overlay_layout_out_of_page_is_refused(client, auth, secretary, campaign):
-    from dankheo.certificates.services import OVERLAY_FIELDS
+    from dankheo.certificates.design import OVERLAY_FIELDS
 
     auth.login("thuky")
     award_type = campaign.award_types[0]

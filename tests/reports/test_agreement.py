@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from dankheo.extensions import db
 from dankheo.models import Initiative, InitiativeYear, YearStatus
-from dankheo.reports.queries import STATUSES, Period, RollUp, compute_statistics
+from dankheo.reports.queries import STATUSES, Period, compute_statistics
+from dankheo.reports.rollup import RollUp
 from dankheo.reports.tables import build_tables
 from tests.factories import make_field
 from tests.reports.volume import insert_initiatives

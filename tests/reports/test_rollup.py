@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from dankheo.extensions import db
 from dankheo.models import Initiative, InitiativeYear, YearStatus
-from dankheo.reports.queries import Period, RollUp, UnitIndex, compute_statistics
+from dankheo.reports.queries import Period, compute_statistics
+from dankheo.reports.rollup import RollUp, UnitIndex
 from dankheo.tree import current_subtree_ids
 from tests.factories import make_field, make_initiative
 from tests.reports.volume import insert_initiatives

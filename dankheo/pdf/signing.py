@@ -2,7 +2,10 @@
 and the self-signed demo key.
 
 The signature is an incremental update appended after WeasyPrint's PDF/A output, so
-the PDF/A part stays as rendered and the signature covers it whole."""
+the PDF/A part stays as rendered and the signature covers it whole.
+
+pyHanko and the key handling of ``cryptography`` are imported inside the functions: they
+cost ~0.5 s and ~20 MB to import, and only worker processes (and the demo) sign."""
 
 import threading
 from datetime import UTC, datetime, timedelta

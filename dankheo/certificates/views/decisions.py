@@ -1,17 +1,14 @@
-"""Routes of the certificates blueprint: decisions (create, order, sign, print),
-certificate designs (full and overlay), downloads, batch printing, revoke/correct."""
+"""Routes of decisions and their certificates: list and export, create and edit drafts,
+order, sign (certificates are then issued by the worker), print, download, revoke and
+correct."""
 
 from datetime import date
-from pathlib import Path
 
-import click
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -23,82 +20,28 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from dankheo import exports
-from dankheo.certificates import queries, services, tasks
-from dankheo.certificates.forms import (
-    BatchPrintForm,
-    CorrectionForm,
-    DecisionForm,
-    DesignForm,
-    ImageForm,
-    OverlayForm,
-    ReasonForm,
+from dankheo.certificates import printing, queries, revocation, storage
+from dankheo.certificates.decisions import (
+    create_decision,
+    move_item,
+    sign_decision,
+    update_decision,
 )
-from dankheo.errors import DomainError
+from dankheo.certificates.forms import BatchPrintForm, CorrectionForm, DecisionForm, ReasonForm
+from dankheo.certificates.jobs import TIMEOUT_BATCH, enqueue_issue
+from dankheo.certificates.views.blueprint import (
+    bp,
+    certificate_for,
+    decision_for,
+    pdf_response,
+    wait_for_pdf,
+)
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
-from dankheo.models import (
-    AwardType,
-    CertificateStatus,
-    Decision,
-    DecisionStatus,
-    IssuerProfile,
-    PaperSize,
-)
+from dankheo.models import CertificateStatus, Decision, DecisionStatus
 from dankheo.permissions import can
-
-bp = Blueprint("certificates", __name__, url_prefix="/certificates")
-
-
-def _pdf_response(data: bytes, filename: str, *, inline: bool = True):
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    disposition = "inline" if inline else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _decision_or_404(decision_id: int, action: str = "decision.manage"):
-    decision = queries.decision(decision_id)
-    if decision is None:
-        abort(404)
-    if not can(current_user, action, decision.campaign):
-        abort(403)
-    return decision
-
-
-def _award_type_or_404(award_type_id: int) -> AwardType:
-    award_type = db.session.get(AwardType, award_type_id)
-    if award_type is None:
-        abort(404)
-    if not can(current_user, "campaign.manage", award_type.campaign):
-        abort(403)
-    return award_type
-
-
-def _certificate_or_404(serial: str, action: str):
-    cert = queries.certificate_by_serial(serial)
-    if cert is None:
-        abort(404)
-    if not can(
-        current_user, action, cert.decision.campaign if action != "certificate.view" else cert
-    ):
-        abort(403)
-    return cert
-
-
-def _wait(task: str, *args, timeout=tasks.TIMEOUT_PREVIEW):
-    try:
-        return tasks.wait_for(task, *args, timeout=timeout)
-    except tasks.JobFailed:
-        current_app.logger.exception("worker job %s failed or timed out", task)
-        flash(
-            "Máy in nền chưa trả kết quả (tiến trình nền chưa chạy hoặc đang bận). "
-            "Vui lòng thử lại sau ít phút.",
-            "danger",
-        )
-        return None
-
+from dankheo.web.access import require
+from dankheo.web.transaction import transaction
 
 # --- decisions ------------------------------------------------------------------------
 
@@ -106,8 +49,7 @@ def _wait(task: str, *args, timeout=tasks.TIMEOUT_PREVIEW):
 @bp.route("/decisions")
 @login_required
 def decisions():
-    if not can(current_user, "campaign.list"):
-        abort(403)
+    require("campaign.list")
     q = request.args.get("q", "").strip()
     pagination = db.paginate(
         queries.decisions_for(current_user, q=q),
@@ -133,8 +75,7 @@ DECISION_EXPORT_HEADERS = (
 @bp.route("/decisions/export.<any(xlsx, csv):fmt>")
 @login_required
 def decisions_export(fmt: str):
-    if not can(current_user, "campaign.list"):
-        abort(403)
+    require("campaign.list")
     q = request.args.get("q", "").strip()
     stmt = queries.decisions_for(current_user, q=q).options(selectinload(Decision.items))
     items, truncated = exports.fetch(stmt)
@@ -201,8 +142,8 @@ def decision_create():
     if request.method == "GET" and not form.nomination_ids.data:
         form.nomination_ids.data = [n.id for n in nominations]
     if form.validate_on_submit() and request.form.get("refresh") is None:
-        try:
-            decision = services.create_decision(
+        with transaction(form) as done:
+            decision = create_decision(
                 current_user,
                 award_type,
                 number=form.number.data,
@@ -212,11 +153,7 @@ def decision_create():
                 signer_title=form.signer_title.data,
                 nomination_ids=form.nomination_ids.data,
             )
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
+        if done.ok:
             flash(f"Đã tạo dự thảo quyết định {decision.number_text}.", "success")
             return redirect(url_for(".decision", decision_id=decision.id))
     return render_template(
@@ -227,7 +164,7 @@ def decision_create():
 @bp.route("/decisions/<int:decision_id>/edit", methods=["GET", "POST"])
 @login_required
 def decision_edit(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     if decision.status != DecisionStatus.DRAFT:
         flash("Quyết định đã ký, không thể sửa.", "warning")
         return redirect(url_for(".decision", decision_id=decision.id))
@@ -238,8 +175,8 @@ def decision_edit(decision_id: int):
         form.version.data = decision.version
         form.nomination_ids.data = [item.nomination_id for item in decision.items]
     if form.validate_on_submit():
-        try:
-            services.update_decision(
+        with transaction(form) as done:
+            update_decision(
                 current_user,
                 decision,
                 number=form.number.data,
@@ -250,11 +187,7 @@ def decision_edit(decision_id: int):
                 nomination_ids=form.nomination_ids.data,
                 expected_version=form.version_value(),
             )
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
+        if done.ok:
             flash("Đã lưu dự thảo quyết định.", "success")
             return redirect(url_for(".decision", decision_id=decision.id))
     return render_template(
@@ -268,7 +201,7 @@ def decision_edit(decision_id: int):
 @bp.route("/decisions/<int:decision_id>")
 @login_required
 def decision(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     certificates = queries.certificates_of(decision)
     return render_template(
         "certificates/decision.html",
@@ -295,7 +228,7 @@ CERTIFICATE_EXPORT_HEADERS = (
 @login_required
 def decision_export(decision_id: int, fmt: str):
     """The decision's certificates as its page lists them."""
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     items, truncated = exports.capped(queries.certificates_of(decision))
     rows = [
         [
@@ -322,32 +255,32 @@ def decision_export(decision_id: int, fmt: str):
 @bp.route("/decisions/<int:decision_id>/progress")
 @login_required
 def decision_progress(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     return jsonify(queries.progress(decision))
 
 
 @bp.route("/decisions/<int:decision_id>/items/<int:item_id>/move", methods=["POST"])
 @login_required
 def decision_move(decision_id: int, item_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     direction = "up" if request.form.get("direction") == "up" else "down"
-    services.move_item(current_user, decision, item_id, direction)
-    db.session.commit()
+    with transaction():
+        move_item(current_user, decision, item_id, direction)
     return redirect(url_for(".decision", decision_id=decision.id) + "#danh-sach")
 
 
 @bp.route("/decisions/<int:decision_id>/sign", methods=["POST"])
 @login_required
 def decision_sign(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    certificates = services.sign_decision(current_user, decision)
-    db.session.commit()
-    tasks.enqueue_issue(decision.id, [c.id for c in certificates])
+    with transaction():
+        certificates = sign_decision(current_user, decision)
+    enqueue_issue(decision.id, [c.id for c in certificates])
     flash(
         f"Đã ký quyết định {decision.number_text}: đang phát hành "
         f"{len(certificates)} giấy khen, bằng khen.",
@@ -360,13 +293,13 @@ def decision_sign(decision_id: int):
 @login_required
 def decision_resume(decision_id: int):
     """Queue again whatever is still pending (after a worker outage)."""
-    decision = _decision_or_404(decision_id)
+    decision = decision_for(decision_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     pending = [
         c.id for c in queries.certificates_of(decision) if c.status == CertificateStatus.PENDING
     ]
-    tasks.enqueue_issue(decision.id, pending)
+    enqueue_issue(decision.id, pending)
     flash(f"Đã đưa {len(pending)} giấy khen vào hàng đợi phát hành.", "info")
     return redirect(url_for(".decision", decision_id=decision.id))
 
@@ -374,23 +307,24 @@ def decision_resume(decision_id: int):
 @bp.route("/decisions/<int:decision_id>/decision.pdf")
 @login_required
 def decision_pdf(decision_id: int):
-    decision = _decision_or_404(decision_id, "certificate.issue")
+    decision = decision_for(decision_id, "certificate.issue")
     if decision.file_path:
-        path = Path(current_app.config["CERTIFICATE_DIR"]) / decision.file_path
         return send_file(
-            path, mimetype="application/pdf", download_name=f"QD-{decision.number}.pdf"
+            storage.decision_file(decision),
+            mimetype="application/pdf",
+            download_name=f"QD-{decision.number}.pdf",
         )
-    data = _wait("render_preview", "decision", decision.award_type_id, decision.id)
+    data = wait_for_pdf("render_preview", "decision", decision.award_type_id, decision.id)
     if data is None:
         return redirect(url_for(".decision", decision_id=decision.id))
-    return _pdf_response(data, f"du-thao-QD-{decision.number}.pdf")
+    return pdf_response(data, f"du-thao-QD-{decision.number}.pdf")
 
 
 @bp.route("/decisions/<int:decision_id>/print", methods=["POST"])
 @login_required
 def decision_print(decision_id: int):
     """One PDF of the chosen (or all) certificates in decision order."""
-    decision = _decision_or_404(decision_id, "certificate.issue")
+    decision = decision_for(decision_id, "certificate.issue")
     form = BatchPrintForm()
     form.certificate_ids.choices = [
         SelectChoice(c.id, c.serial) for c in queries.certificates_of(decision)
@@ -405,18 +339,16 @@ def decision_print(decision_id: int):
         return redirect(url_for(".decision", decision_id=decision.id))
     name = f"QD-{decision.number}-{len(certificates)}.pdf"
     if form.mode.data == "overlay":
-        data = _wait(
+        data = wait_for_pdf(
             "render_overlay_batch",
             decision.id,
             [c.id for c in certificates],
-            timeout=tasks.TIMEOUT_BATCH,
+            timeout=TIMEOUT_BATCH,
         )
         if data is None:
             return redirect(url_for(".decision", decision_id=decision.id))
-        return _pdf_response(data, "phoi-" + name)
-    return _pdf_response(
-        services.merge_pdfs([services.certificate_file(c) for c in certificates]), name
-    )
+        return pdf_response(data, "phoi-" + name)
+    return pdf_response(printing.stored_batch(certificates), name)
 
 
 # --- certificates ---------------------------------------------------------------------
@@ -425,11 +357,11 @@ def decision_print(decision_id: int):
 @bp.route("/c/<serial>.pdf")
 @login_required
 def download(serial: str):
-    cert = _certificate_or_404(serial, "certificate.view")
+    cert = certificate_for(serial, "certificate.view")
     if cert.status == CertificateStatus.PENDING or not cert.file_path:
         abort(404)
     return send_file(
-        services.certificate_file(cert),
+        storage.certificate_file(cert),
         mimetype="application/pdf",
         download_name=f"{cert.serial}.pdf",
     )
@@ -438,16 +370,12 @@ def download(serial: str):
 @bp.route("/c/<serial>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(serial: str):
-    cert = _certificate_or_404(serial, "certificate.revoke")
+    cert = certificate_for(serial, "certificate.revoke")
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.revoke_certificate(current_user, cert, form.reason.data)
-        except DomainError as err:
-            db.session.rollback()
-            form.reason.errors.append(err.message)
-        else:
-            db.session.commit()
+        with transaction(form.reason) as done:
+            revocation.revoke_certificate(current_user, cert, form.reason.data)
+        if done.ok:
             flash(f"Đã thu hồi {cert.serial}.", "success")
             return redirect(url_for(".decision", decision_id=cert.decision_id))
     return render_template("certificates/revoke.html", form=form, cert=cert)
@@ -456,13 +384,13 @@ def revoke(serial: str):
 @bp.route("/c/<serial>/correct", methods=["GET", "POST"])
 @login_required
 def correct(serial: str):
-    cert = _certificate_or_404(serial, "certificate.revoke")
+    cert = certificate_for(serial, "certificate.revoke")
     form = CorrectionForm(obj=cert if request.method == "GET" else None)
     if request.method == "GET":
         form.note.data = ""
     if form.validate_on_submit():
-        try:
-            new = services.correct_certificate(
+        with transaction(form) as done:
+            new = revocation.correct_certificate(
                 current_user,
                 cert,
                 recipient_name=form.recipient_name.data,
@@ -470,140 +398,8 @@ def correct(serial: str):
                 reason=form.reason.data,
                 note=form.note.data,
             )
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            tasks.enqueue_issue(new.decision_id, [new.id])
+        if done.ok:
+            enqueue_issue(new.decision_id, [new.id])
             flash(f"Đã cấp {new.serial} thay cho {cert.serial}.", "success")
             return redirect(url_for(".decision", decision_id=cert.decision_id))
     return render_template("certificates/correct.html", form=form, cert=cert)
-
-
-# --- designs --------------------------------------------------------------------------
-
-
-@bp.route("/award-types/<int:award_type_id>/design", methods=["GET", "POST"])
-@login_required
-def design(award_type_id: int):
-    award_type = _award_type_or_404(award_type_id)
-    form = DesignForm(obj=award_type if request.method == "GET" else None)
-    if request.method == "GET":
-        form.paper.data = award_type.paper.value
-        form.issuer_profile.data = award_type.issuer_profile.value
-    if form.validate_on_submit():
-        services.save_design(
-            current_user,
-            award_type,
-            paper=PaperSize(form.paper.data),
-            issuer_profile=IssuerProfile(form.issuer_profile.data),
-            issuer_title=form.issuer_title.data,
-            issuer_name=form.issuer_name.data,
-            decision_suffix=form.decision_suffix.data,
-        )
-        db.session.commit()
-        flash("Đã lưu mẫu giấy khen.", "success")
-        return redirect(url_for(".design", award_type_id=award_type.id))
-    return render_template(
-        "certificates/design.html",
-        form=form,
-        award_type=award_type,
-        emblem_form=ImageForm(prefix="emblem"),
-        blank_form=ImageForm(prefix="blank"),
-    )
-
-
-@bp.route("/award-types/<int:award_type_id>/image/<kind>", methods=["POST"])
-@login_required
-def upload_image(award_type_id: int, kind: str):
-    award_type = _award_type_or_404(award_type_id)
-    if kind not in services.IMAGE_LIMITS:
-        abort(404)
-    form = ImageForm(prefix=kind)
-    if form.validate_on_submit():
-        try:
-            services.store_image(current_user, award_type, kind, form.image.data.read())
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
-        else:
-            db.session.commit()
-            flash("Đã lưu ảnh.", "success")
-    else:
-        flash(" ".join(form.image.errors) or "Vui lòng chọn tệp ảnh.", "danger")
-    target = ".overlay" if kind == "blank" else ".design"
-    return redirect(url_for(target, award_type_id=award_type.id))
-
-
-@bp.route("/award-types/<int:award_type_id>/overlay", methods=["GET", "POST"])
-@login_required
-def overlay(award_type_id: int):
-    award_type = _award_type_or_404(award_type_id)
-    form = OverlayForm()
-    layout = services.overlay_layout(award_type)
-    if request.method == "GET":
-        form.offset_x.data, form.offset_y.data = layout["offset"]
-        for name, (x, y) in layout["fields"].items():
-            form[f"{name}_x"].data = x
-            form[f"{name}_y"].data = y
-    if form.validate_on_submit():
-        fields = {
-            name: [float(form[f"{name}_x"].data), float(form[f"{name}_y"].data)]
-            for name in services.OVERLAY_FIELDS
-        }
-        try:
-            services.save_overlay_layout(
-                current_user,
-                award_type,
-                [float(form.offset_x.data or 0), float(form.offset_y.data or 0)],
-                fields,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash("Đã lưu vị trí in trên phôi.", "success")
-            return redirect(url_for(".overlay", award_type_id=award_type.id))
-    return render_template(
-        "certificates/overlay.html",
-        form=form,
-        award_type=award_type,
-        blank_form=ImageForm(prefix="blank"),
-        fields=services.OVERLAY_FIELDS,
-    )
-
-
-PREVIEW_KINDS = {"full", "overlay", "blank", "calibration"}
-
-
-@bp.route("/award-types/<int:award_type_id>/preview/<kind>.pdf")
-@login_required
-def preview(award_type_id: int, kind: str):
-    """Sample data in the full design, the overlay, the overlay over the scanned blank,
-    or the calibration grid — rendered by the worker."""
-    award_type = _award_type_or_404(award_type_id)
-    if kind not in PREVIEW_KINDS:
-        abort(404)
-    data = _wait("render_preview", kind, award_type.id)
-    if data is None:
-        return redirect(url_for(".design", award_type_id=award_type.id))
-    return _pdf_response(data, f"xem-truoc-{kind}-{award_type.id}.pdf")
-
-
-# --- worker ---------------------------------------------------------------------------
-
-
-@bp.cli.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Worker processes")
-def worker_command(workers: int):
-    """Run the background worker (huey consumer) that renders certificates."""
-    huey = tasks.get_huey(current_app._get_current_object())
-    click.echo(f"certificates worker: {tasks.enqueue_unfinished()} pending certificates re-queued")
-    from dankheo.extensions import db
-
-    db.session.remove()
-    db.engine.dispose()  # the worker processes open their own connections
-    consumer = huey.create_consumer(workers=workers, worker_type="process")
-    consumer.run()

@@ -1,10 +1,11 @@
-"""PDF rendering: the only module that imports WeasyPrint.
+"""PDF rendering with WeasyPrint (the only module that imports it).
 
-One ``Renderer`` per worker process keeps the parsed stylesheets and the font
+One ``Renderer`` per worker thread keeps the parsed stylesheets and the font
 configuration (reusing them is what keeps rendering fast and memory flat, see
 docs/performance.md). Every ``HTML`` and ``CSS`` gets the same allow-list fetcher:
 ``data:`` URLs and regular files under static/ or the upload folder, nothing else;
-a refused URL aborts the render (``fail_on_errors``) and is logged.
+a refused URL aborts the render (``fail_on_errors``) and is logged. Rendering runs in
+worker processes under ``dankheo.jobs.time_limit``, never in a request.
 """
 
 import logging
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from flask import current_app
 from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -25,7 +27,8 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 log = logging.getLogger(__name__)
 
-# The stylesheets of the three documents, under static/css/print/.
+# The page stylesheets documents are rendered with, under static/css/print/ (parsed once
+# a renderer): certificates, overlay pages for pre-printed blanks, A4-portrait documents.
 STYLESHEETS = ("certificate", "overlay", "decision")
 
 
@@ -143,6 +146,12 @@ def renderer(static_dir: Path, upload_dir: Path) -> Renderer:
     if Path(upload_dir) != found.upload_dir:
         found.use_upload_dir(Path(upload_dir))
     return found
+
+
+def app_renderer() -> Renderer:
+    """The renderer of this thread for the current application: its static folder and
+    its upload folder (UPLOAD_DIR) are the only places files may come from."""
+    return renderer(Path(current_app.static_folder), Path(current_app.config["UPLOAD_DIR"]))
 
 
 def render_naive(html: str, stylesheet_path: Path, static_dir: Path) -> bytes:

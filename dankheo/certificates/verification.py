@@ -1,12 +1,12 @@
-"""The public verification page /verify/<serial> (printed in every QR code), the
+"""The public verification blueprint: /verify/<serial> (printed in every QR code), the
 look-up form, and the "check a file" upload that compares SHA-256 hashes."""
 
-import hashlib
-
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from dankheo.certificates import queries
 from dankheo.certificates.forms import CheckFileForm, LookupForm
+from dankheo.certificates.storage import sha256
+from dankheo.web.access import found
 
 bp = Blueprint("verify", __name__)
 
@@ -22,21 +22,14 @@ def lookup():
     return render_template("verify/lookup.html", form=form)
 
 
-def _certificate_or_404(serial: str):
-    cert = queries.certificate_by_serial(serial)
-    if cert is None:
-        abort(404)
-    return cert
-
-
 @bp.route("/verify/<serial>", methods=["GET", "POST"])
 def show(serial: str):
-    cert = _certificate_or_404(serial)
+    cert = found(queries.certificate_by_serial(serial))
     form = CheckFileForm()
     match = None
     if form.validate_on_submit():
         data = form.pdf.data.read(MAX_CHECK_BYTES + 1)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256(data)
         match = {"sha256": digest, "same": bool(cert.sha256) and digest == cert.sha256}
     return render_template(
         "verify/show.html",
