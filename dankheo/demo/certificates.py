@@ -8,6 +8,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from dankheo.certificates import services
+from dankheo.certificates.signing import generate_demo_key
 from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
@@ -31,8 +33,6 @@ def _actor(award_type: AwardType) -> User | None:
 def _demo_key() -> str:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if path and not Path(path).exists():
-        from dankheo.certificates.signing import generate_demo_key
-
         generate_demo_key(
             Path(path),
             current_app.config.get("SIGNING_PKCS12_PASSPHRASE", ""),
@@ -43,8 +43,6 @@ def _demo_key() -> str:
 
 
 def seed() -> str:
-    from dankheo.certificates import services
-
     taken = sa.select(DecisionItem.nomination_id)
     approved = list(
         db.session.scalars(
