@@ -3,7 +3,9 @@
 The pages keep their /registry/… addresses (they are bookmarked), under this
 blueprint's own endpoints (``campaigns.*``)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import TypeVar
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from dankheo import exports as list_exports
@@ -21,6 +23,8 @@ from dankheo.web.transaction import FLASH, transaction
 
 bp = Blueprint("campaigns", __name__, url_prefix="/registry")
 
+T = TypeVar("T")
+
 
 def _campaign(campaign_id: int, action: str) -> Campaign:
     """The campaign (404) that the signed-in user may ``action`` (403)."""
@@ -29,12 +33,10 @@ def _campaign(campaign_id: int, action: str) -> Campaign:
     return item
 
 
-def _criterion(campaign: Campaign, criterion_id: int) -> Criterion:
-    """A criterion of ``campaign`` (404 for another campaign's)."""
-    criterion = found(db.session.get(Criterion, criterion_id))
-    if criterion.campaign_id != campaign.id:
-        abort(404)
-    return criterion
+def _of_campaign(row: T | None, campaign: Campaign) -> T:
+    """``row`` (a criterion, an award type) when it belongs to ``campaign``; 404 for a
+    missing row or another campaign's."""
+    return found(row if row is not None and row.campaign_id == campaign.id else None)
 
 
 # --- fields -----------------------------------------------------------------------------
@@ -183,7 +185,9 @@ def campaign_edit(campaign_id: int):
 @login_required
 def criterion_form(campaign_id: int, criterion_id: int | None = None):
     item = _campaign(campaign_id, "campaign.manage")
-    criterion = _criterion(item, criterion_id) if criterion_id else None
+    criterion = (
+        _of_campaign(db.session.get(Criterion, criterion_id), item) if criterion_id else None
+    )
     back = url_for(".campaign", campaign_id=item.id)
     if services.rubric_locked(item):
         flash(DomainError("campaign.rubric_locked", day=_day(item.review_opens)).message, "danger")
@@ -213,7 +217,7 @@ def _day(value) -> str:
 @login_required
 def criterion_delete(campaign_id: int, criterion_id: int):
     item = _campaign(campaign_id, "campaign.manage")
-    criterion = _criterion(item, criterion_id)
+    criterion = _of_campaign(db.session.get(Criterion, criterion_id), item)
     if EmptyForm().validate_on_submit():
         with transaction(FLASH) as done:
             services.delete_criterion(current_user, criterion)
@@ -229,11 +233,7 @@ def criterion_delete(campaign_id: int, criterion_id: int):
 @login_required
 def award_type_form(campaign_id: int, award_type_id: int | None = None):
     item = _campaign(campaign_id, "campaign.manage")
-    award_type = None
-    if award_type_id:
-        award_type = queries.award_type(award_type_id)
-        if award_type is None or award_type.campaign_id != item.id:
-            abort(404)
+    award_type = _of_campaign(queries.award_type(award_type_id), item) if award_type_id else None
     form = AwardTypeForm(obj=award_type)
     if request.method == "GET" and award_type is not None:
         form.form.data = award_type.form.value

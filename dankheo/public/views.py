@@ -10,6 +10,7 @@ from dankheo.public import queries
 from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
 from dankheo.registry.evidence import send_evidence
+from dankheo.web.access import found
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -54,9 +55,7 @@ def gallery_export(fmt: str):
 
 @bp.route("/initiatives/<int:initiative_id>")
 def initiative(initiative_id: int):
-    item = queries.public_initiative(initiative_id)
-    if item is None:
-        abort(404)
+    item = found(queries.public_initiative(initiative_id))
     return render_template(
         "public/initiative.html",
         initiative=item,
@@ -67,9 +66,7 @@ def initiative(initiative_id: int):
 
 @bp.route("/evidence/<int:evidence_id>")
 def evidence_file(evidence_id: int):
-    row = queries.public_evidence_row(evidence_id)
-    if row is None:
-        abort(404)
+    row = found(queries.public_evidence_row(evidence_id))
     return send_evidence(row, inline=row.is_image)
 
 
