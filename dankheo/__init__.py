@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from dankheo.admin.views import bp as admin_bp
     from dankheo.api.views import bp as api_bp
     from dankheo.auth.views import bp as auth_bp
+    from dankheo.campaigns.views import bp as campaigns_bp
     from dankheo.certificates.verification import bp as verify_bp
     from dankheo.certificates.views import bp as certificates_bp
     from dankheo.main.views import bp as main_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         admin_bp,
         registry_bp,
+        campaigns_bp,
         nominations_bp,
         review_bp,
         certificates_bp,

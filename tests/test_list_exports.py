@@ -60,7 +60,7 @@ CASES = {
         lambda w: "/registry/exemplars/export",
         1,
     ),
-    "registry.campaigns": (
+    "campaigns.campaigns": (
         "officer",
         lambda w: "/registry/campaigns?year=2024",
         lambda w: "/registry/campaigns/export",

@@ -2,6 +2,8 @@
 
 import sqlalchemy as sa
 
+from dankheo.admin.units import update_unit
+from dankheo.auth.services import update_user
 from dankheo.demo.volume import PROVINCE_CODE, VolumeCounts, seed_volume
 from dankheo.extensions import db
 from dankheo.models import (
@@ -23,6 +25,7 @@ from dankheo.models import (
     UnitSuccession,
     User,
 )
+from dankheo.registry.services import save_exemplar, update_initiative
 from dankheo.tree import related_by_line
 from dankheo.vietnamese import fold, sort_key
 
@@ -95,6 +98,62 @@ def test_initiatives_have_year_rows_from_their_first_year(app):
             initiative.first_year
         )
     assert _count(InitiativeYear) >= TINY.initiatives
+
+
+def _keys(row) -> tuple[str, str | None]:
+    return row.search_text, getattr(row, "sort_key", None)
+
+
+def test_search_and_sort_keys_are_what_the_services_would_store(app):
+    """The generator fills search_text and sort_key with the services' own formulas:
+    saving a generated row again through its service leaves both as they were."""
+    _load()
+    for unit in db.session.scalars(sa.select(Unit).order_by(Unit.id)).all()[::3]:
+        generated = _keys(unit)
+        update_unit(
+            unit,
+            code=unit.code,
+            name=unit.name,
+            kind=unit.kind,
+            parent=unit.parent,
+            valid_from=unit.valid_from,
+            valid_to=unit.valid_to,
+        )
+        assert _keys(unit) == generated, unit.name
+    for user in db.session.scalars(sa.select(User).order_by(User.id)):
+        generated = _keys(user)
+        update_user(user, full_name=user.full_name, email=user.email, active=True, actor=None)
+        assert _keys(user) == generated, user.username
+    for initiative in db.session.scalars(sa.select(Initiative).order_by(Initiative.id)).all()[::4]:
+        generated = _keys(initiative)
+        update_initiative(
+            None,
+            initiative,
+            expected_version=initiative.version,
+            unit=initiative.unit,
+            field=initiative.field,
+            values={"name": initiative.name},
+            replicated_from=initiative.replicated_from,
+        )
+        assert _keys(initiative) == generated, initiative.name
+    for exemplar in db.session.scalars(sa.select(Exemplar).order_by(Exemplar.id)).all()[::2]:
+        generated = _keys(exemplar)
+        save_exemplar(
+            None,
+            values={
+                "kind": exemplar.kind,
+                "name": exemplar.name,
+                "position": exemplar.position,
+                "year": exemplar.year,
+                "achievements": exemplar.achievements,
+            },
+            unit=exemplar.unit,
+            field=exemplar.field,
+            initiatives=exemplar.initiatives,
+            exemplar=exemplar,
+            expected_version=exemplar.version,
+        )
+        assert _keys(exemplar) == generated, exemplar.name
 
 
 def test_every_nomination_has_three_submitted_scorecards_without_conflicts(app):

@@ -12,9 +12,18 @@ from dankheo.tree import path_for, within_prefix
 from dankheo.vietnamese import fold, nfc, sort_key
 
 
+def unit_search_text(code: str, name: str) -> str:
+    """What the unit search matches: the code and the name, accent-folded."""
+    return fold(f"{code} {name}")
+
+
+def unit_sort_key(name: str) -> str:
+    return sort_key(name)
+
+
 def _index_text(unit: Unit) -> None:
-    unit.search_text = fold(f"{unit.code} {unit.name}")
-    unit.sort_key = sort_key(unit.name)
+    unit.search_text = unit_search_text(unit.code, unit.name)
+    unit.sort_key = unit_sort_key(unit.name)
 
 
 def create_unit(

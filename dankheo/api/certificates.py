@@ -2,7 +2,7 @@
 
 from flask import abort, jsonify
 
-from dankheo.api.views import bp
+from dankheo.api.blueprint import bp
 from dankheo.certificates import queries
 
 

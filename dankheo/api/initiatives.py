@@ -6,7 +6,7 @@ the gallery shows: initiatives recognised or outstanding in some year, or in ``y
 
 from flask import current_app, jsonify, request, url_for
 
-from dankheo.api.views import bp
+from dankheo.api.blueprint import bp
 from dankheo.models import PUBLIC_STATUSES
 from dankheo.registry import queries
 

@@ -1,11 +1,18 @@
-"""The OpenAPI 3 description of /api/v1, assembled from each resource module's parts."""
+"""The OpenAPI 3 description of /api/v1, assembled from each resource module's parts
+(its ``OPENAPI_PATHS`` and ``OPENAPI_SCHEMAS``), and the route that serves it."""
 
 from copy import deepcopy
 
+from flask import jsonify
+
+from dankheo.api import certificates, initiatives
+from dankheo.api.blueprint import bp
+
+# The resources the description covers, in the order of its paths.
+RESOURCES = (initiatives, certificates)
+
 
 def spec() -> dict:
-    from dankheo.api import certificates, initiatives
-
     document = {
         "openapi": "3.0.3",
         "info": {
@@ -34,7 +41,12 @@ def spec() -> dict:
             }
         },
     }
-    for module in (initiatives, certificates):
+    for module in RESOURCES:
         document["paths"].update(deepcopy(module.OPENAPI_PATHS))
         document["components"]["schemas"].update(deepcopy(module.OPENAPI_SCHEMAS))
     return document
+
+
+@bp.route("/openapi.json")
+def openapi_json():
+    return jsonify(spec())

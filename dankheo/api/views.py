@@ -1,19 +1,14 @@
-"""Routes of the open-data API (/api/v1): JSON only, errors as JSON.
+"""Routes of the open-data API (/api/v1): JSON only, errors as JSON (main/errors.py).
 
-Each resource lives in its own module, which adds its routes to ``bp`` and its
-OpenAPI paths and schemas to ``openapi.SPEC`` (see dankheo/api/openapi.py)."""
+Each resource lives in its own module (certificates, initiatives), which adds its
+routes to ``bp`` (api/blueprint.py) and holds its OpenAPI paths and schemas;
+api/openapi.py assembles the description and serves it. Importing this module
+registers every route."""
 
-from flask import Blueprint, jsonify
+from dankheo.api import certificates, initiatives, openapi
+from dankheo.api.blueprint import bp
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The modules whose routes are on ``bp`` (imported for that).
+ROUTE_MODULES = (openapi, certificates, initiatives)
 
-
-@bp.route("/openapi.json")
-def openapi_json():
-    from dankheo.api.openapi import spec
-
-    return jsonify(spec())
-
-
-# Resource modules register their routes on import (after bp exists).
-from dankheo.api import certificates, initiatives  # noqa: E402, F401
+__all__ = ["bp"]

@@ -36,9 +36,14 @@ def verify_password(user: User, password: str) -> bool:
     return ok
 
 
+def user_search_text(username: str, full_name: str, email: str) -> str:
+    """What the user search matches: user name, full name and e-mail, accent-folded."""
+    return fold(f"{username} {full_name} {email}")
+
+
 def index_user_text(user: User) -> None:
     """Keep the accent-folded search column in step with what it folds."""
-    user.search_text = fold(f"{user.username} {user.full_name} {user.email}")
+    user.search_text = user_search_text(user.username, user.full_name, user.email)
 
 
 def load_user(user_id: str) -> User | None:

@@ -3,10 +3,11 @@
 import sqlalchemy as sa
 
 from dankheo.auth.services import add_membership, create_user
-from dankheo.demo import DEMO_PASSWORD
 from dankheo.extensions import db
 from dankheo.models.accounts import Role, User
 from dankheo.models.units import Unit
+
+DEMO_PASSWORD = "dankheo-demo"  # noqa: S105 (the published demo password)
 
 # (username, full name, [(role, unit code)])
 DEMO_USERS = [

@@ -8,6 +8,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from dankheo.certificates.decisions import create_decision, sign_decision
+from dankheo.certificates.jobs import issue_pending, store_decision_pdf
 from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
@@ -18,6 +20,7 @@ from dankheo.models import (
     Role,
     User,
 )
+from dankheo.pdf.signing import generate_demo_key
 from dankheo.permissions import can
 
 
@@ -31,8 +34,6 @@ def _actor(award_type: AwardType) -> User | None:
 def _demo_key() -> str:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if path and not Path(path).exists():
-        from dankheo.pdf.signing import generate_demo_key
-
         generate_demo_key(
             Path(path),
             current_app.config.get("SIGNING_PKCS12_PASSPHRASE", ""),
@@ -43,9 +44,6 @@ def _demo_key() -> str:
 
 
 def seed() -> str:
-    from dankheo.certificates.decisions import create_decision, sign_decision
-    from dankheo.certificates.jobs import issue_pending, store_decision_pdf
-
     taken = sa.select(DecisionItem.nomination_id)
     approved = list(
         db.session.scalars(

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from PIL import Image
 
+from dankheo.campaigns.services import ensure_default_fields, ensure_phase
 from dankheo.extensions import db
 from dankheo.models import (
     AwardForm,
@@ -35,8 +36,7 @@ from dankheo.models import (
     YearStatus,
 )
 from dankheo.registry import evidence as evidence_files
-from dankheo.registry.services import ensure_default_fields, ensure_phase, index_initiative
-from dankheo.vietnamese import fold, sort_key
+from dankheo.registry.services import index_exemplar, index_initiative
 
 SEED = 20250701
 INITIATIVES = 320
@@ -342,9 +342,8 @@ def _exemplars(rng: random.Random, initiatives: list[Initiative], fields) -> lis
             year=year,
             achievements=f"Trực tiếp vận động, tổ chức thực hiện {initiative.name}.",
             initiatives=[initiative],
-            search_text=fold(f"{name} {position} {initiative.unit.name}"),
-            sort_key=sort_key(name),
         )
+        index_exemplar(exemplar, initiative.unit)
         made.append(exemplar)
     db.session.add_all(made)
     db.session.flush()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from dankheo.extensions import db
 from dankheo.models import (
+    Assignment,
     AwardForm,
     Campaign,
     CampaignKind,
@@ -21,6 +22,7 @@ from dankheo.models import (
     Membership,
     Nomination,
     Role,
+    Scorecard,
     User,
     YearStatus,
 )
@@ -185,8 +187,6 @@ def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nominat
 
 def _score(committee: Committee, dossiers, rng: random.Random, *, submit_share, draft_share):
     """Fill scorecards: a share submitted, a share left as drafts, the rest untouched."""
-    from dankheo.models import Assignment
-
     submitted = 0
     ids = [n.id for n in dossiers]
     assignments = db.session.scalars(
@@ -225,8 +225,6 @@ def _score(committee: Committee, dossiers, rng: random.Random, *, submit_share, 
 
 
 def _mean(nomination: Nomination) -> float:
-    from dankheo.models import Assignment, Scorecard
-
     totals = db.session.scalars(
         sa.select(Scorecard.total)
         .join(Assignment, Assignment.id == Scorecard.assignment_id)

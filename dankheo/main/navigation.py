@@ -16,7 +16,7 @@ class NavItem:
     # Administration links sit in the account menu, so the bar fits on one line.
     in_account_menu: bool = False
     # Endpoint prefixes that mark this item as the current page; by default its blueprint
-    # (the registry blueprint serves three items, so those name their own).
+    # (the registry blueprint serves two items, so those name their own).
     active_for: tuple[str, ...] = ()
 
     def is_active(self, endpoint: str | None) -> bool:
@@ -37,17 +37,7 @@ ITEMS = (
         active_for=("registry.initiative", "registry.import", "registry.evidence"),
     ),
     NavItem("Điển hình", "registry.exemplars", "exemplar.list", active_for=("registry.exemplar",)),
-    NavItem(
-        "Đợt thi đua",
-        "registry.campaigns",
-        "campaign.list",
-        active_for=(
-            "registry.campaign",
-            "registry.criterion",
-            "registry.award_type",
-            "registry.field",
-        ),
-    ),
+    NavItem("Đợt thi đua", "campaigns.campaigns", "campaign.list"),
     NavItem("Hồ sơ đề nghị", "nominations.index", "campaign.list"),
     NavItem("Chấm điểm", "review.queue", "review.queue"),
     NavItem("Quyết định", "certificates.decisions", "campaign.list"),

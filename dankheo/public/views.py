@@ -4,10 +4,13 @@ sign-in. Pages show only public fields and evidence marked public."""
 from flask import Blueprint, abort, current_app, render_template, request
 
 from dankheo import exports as list_exports
+from dankheo.campaigns import queries as campaign_queries
 from dankheo.models import PUBLIC_STATUSES
 from dankheo.public import queries
 from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
+from dankheo.registry.evidence import send_evidence
+from dankheo.web.access import found
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -28,7 +31,7 @@ def gallery():
         "public/gallery.html",
         page=page,
         params=params,
-        fields=registry_queries.fields(),
+        fields=campaign_queries.fields(),
         units=registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
     )
 
@@ -52,9 +55,7 @@ def gallery_export(fmt: str):
 
 @bp.route("/initiatives/<int:initiative_id>")
 def initiative(initiative_id: int):
-    item = queries.public_initiative(initiative_id)
-    if item is None:
-        abort(404)
+    item = found(queries.public_initiative(initiative_id))
     return render_template(
         "public/initiative.html",
         initiative=item,
@@ -65,18 +66,12 @@ def initiative(initiative_id: int):
 
 @bp.route("/evidence/<int:evidence_id>")
 def evidence_file(evidence_id: int):
-    from dankheo.registry.views import send_evidence
-
-    row = queries.public_evidence_row(evidence_id)
-    if row is None:
-        abort(404)
+    row = found(queries.public_evidence_row(evidence_id))
     return send_evidence(row, inline=row.is_image)
 
 
 @bp.route("/evidence/<int:evidence_id>/thumb")
 def evidence_thumb(evidence_id: int):
-    from dankheo.registry.views import send_evidence
-
     row = queries.public_evidence_row(evidence_id)
     if row is None or not row.is_image:
         abort(404)

@@ -1,1 +1,1 @@
-"""The registry: campaigns configuration, initiatives, exemplars, evidence."""
+"""The registry: initiatives and their years, exemplars, evidence, import and export."""

@@ -1,4 +1,5 @@
-"""Evidence files: type checked by content, stored by SHA-256, image thumbnails.
+"""Evidence files: type checked by content, stored by SHA-256, image thumbnails, and
+served back (to signed-in readers and, when public, to the gallery).
 
 A file's name says nothing about what it is: the type comes from its first bytes
 (and, for DOCX/XLSX, from the entries of the zip). Zip bombs and decompression-bomb
@@ -13,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app, send_file
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from dankheo.errors import DomainError
@@ -176,6 +177,24 @@ def store(checked: CheckedFile) -> Path:
     if checked.is_image and not thumb_path_for(checked.sha256).exists():
         _write_thumbnail(checked)
     return target
+
+
+def send_evidence(row, *, thumbnail: bool = False, inline: bool = False):
+    """Serve a stored evidence file (or its thumbnail) with a safe disposition; 404 when
+    the file is missing."""
+    path = thumb_path_for(row.sha256) if thumbnail else path_for(row.sha256)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="image/jpeg" if thumbnail else row.mime,
+        as_attachment=not (inline or thumbnail),
+        download_name=row.filename if not thumbnail else f"{row.sha256[:12]}.jpg",
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store" if not row.is_public else "public"
+    return response
 
 
 def _write_thumbnail(checked: CheckedFile) -> None:

@@ -1,5 +1,5 @@
-"""Rows of the registry's list exports (initiatives, exemplars, campaigns, the public
-gallery); files are written by dankheo/exports.py (XLSX and CSV)."""
+"""Rows of the registry's list exports (initiatives, exemplars, the public gallery);
+files are written by dankheo/exports.py (XLSX and CSV)."""
 
 from dankheo.models.registry import YEAR_STATUS_LABELS
 
@@ -66,16 +66,6 @@ def exemplar_rows(exemplars) -> list[list]:
             "; ".join(i.name for i in e.initiatives),
         ]
         for e in exemplars
-    ]
-
-
-CAMPAIGN_HEADERS = ("Mã", "Tên", "Năm", "Loại", "Cấp", "Đơn vị tổ chức")
-
-
-def campaign_rows(campaigns) -> list[list]:
-    return [
-        [c.id, c.name, c.year, c.kind_label, c.level_label, c.organising_unit.name]
-        for c in campaigns
     ]
 
 

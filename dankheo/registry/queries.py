@@ -1,5 +1,5 @@
 """Registry reads: filtered, scoped and sorted lists of initiatives and exemplars,
-detail pages, campaigns and fields. Every list costs a fixed number of queries."""
+detail pages and unit choices. Every list costs a fixed number of queries."""
 
 import dataclasses
 from dataclasses import dataclass
@@ -12,19 +12,17 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from dankheo.extensions import db
 from dankheo.models import (
     PUBLIC_STATUSES,
-    AwardType,
-    Campaign,
     Evidence,
     Exemplar,
     ExemplarKind,
-    Field,
     Initiative,
     InitiativeYear,
+    Nomination,
     Unit,
     YearStatus,
 )
 from dankheo.tree import within_prefix, within_prefixes
-from dankheo.vietnamese import fold, search_pattern
+from dankheo.vietnamese import search_pattern
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SORTS = ("name", "year", "unit")
@@ -340,8 +338,6 @@ def evidence_owner(row: Evidence) -> Initiative | Exemplar | None:
 
 
 def nominations_of(initiative: Initiative) -> list:
-    from dankheo.models import Nomination
-
     return list(
         db.session.scalars(
             sa.select(Nomination)
@@ -435,7 +431,7 @@ def exemplar_detail(exemplar_id: int) -> Exemplar | None:
     )
 
 
-# --- units, fields, campaigns -----------------------------------------------------------
+# --- units ------------------------------------------------------------------------------
 
 
 def units_in_scope(scope, levels: int | None = None) -> list[Unit]:
@@ -461,59 +457,3 @@ def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
             label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
         out.append((u.id, label))
     return out
-
-
-def fields(active_only: bool = False) -> list[Field]:
-    stmt = sa.select(Field).order_by(Field.position, Field.id)
-    if active_only:
-        stmt = stmt.where(Field.active.is_(True))
-    return list(db.session.scalars(stmt))
-
-
-def campaigns_select(q: str = "", year: int | None = None) -> sa.Select:
-    stmt = (
-        sa.select(Campaign)
-        .options(joinedload(Campaign.organising_unit))
-        .order_by(Campaign.year.desc(), Campaign.id.desc())
-    )
-    if year:
-        stmt = stmt.where(Campaign.year == year)
-    if q:
-        # Campaign names are few: fold in SQL is not portable, so match the raw text
-        # and its folded form.
-        like = f"%{q}%"
-        stmt = stmt.where(sa.or_(Campaign.name.ilike(like), Campaign.name.ilike(f"%{fold(q)}%")))
-    return stmt
-
-
-def campaign_detail(campaign_id: int) -> Campaign | None:
-    return db.session.scalar(
-        sa.select(Campaign)
-        .where(Campaign.id == campaign_id)
-        .options(
-            joinedload(Campaign.organising_unit),
-            selectinload(Campaign.criteria),
-            selectinload(Campaign.award_types),
-        )
-    )
-
-
-def award_type(award_type_id: int) -> AwardType | None:
-    return db.session.scalar(
-        sa.select(AwardType)
-        .where(AwardType.id == award_type_id)
-        .options(joinedload(AwardType.campaign))
-    )
-
-
-def organiser_choices(user) -> list[tuple[int, str]]:
-    """Units a user may organise campaigns for: its secretary units (admins: all)."""
-    from dankheo.permissions import Role, is_admin, units_with_role
-
-    if is_admin(user):
-        units = db.session.scalars(
-            sa.select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
-        ).all()
-    else:
-        units = units_with_role(user, Role.SECRETARY)
-    return [(u.id, u.name) for u in units]

@@ -4,9 +4,9 @@ paging; every response validates against /api/v1/openapi.json; bad parameters â†
 import pytest
 from openapi_schema_validator import OAS30Validator
 
+from dankheo.campaigns.services import ensure_default_fields
 from dankheo.extensions import db
 from dankheo.models import YearStatus
-from dankheo.registry.services import ensure_default_fields
 from tests.factories import make_initiative, make_province
 
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from dankheo.campaigns import services as campaign_services
 from dankheo.extensions import db
 from dankheo.models import YearStatus
 from dankheo.registry import services
@@ -15,7 +16,7 @@ from tests.factories import make_initiative, make_province
 @pytest.fixture
 def units(app):
     units = make_province()
-    services.ensure_default_fields()
+    campaign_services.ensure_default_fields()
     db.session.commit()
     return units
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from dankheo.campaigns.services import ensure_default_fields
 from dankheo.extensions import db
 from dankheo.models import Role
-from dankheo.registry.services import ensure_default_fields
 from tests.factories import make_province, make_user
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from dankheo.campaigns.services import DEFAULT_FIELDS
 from dankheo.demo import accounts, registry, units
 from dankheo.extensions import db
 from dankheo.models import (
@@ -18,7 +19,6 @@ from dankheo.models import (
     Unit,
 )
 from dankheo.registry import evidence as evidence_files
-from dankheo.registry.services import DEFAULT_FIELDS
 
 
 def test_demo_registry_stage(app):

@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from dankheo.campaigns import services as campaign_services
 from dankheo.extensions import db
 from dankheo.models import Exemplar, Initiative, YearStatus
 from dankheo.models.registry import TRIGRAM_INDEXES
-from dankheo.registry import queries, services
+from dankheo.registry import queries
 from dankheo.vietnamese import search_pattern
 from tests.factories import make_exemplar, make_initiative, make_province
 
@@ -26,7 +27,7 @@ pytestmark = [
 @pytest.fixture
 def units(app):
     units = make_province()
-    services.ensure_default_fields()
+    campaign_services.ensure_default_fields()
     for i in range(30):
         make_initiative(units["c11"], f"Tuyến đường hoa số {i}", status=YearStatus.RECOGNISED)
         make_initiative(units["c12"], f"Camera an ninh số {i}", status=YearStatus.RECOGNISED)

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from dankheo.campaigns import services
 from dankheo.extensions import db
 from dankheo.models import AwardForm, AwardType, Campaign, Criterion, Field, IssuerProfile
-from dankheo.registry import services
 from tests.factories import make_campaign
 
 

@@ -1,0 +1,1 @@
+"""Campaign configuration: fields, campaigns and their windows, rubric criteria, award types."""

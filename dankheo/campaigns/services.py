@@ -1,0 +1,205 @@
+"""Campaign configuration writes: fields, the phase, campaigns (windows), the rubric
+(open until review opens) and award types.
+
+Every function takes the acting user, ``flush()``es and never commits; refusals are
+``DomainError``s whose text is in dankheo/messages.py."""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from dankheo import audit
+from dankheo.errors import DomainError
+from dankheo.extensions import db
+from dankheo.models import AwardType, Campaign, Criterion, Field, Phase
+from dankheo.vietnamese import nfc
+
+DEFAULT_FIELDS = (
+    "Kinh tế",
+    "Văn hóa – xã hội",
+    "Quốc phòng – an ninh",
+    "Xây dựng Đảng, hệ thống chính trị",
+)
+DEFAULT_PHASE = ("Giai đoạn 2021–2025", 2021, 2025)
+
+CAMPAIGN_WINDOWS = (
+    ("registration", "đăng ký"),
+    ("nomination", "đề nghị khen thưởng"),
+    ("review", "chấm điểm"),
+)
+
+
+# --- fields and the phase ---------------------------------------------------------------
+
+
+def ensure_default_fields() -> list[Field]:
+    """The four default fields, created when missing (idempotent)."""
+    existing = {f.name: f for f in db.session.scalars(sa.select(Field))}
+    out = []
+    for position, name in enumerate(DEFAULT_FIELDS):
+        field = existing.get(name)
+        if field is None:
+            field = Field(name=name, position=position, active=True)
+            db.session.add(field)
+        out.append(field)
+    db.session.flush()
+    return out
+
+
+def ensure_phase() -> Phase:
+    name, start, end = DEFAULT_PHASE
+    phase = db.session.scalar(sa.select(Phase).where(Phase.start_year == start))
+    if phase is None:
+        phase = Phase(name=name, start_year=start, end_year=end)
+        db.session.add(phase)
+        db.session.flush()
+    return phase
+
+
+def save_field(actor, *, name: str, position: int, active: bool, field: Field | None = None):
+    name = nfc(name)
+    clash = sa.select(Field.id).where(Field.name == name)
+    if field is not None:
+        clash = clash.where(Field.id != field.id)
+    if db.session.scalar(clash):
+        raise DomainError("field.name_taken", name=name)
+    created = field is None
+    if created:
+        field = Field()
+        db.session.add(field)
+    field.name, field.position, field.active = name, position, active
+    db.session.flush()
+    audit.record(actor, "field.create" if created else "field.update", field)
+    return field
+
+
+# --- campaigns --------------------------------------------------------------------------
+
+
+def _check_windows(values: dict) -> None:
+    for window, label in CAMPAIGN_WINDOWS:
+        opens, closes = values.get(f"{window}_opens"), values.get(f"{window}_closes")
+        if opens and closes and closes < opens:
+            raise DomainError("campaign.bad_window", window=label)
+
+
+CAMPAIGN_COLUMNS = (
+    "name",
+    "year",
+    "kind",
+    "level",
+    "organising_unit_id",
+    "registration_opens",
+    "registration_closes",
+    "nomination_opens",
+    "nomination_closes",
+    "review_opens",
+    "review_closes",
+    "reviewers_per_nomination",
+    "half_points",
+    "spread_threshold",
+    "pass_threshold",
+)
+
+
+def save_campaign(actor, values: dict, campaign: Campaign | None = None) -> Campaign:
+    """Create (``campaign`` None) or update a campaign from a mapping of its columns."""
+    _check_windows(values)
+    created = campaign is None
+    if created:
+        campaign = Campaign(phase=ensure_phase())
+        db.session.add(campaign)
+    for column in CAMPAIGN_COLUMNS:
+        if column in values:
+            value = values[column]
+            setattr(campaign, column, nfc(value) if isinstance(value, str) else value)
+    db.session.flush()
+    audit.record(
+        actor,
+        "campaign.create" if created else "campaign.update",
+        campaign,
+        unit_id=campaign.organising_unit_id,
+    )
+    return campaign
+
+
+def rubric_locked(campaign: Campaign, today: date | None = None) -> bool:
+    """Criteria can change only until the review window opens."""
+    today = today or date.today()
+    return campaign.review_opens is not None and campaign.review_opens <= today
+
+
+def _ensure_rubric_open(campaign: Campaign, today: date | None) -> None:
+    if rubric_locked(campaign, today):
+        raise DomainError("campaign.rubric_locked", day=campaign.review_opens.strftime("%d/%m/%Y"))
+
+
+def save_criterion(
+    actor, campaign: Campaign, values: dict, criterion: Criterion | None = None, today=None
+) -> Criterion:
+    _ensure_rubric_open(campaign, today)
+    created = criterion is None
+    if created:
+        criterion = Criterion(campaign=campaign)
+        db.session.add(criterion)
+    criterion.title = nfc(values["title"])
+    criterion.description = nfc(values.get("description") or "")
+    criterion.max_points = values["max_points"]
+    criterion.weight = values["weight"]
+    criterion.position = values.get("position") or 0
+    db.session.flush()
+    audit.record(
+        actor,
+        "criterion.create" if created else "criterion.update",
+        criterion,
+        unit_id=campaign.organising_unit_id,
+        details={"campaign_id": campaign.id},
+    )
+    return criterion
+
+
+def delete_criterion(actor, criterion: Criterion, today=None) -> None:
+    campaign = criterion.campaign
+    _ensure_rubric_open(campaign, today)
+    audit.record(
+        actor,
+        "criterion.delete",
+        criterion,
+        unit_id=campaign.organising_unit_id,
+        details={"campaign_id": campaign.id, "title": criterion.title},
+    )
+    campaign.criteria.remove(criterion)
+    db.session.flush()
+
+
+AWARD_TYPE_COLUMNS = (
+    "form",
+    "issuer_title",
+    "issuer_name",
+    "issuer_profile",
+    "decision_suffix",
+    "quota",
+    "paper",
+)
+
+
+def save_award_type(
+    actor, campaign: Campaign, values: dict, award_type: AwardType | None = None
+) -> AwardType:
+    created = award_type is None
+    if created:
+        award_type = AwardType(campaign=campaign)
+        db.session.add(award_type)
+    for column in AWARD_TYPE_COLUMNS:
+        if column in values:
+            value = values[column]
+            setattr(award_type, column, nfc(value) if isinstance(value, str) else value)
+    db.session.flush()
+    audit.record(
+        actor,
+        "award_type.create" if created else "award_type.update",
+        award_type,
+        unit_id=campaign.organising_unit_id,
+        details={"campaign_id": campaign.id},
+    )
+    return award_type

@@ -1,0 +1,36 @@
+"""The registry blueprint and what its view modules share: the page size, the filter
+choices of the lists and the current year."""
+
+from datetime import date
+
+from flask import Blueprint, current_app
+
+from dankheo.campaigns import queries as campaign_queries
+from dankheo.models import ExemplarKind, YearStatus
+from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
+from dankheo.registry import queries
+
+bp = Blueprint("registry", __name__, url_prefix="/registry")
+
+# Unit filters list this many levels of the tree from the top of the user's scope
+# (province and districts for the whole province: a dozen options rather than ~2,400
+# communes); a deeper unit still filters through ?unit=<id> (links from the dashboard).
+FILTER_UNIT_LEVELS = 2
+
+
+def per_page() -> int:
+    return int(current_app.config.get("PER_PAGE", 50))
+
+
+def filter_context(scope) -> dict:
+    """The choices of a list's filter bar (templates/registry/_filters.html)."""
+    return {
+        "fields": campaign_queries.fields(),
+        "units": queries.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
+        "statuses": [(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
+        "kinds": [(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind],
+    }
+
+
+def this_year() -> int:
+    return date.today().year
