@@ -61,9 +61,10 @@ run: install ## Set up .venv, migrate, load the demo and serve on 127.0.0.1:$(PO
 worker: install ## Run the certificate worker (huey consumer) on its own
 	$(FLASK) certificates worker
 
-test: install-dev ## Install the dev extras, run ruff and the whole test suite
+test: install-dev ## Install the dev extras, run ruff, the import contract and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 test-postgres: install-dev ## Run the whole test suite on a throw-away PostgreSQL cluster
@@ -98,9 +99,10 @@ $(VENV)/.installed-serve: $(VENV)/.installed setup.cfg
 serve: install $(VENV)/.installed-serve ## Production: gunicorn + certificate workers (docs/operations.md)
 	scripts/serve.sh
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, format check and the import contract (layers, in setup.cfg)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
