@@ -21,7 +21,8 @@ import re
 
 LEGACY_PREFIX = "CU-"
 
-_LOADER_CODE = re.compile(r"^(CU-)?\d+(-[A-Z0-9]+)?$")
+_OFFICIAL_CODE = re.compile(r"^(CU-)?\d+$")
+_AGENCY_CODE = re.compile(r"^(CU-)?\d+-[A-Z0-9]+$")
 
 
 def legacy_code(official: str) -> str:
@@ -39,6 +40,11 @@ def agency_code(province_code: str, key: str) -> str:
     return f"{province_code}-{key.upper()}"
 
 
-def is_loader_code(code: str) -> bool:
-    """True for codes this loader gives (official units and seed agencies)."""
-    return bool(_LOADER_CODE.match(code))
+def is_official_code(code: str) -> bool:
+    """True for codes of units of the official lists."""
+    return bool(_OFFICIAL_CODE.match(code))
+
+
+def is_agency_code(code: str) -> bool:
+    """True for codes of agencies of the seed."""
+    return bool(_AGENCY_CODE.match(code))

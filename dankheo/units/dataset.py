@@ -166,7 +166,12 @@ class OfficialDataset:
             f"provinceLat, provinceLon, provinceKeywords FROM {table} ORDER BY provinceCode"
         )
         entries = []
+        seen = set()
         for row in rows:
+            # One row per province; a row whose extra columns differ is not a second one.
+            if row["provinceCode"] in seen:
+                continue
+            seen.add(row["provinceCode"])
             words = {_squash(row["province"]), _squash(row["provinceShort"])}
             words |= {_squash(word) for word in json.loads(row["provinceKeywords"] or "[]")}
             entries.append(

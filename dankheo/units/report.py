@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from dankheo.vietnamese import format_number
 
+LIST_LIMIT = 20  # additions listed one by one up to this many
+
 FIELD_LABELS = {
     "name": "tên",
     "kind": "loại",
@@ -77,6 +79,11 @@ class LoadReport:
             out.append(
                 f"Đã thêm {n['units_added']} đơn vị và {n['successions_added']} quan hệ kế thừa."
             )
+            # A first load adds hundreds; an update adds a few, worth naming.
+            if len(self.units_added) <= LIST_LIMIT:
+                out += [f"  + {subject}" for subject in self.units_added]
+            if len(self.successions_added) <= LIST_LIMIT:
+                out += [f"  + {subject}" for subject in self.successions_added]
         if self.units_changed:
             out.append(f"Đã cập nhật {n['units_changed']} đơn vị theo danh mục:")
             out += [d.line() for d in self.units_changed]

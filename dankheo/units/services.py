@@ -27,7 +27,7 @@ from dankheo.models.units import (
 )
 from dankheo.tree import path_for, within_prefixes
 from dankheo.units.agencies import ProvinceContext, agency_plan, load_seed
-from dankheo.units.codes import is_loader_code, legacy_code
+from dankheo.units.codes import is_agency_code, is_official_code, legacy_code
 from dankheo.units.dataset import OfficialDataset
 from dankheo.units.errors import OfficialUnitsError
 from dankheo.units.plan import Plan, PlannedSuccession, PlannedUnit, official_plan
@@ -74,7 +74,7 @@ def load_official_units(
         predecessor_names=plan.predecessor_names,
         warnings=list(plan.warnings),
     )
-    apply_plan(plan, report)
+    apply_plan(plan, report, agencies=agencies)
     if report.changed:
         province_unit = db.session.scalar(sa.select(Unit).where(Unit.code == plan.province_code))
         audit.record(
@@ -124,8 +124,10 @@ def _show(value) -> str:
     return str(value)
 
 
-def apply_plan(plan: Plan, report: LoadReport) -> None:
-    """Make the database agree with ``plan``, recording in ``report`` what changed."""
+def apply_plan(plan: Plan, report: LoadReport, *, agencies: bool = True) -> None:
+    """Make the database agree with ``plan``, recording in ``report`` what changed;
+    ``agencies`` says whether the plan holds the seed's agencies (else their absence
+    from it is not reported)."""
     planned = {u.code: u for u in plan.units}
     if len(planned) != len(plan.units):
         raise OfficialUnitsError("units.dataset_format", detail="mã đơn vị trùng nhau")
@@ -135,8 +137,9 @@ def apply_plan(plan: Plan, report: LoadReport) -> None:
         if unit is not None:
             _update_unit(unit, unit_plan, units, report)
     _add_units([u for u in plan.units if u.code not in units], units, report)
-    _sync_successions(plan.successions, units, report)
-    _report_missing_units(plan, units, report)
+    missing = _missing_units(plan, units, agencies=agencies)
+    report.units_missing += [_subject(u) for u in missing]
+    _sync_successions(plan.successions, units, missing, report)
 
 
 def _subject(unit: Unit | PlannedUnit) -> str:
@@ -226,7 +229,7 @@ def _add_units(new_units: list[PlannedUnit], units: dict[str, Unit], report) -> 
         for unit, parent in created:
             unit.path = path_for(unit, parent)
             units[unit.code] = unit
-            report.units_added.append(unit.code)
+            report.units_added.append(_subject(unit))
         db.session.flush()
         done = {u.code for u in level}
         pending = [u for u in pending if u.code not in done]
@@ -237,9 +240,14 @@ def _succession_subject(pred: str, succ: str, units: dict[str, Unit]) -> str:
 
 
 def _sync_successions(
-    planned: list[PlannedSuccession], units: dict[str, Unit], report: LoadReport
+    planned: list[PlannedSuccession],
+    units: dict[str, Unit],
+    missing: list[Unit],
+    report: LoadReport,
 ) -> None:
-    by_id = {unit.id: unit for unit in units.values()}
+    """Add and update the planned successions; report the ones between the loader's
+    units (planned or missing from the plan) that the plan no longer has."""
+    by_id = {unit.id: unit for unit in [*units.values(), *missing]}
     ids = list(by_id)
     existing: dict[tuple[str, str], UnitSuccession] = {}
     for chunk in _chunks(ids):
@@ -278,17 +286,21 @@ def _sync_successions(
                 setattr(row, field, new)
     db.session.add_all(new_rows)
     db.session.flush()
+    by_code = {unit.code: unit for unit in by_id.values()}
     report.successions_missing += [
-        _succession_subject(*key, units) for key in existing if key not in wanted
+        _succession_subject(*key, by_code) for key in existing if key not in wanted
     ]
 
 
-def _report_missing_units(plan: Plan, units: dict[str, Unit], report: LoadReport) -> None:
-    """Units this loader made under the plan's provinces that the plan no longer has."""
+def _missing_units(plan: Plan, units: dict[str, Unit], *, agencies: bool) -> list[Unit]:
+    """Units this loader made under the plan's provinces that the plan no longer has
+    (official units, and agencies when the plan holds the seed's)."""
     roots = [units[u.code].path for u in plan.units if u.parent_code is None]
-    rows = db.session.execute(
-        sa.select(Unit.code, Unit.name).where(within_prefixes(Unit.path, roots)).order_by(Unit.path)
+    candidates = db.session.scalars(
+        sa.select(Unit)
+        .where(within_prefixes(Unit.path, roots), Unit.code.not_in(list(units)))
+        .order_by(Unit.path)
     )
-    report.units_missing += [
-        f"{code} {name}" for code, name in rows if code not in units and is_loader_code(code)
+    return [
+        u for u in candidates if is_official_code(u.code) or (agencies and is_agency_code(u.code))
     ]

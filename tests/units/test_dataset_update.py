@@ -1,0 +1,133 @@
+"""A newer release of the dataset: loading again applies what changed and reports it,
+and deletes nothing. Simulated on a patched copy of the installed dataset."""
+
+import json
+import shutil
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from dankheo.models.units import SuccessionKind
+from dankheo.units.dataset import CONVERTER_FILE, DATABASE_FILE, OfficialDataset
+from dankheo.vietnamese import fold
+from tests.units.conftest import (
+    FIRST_NEW_DAY,
+    checksum,
+    load,
+    row_counts,
+    successions_from,
+    unit,
+)
+
+
+@pytest.fixture
+def dataset_copy(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    bundled = OfficialDataset.bundled().folder
+    for name in (DATABASE_FILE, CONVERTER_FILE):
+        shutil.copy(bundled / name, folder / name)
+    return folder
+
+
+def _execute(folder, sql: str, params=()):
+    with closing(sqlite3.connect(folder / DATABASE_FILE)) as conn, conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def _patch_release(folder) -> dict:
+    """Rename one of today's communes, add one formed from an old commune taken from a
+    three-way merge, and drop one old commune from the 63-province list."""
+    (code, name), *_ = _execute(
+        folder,
+        "SELECT wardCode, ward FROM admin_units WHERE provinceCode = '80' ORDER BY wardCode",
+    )
+    _execute(folder, "UPDATE admin_units SET ward = ? WHERE wardCode = ?", (f"{name} Mới", code))
+
+    converter = json.loads((folder / CONVERTER_FILE).read_text(encoding="utf-8"))
+    whole = converter["DICT_PROVINCE_WARD_NO_DIVIDED"]["tinhtayninh"]
+    donor_key, donor_olds = next((k, v) for k, v in sorted(whole.items()) if len(v) >= 3)
+    moved = donor_olds.pop()
+    whole["xathunghiem"] = [moved]
+    (folder / CONVERTER_FILE).write_text(json.dumps(converter), encoding="utf-8")
+    _execute(
+        folder,
+        "INSERT INTO admin_units (province, ward, wardType, provinceCode, provinceKey, "
+        "provinceShort, wardCode, wardKey, wardLat, wardLon) SELECT province, 'Xã Thử Nghiệm', "
+        "'Xã', provinceCode, provinceKey, provinceShort, '99999', 'xathunghiem', 11.1, 106.1 "
+        "FROM admin_units WHERE provinceCode = '80' LIMIT 1",
+    )
+    (donor_code,) = _execute(
+        folder,
+        "SELECT wardCode FROM admin_units WHERE wardKey = ? AND provinceCode = '80'",
+        (donor_key,),
+    )[0]
+    province_key, district_key, ward_key = moved.split("_")
+    (moved_code,) = _execute(
+        folder,
+        "SELECT wardCode FROM admin_units_legacy WHERE provinceKey = ? AND districtKey = ? "
+        "AND wardKey = ?",
+        (province_key, district_key, ward_key),
+    )[0]
+
+    (dropped_code, dropped_name) = _execute(
+        folder,
+        "SELECT wardCode, ward FROM admin_units_legacy WHERE provinceCode = '80' "
+        "AND wardCode IS NOT NULL AND wardCode <> ? ORDER BY wardCode DESC",
+        (moved_code,),
+    )[0]
+    _execute(folder, "DELETE FROM admin_units_legacy WHERE wardCode = ?", (dropped_code,))
+    return {
+        "renamed": (code, name),
+        "moved": (moved_code, donor_code),
+        "dropped": (dropped_code, dropped_name),
+    }
+
+
+def test_an_update_of_the_dataset_is_applied_and_reported_without_deleting(app, dataset_copy):
+    first = load(app, "--province", "Tây Ninh", "--dataset-dir", str(dataset_copy))
+    assert first.exit_code == 0, first.output
+    counts = row_counts()
+    change = _patch_release(dataset_copy)
+    renamed_code, old_name = change["renamed"]
+    moved_code, donor_code = change["moved"]
+    dropped_code, dropped_name = change["dropped"]
+    dropped_id = unit(f"CU-{dropped_code}").id
+    dropped_row = checksum(lambda column: column == dropped_id)
+
+    result = load(app, "--province", "Tây Ninh", "--dataset-dir", str(dataset_copy))
+
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert f"{renamed_code} {old_name}: tên «{old_name}» → «{old_name} Mới»" in output
+    assert "Đã thêm 1 đơn vị và 1 quan hệ kế thừa." in output
+    assert "  + 99999 Xã Thử Nghiệm" in output
+    assert "1 đơn vị không còn trong danh mục (giữ nguyên, không xóa):" in output
+    assert f"  - CU-{dropped_code} {dropped_name}" in output
+    assert "2 quan hệ kế thừa không còn trong danh mục (giữ nguyên, không xóa):" in output
+    assert f"  + CU-{moved_code} " in output and "→ 99999 Xã Thử Nghiệm" in output
+    assert f"  - CU-{moved_code} " in output and f"→ {donor_code} " in output
+
+    # Applied: the new name (and its search text), the new commune in place …
+    renamed = unit(renamed_code)
+    assert renamed.name == f"{old_name} Mới"
+    assert renamed.search_text == fold(f"{renamed_code} {old_name} Mới")
+    added = unit("99999")
+    assert added.parent.code == "80" and added.path.startswith(unit("80").path)
+    assert added.valid_from == FIRST_NEW_DAY
+    moved = unit(f"CU-{moved_code}")
+    successors = {row.successor.code: row.kind for row in successions_from([moved.id])}
+    # … the moved commune's old link kept (reported), its new one added.
+    assert successors == {donor_code: SuccessionKind.MERGE, "99999": SuccessionKind.RENAME}
+    # … and nothing deleted: the dropped commune is as it was.
+    assert checksum(lambda column: column == dropped_id) == dropped_row
+    assert row_counts() == {
+        "units": counts["units"] + 1,
+        "unit_successions": counts["unit_successions"] + 1,
+    }
+
+    again = load(app, "--province", "Tây Ninh", "--dataset-dir", str(dataset_copy))
+    assert again.exit_code == 0, again.output
+    assert "Không có gì thay đổi" in again.output
+    assert f"  - CU-{dropped_code} {dropped_name}" in again.output  # still reported
