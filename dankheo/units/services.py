@@ -10,17 +10,22 @@ caller's transaction holds the whole load.
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from dankheo import audit
+
+# The unit services' own rules: search text and sort key, and re-parenting with paths.
 from dankheo.admin.units import _index_text, move_unit
 from dankheo.extensions import db
 from dankheo.models.units import (
     COMMUNE_LEVEL_KINDS,
     DISTRICT_LEVEL_KINDS,
     PROVINCE_LEVEL_KINDS,
+    SUCCESSION_KIND_LABELS,
     UNIT_KIND_LABELS,
+    SuccessionKind,
     Unit,
     UnitKind,
     UnitSuccession,
@@ -42,7 +47,7 @@ def load_official_units(
     *,
     dataset: OfficialDataset | None = None,
     agencies: bool = True,
-    seed_path=None,
+    seed_path: Path | None = None,
     actor=None,
 ) -> LoadReport:
     """Load the province of today named ``province`` (name or code) with its
@@ -119,6 +124,8 @@ def _show(value) -> str:
         return format_date(value)
     if isinstance(value, UnitKind):
         return UNIT_KIND_LABELS[value]
+    if isinstance(value, SuccessionKind):
+        return SUCCESSION_KIND_LABELS[value]
     if isinstance(value, bool):
         return "có" if value else "không"
     return str(value)
@@ -131,12 +138,12 @@ def apply_plan(plan: Plan, report: LoadReport, *, agencies: bool = True) -> None
     planned = {u.code: u for u in plan.units}
     if len(planned) != len(plan.units):
         raise OfficialUnitsError("units.dataset_format", detail="mã đơn vị trùng nhau")
-    units = _units_by_code(list(planned) + [u.parent_code for u in plan.units if u.parent_code])
-    for unit_plan in plan.units:
-        unit = units.get(unit_plan.code)
-        if unit is not None:
-            _update_unit(unit, unit_plan, units, report)
+    units = _units_by_code(planned)
+    existing = [(units[u.code], u) for u in plan.units if u.code in units]
+    # New units first: an existing unit may have moved under one (a new district).
     _add_units([u for u in plan.units if u.code not in units], units, report)
+    for unit, target in existing:
+        _update_unit(unit, target, units, report)
     missing = _missing_units(plan, units, agencies=agencies)
     report.units_missing += [_subject(u) for u in missing]
     _sync_successions(plan.successions, units, missing, report)

@@ -131,3 +131,46 @@ def test_an_update_of_the_dataset_is_applied_and_reported_without_deleting(app, 
     assert again.exit_code == 0, again.output
     assert "Không có gì thay đổi" in again.output
     assert f"  - CU-{dropped_code} {dropped_name}" in again.output  # still reported
+
+
+def test_a_commune_moved_to_another_district_is_moved_with_its_paths(app, dataset_copy):
+    assert load(app, "--province", "Tây Ninh", "--dataset-dir", str(dataset_copy)).exit_code == 0
+    # Xã Thạnh Tân goes from Thành phố Tây Ninh (703) to Thị xã Hòa Thành (709).
+    code, district_key, ward_key = _execute(
+        dataset_copy,
+        "SELECT wardCode, districtKey, wardKey FROM admin_units_legacy "
+        "WHERE provinceCode = '72' AND districtCode = '703' AND ward = 'Xã Thạnh Tân'",
+    )[0]
+    (target_key,) = _execute(
+        dataset_copy,
+        "SELECT DISTINCT districtKey FROM admin_units_legacy WHERE districtCode = '709'",
+    )[0]
+    _execute(
+        dataset_copy,
+        "UPDATE admin_units_legacy SET (district, districtCode, districtKey, districtType) = "
+        "(SELECT district, districtCode, districtKey, districtType FROM admin_units_legacy "
+        "WHERE districtCode = '709' LIMIT 1) WHERE wardCode = ?",
+        (code,),
+    )
+    converter_path = dataset_copy / CONVERTER_FILE
+    text = converter_path.read_text(encoding="utf-8")
+    old_key, new_key = (
+        f"tinhtayninh_{district_key}_{ward_key}",
+        f"tinhtayninh_{target_key}_{ward_key}",
+    )
+    assert text.count(f'"{old_key}"') >= 1
+    converter_path.write_text(text.replace(f'"{old_key}"', f'"{new_key}"'), encoding="utf-8")
+    successors_before = {r.successor_id for r in successions_from([unit(f"CU-{code}").id])}
+
+    result = load(app, "--province", "Tây Ninh", "--dataset-dir", str(dataset_copy))
+
+    assert result.exit_code == 0, result.output
+    assert (
+        f"CU-{code} Xã Thạnh Tân: đơn vị cấp trên «CU-703 Thành phố Tây Ninh» → "
+        "«CU-709 Thị xã Hòa Thành»" in result.output
+    )
+    assert "không còn trong danh mục" not in result.output
+    moved, district = unit(f"CU-{code}"), unit("CU-709")
+    assert moved.parent_id == district.id
+    assert moved.path.startswith(district.path) and moved.depth == district.depth + 1
+    assert {r.successor_id for r in successions_from([moved.id])} == successors_before
