@@ -7,10 +7,10 @@ import click
 from flask.cli import AppGroup
 
 from dankheo.errors import DomainError
-from dankheo.extensions import db
 from dankheo.units.dataset import OfficialDataset
 from dankheo.units.services import load_official_units
 from dankheo.vietnamese import format_number
+from dankheo.web.transaction import transaction
 
 units_cli = AppGroup("units", help="Official administrative units and agencies.")
 
@@ -52,17 +52,13 @@ def load_official_command(province, agencies, agencies_file, dataset_dir):
     (idempotent: reports what changed, never deletes)."""
     started = time.perf_counter()
     try:
-        dataset = OfficialDataset(dataset_dir) if dataset_dir else OfficialDataset.bundled()
-        report = load_official_units(
-            province, dataset=dataset, agencies=agencies, seed_path=agencies_file
-        )
-        db.session.commit()
+        with transaction():  # one commit for the whole load, or a rollback
+            dataset = OfficialDataset(dataset_dir) if dataset_dir else OfficialDataset.bundled()
+            report = load_official_units(
+                province, dataset=dataset, agencies=agencies, seed_path=agencies_file
+            )
     except DomainError as err:
-        db.session.rollback()
         raise VietnameseClickError(err.message) from err
-    except Exception:
-        db.session.rollback()
-        raise
     for line in report.lines():
         click.echo(line)
     seconds = format_number(time.perf_counter() - started, 2)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from dankheo import audit
 
 # The unit services' own rules: search text and sort key, and re-parenting with paths.
-from dankheo.admin.units import _index_text, move_unit
+from dankheo.admin.units import move_unit, unit_search_text, unit_sort_key
 from dankheo.extensions import db
 from dankheo.models.units import (
     COMMUNE_LEVEL_KINDS,
@@ -172,7 +172,8 @@ def _update_unit(unit: Unit, target: PlannedUnit, units: dict[str, Unit], report
 
     if differs("name", unit.name, target.name):
         unit.name = target.name
-        _index_text(unit)
+        unit.search_text = unit_search_text(unit.code, unit.name)
+        unit.sort_key = unit_sort_key(unit.name)
     if differs("kind", unit.kind, target.kind):
         unit.kind = target.kind
     if differs("valid_from", unit.valid_from, target.valid_from):
@@ -228,8 +229,9 @@ def _add_units(new_units: list[PlannedUnit], units: dict[str, Unit], report) -> 
                 valid_to=target.valid_to,
                 latitude=target.latitude,
                 longitude=target.longitude,
+                search_text=unit_search_text(target.code, target.name),
+                sort_key=unit_sort_key(target.name),
             )
-            _index_text(unit)
             created.append((unit, parent))
         db.session.add_all([unit for unit, _ in created])
         db.session.flush()

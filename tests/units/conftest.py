@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from dankheo import create_app
 from dankheo.extensions import db
 from dankheo.models.units import COMMUNE_LEVEL_KINDS, DISTRICT_LEVEL_KINDS, Unit, UnitSuccession
-from dankheo.tree import open_units_on, within_prefix
+from dankheo.tree import within_prefix
 from tests.conftest import _empty_tables, _prepare_schema, make_test_config
 
 LAST_OLD_DAY = date(2025, 6, 30)
@@ -38,18 +38,19 @@ def unit(code: str) -> Unit:
     return db.session.scalar(sa.select(Unit).where(Unit.code == code))
 
 
+def subtree_ids(code: str) -> set[int]:
+    """Ids of unit ``code`` and every unit below it."""
+    root = unit(code)
+    return set(db.session.scalars(sa.select(Unit.id).where(within_prefix(Unit.path, root.path))))
+
+
 def units_under(code: str, kinds, day: date) -> list[Unit]:
     """Units of ``kinds`` in the subtree of unit ``code`` that are open on ``day``."""
     root = unit(code)
-    return list(
-        db.session.scalars(
-            sa.select(Unit).where(
-                within_prefix(Unit.path, root.path),
-                Unit.kind.in_(kinds),
-                open_units_on(day),
-            )
-        )
+    found = db.session.scalars(
+        sa.select(Unit).where(within_prefix(Unit.path, root.path), Unit.kind.in_(kinds))
     )
+    return [u for u in found if u.is_open_on(day)]
 
 
 def communes_under(code: str, day: date) -> list[Unit]:

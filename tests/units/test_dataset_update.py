@@ -8,9 +8,11 @@ from contextlib import closing
 
 import pytest
 
-from dankheo.models.units import SuccessionKind
+from dankheo.extensions import db
+from dankheo.models.units import SuccessionKind, UnitKind
 from dankheo.units.dataset import CONVERTER_FILE, DATABASE_FILE, OfficialDataset
 from dankheo.vietnamese import fold
+from tests.factories import make_unit
 from tests.units.conftest import (
     FIRST_NEW_DAY,
     checksum,
@@ -174,3 +176,19 @@ def test_a_commune_moved_to_another_district_is_moved_with_its_paths(app, datase
     assert moved.parent_id == district.id
     assert moved.path.startswith(district.path) and moved.depth == district.depth + 1
     assert {r.successor_id for r in successions_from([moved.id])} == successors_before
+
+
+def test_a_code_taken_by_another_kind_of_unit_stops_the_load_and_saves_nothing(app):
+    make_unit("Ấp Tám Mươi", kind=UnitKind.VILLAGE, code="80")
+    db.session.commit()
+    before = row_counts()
+
+    result = load(app, "--province", "Tây Ninh")
+
+    assert result.exit_code == 1
+    assert (
+        "Lỗi: Mã «80» đã dùng cho đơn vị «Ấp Tám Mươi» (Ấp, khu phố), không phải tỉnh"
+        in result.output
+    )
+    assert row_counts() == before  # the whole load was rolled back
+    assert unit("80").name == "Ấp Tám Mươi"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from dankheo.extensions import db
 from dankheo.models import AuditEvent
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
-from dankheo.tree import segment, subtree_ids_select
+from dankheo.tree import segment
 from tests.units.conftest import (
     FIRST_NEW_DAY,
     LAST_OLD_DAY,
@@ -18,6 +18,7 @@ from tests.units.conftest import (
     districts_under,
     load,
     row_counts,
+    subtree_ids,
     successions_from,
     unit,
 )
@@ -50,7 +51,7 @@ def loaded(module_app):
 def _province_ids(code: str, old_codes: list[str]) -> set[int]:
     ids = set()
     for root in [code, *old_codes]:
-        ids |= set(db.session.scalars(subtree_ids_select(unit(root))))
+        ids |= subtree_ids(root)
     return ids
 
 
