@@ -4,12 +4,13 @@ re-queueing what a killed worker left unfinished. They run in worker processes, 
 any request, and are the only certificates code that commits: after each group of
 stored files, so a crash loses at most one group of renders, never a serial."""
 
+import logging
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from dankheo import jobs
-from dankheo.certificates import issuing, printing, queries, storage
+from dankheo.certificates import issuing, printing, queries, signers, storage
 from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
@@ -19,7 +20,10 @@ from dankheo.models import (
     DecisionStatus,
     utcnow,
 )
+from dankheo.pdf.keys import KeyUnavailable, LoadedKey
 from dankheo.pdf.render import app_renderer
+
+log = logging.getLogger(__name__)
 
 CHUNK = 50  # certificates per job: jobs of a decision spread over the workers
 TIMEOUT_PREVIEW = jobs.DEFAULT_TIMEOUT  # seconds a request waits for a preview
@@ -32,11 +36,21 @@ RECORD_EVERY = 10
 
 
 @jobs.job("issue_certificates", retries=2, retry_delay=5)
-def issue_pending(decision_id: int, certificate_ids: list[int] | None = None) -> int:
-    """Render, store and hash every pending certificate of a decision (or of the given
-    ids). Idempotent: a certificate already stored is skipped, so a restarted job
+def issue_pending(
+    decision_id: int, certificate_ids: list[int] | None = None, sealed: str = ""
+) -> int:
+    """Render, sign, store and hash every pending certificate of a decision (or of the
+    given ids). Idempotent: a certificate already stored is skipped, so a restarted job
     neither duplicates nor loses one; a crash before a group is recorded only means
-    those certificates are rendered again. Returns how many were recorded."""
+    those certificates are rendered again. ``sealed``: the signer's PIN typed at
+    confirmation (``signers.seal``); without the key nothing is rendered and the rows
+    stay pending until the signer confirms again. Returns how many were recorded."""
+    decision = db.session.get(Decision, decision_id)
+    key = _decision_key(decision, sealed) if decision is not None else None
+    if decision is None or key is False:
+        db.session.commit()
+        return 0
+    signer_name = decision.signer_name if decision.signer_id else ""
     query = sa.select(Certificate.id).where(
         Certificate.decision_id == decision_id, Certificate.status == CertificateStatus.PENDING
     )
@@ -53,7 +67,9 @@ def issue_pending(decision_id: int, certificate_ids: list[int] | None = None) ->
             continue
         with jobs.time_limit(RENDER_TIME_LIMIT):
             view = issuing.certificate_view(cert)
-            data = storage.signed(issuing.render_certificate_pdf(view), "Cấp " + cert.serial)
+            data = storage.signed(
+                issuing.render_certificate_pdf(view), "Cấp " + cert.serial, key, name=signer_name
+            )
         # The name carries the hash: two workers racing on one serial never overwrite
         # each other's file, so the recorded hash always matches the recorded file.
         relative = f"{cert.serial[4:8]}/{cert.serial}-{storage.sha256(data)[:12]}.pdf"
@@ -63,6 +79,24 @@ def issue_pending(decision_id: int, certificate_ids: list[int] | None = None) ->
         if len(stored) >= RECORD_EVERY:
             done += _record(stored, root)
     return done + _record(stored, root)
+
+
+def _decision_key(decision: Decision, sealed: str) -> LoadedKey | bool | None:
+    """The signer's key for this worker (None: no personal signer, the organisation's
+    seal applies; False: the key cannot be opened now — logged, rows left pending)."""
+    if decision.signer is None:
+        return None
+    try:
+        return signers.open_key(signers.key_fields(decision.signer), sealed)
+    except KeyUnavailable as err:
+        log.warning(
+            "decision %s: the key of signer %s is unavailable (%s); its certificates stay "
+            "pending until the signer confirms again",
+            decision.id,
+            decision.signer_id,
+            err.reason,
+        )
+        return False
 
 
 def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
@@ -101,12 +135,20 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
 
 
 @jobs.job("store_decision_pdf", retries=2, retry_delay=5)
-def store_decision_pdf(decision_id: int) -> None:
-    """Render and store a signed decision's PDF once (worker side)."""
+def store_decision_pdf(decision_id: int, sealed: str = "") -> None:
+    """Render, sign and store a signed decision's PDF once (worker side)."""
     decision = db.session.get(Decision, decision_id)
     if decision is None or decision.status != DecisionStatus.SIGNED or decision.file_path:
         return
-    data = storage.signed(issuing.render_decision_pdf(decision), decision.number_text)
+    key = _decision_key(decision, sealed)
+    if key is False:
+        return
+    data = storage.signed(
+        issuing.render_decision_pdf(decision),
+        decision.number_text,
+        key,
+        name=decision.signer_name if decision.signer_id else "",
+    )
     relative = f"decisions/{decision.signed_on.year}/QD-{decision.id}.pdf"
     storage.write_atomically(storage.certificate_dir() / relative, data)
     db.session.execute(
@@ -116,6 +158,18 @@ def store_decision_pdf(decision_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+@jobs.job("check_signing_key")
+def check_signing_key(fields: dict, sealed: str = "") -> dict:
+    """Open a signer's key in the worker (the web process never holds one): the signing
+    certificate's information, or {"error": reason}. The key stays loaded for the jobs
+    that follow in this worker."""
+    try:
+        loaded = signers.open_key(fields, sealed)
+    except KeyUnavailable as err:
+        return {"error": err.reason}
+    return dict(loaded.info)
 
 
 @jobs.job("render_preview")
@@ -144,11 +198,14 @@ def render_overlay_batch(decision_id: int, certificate_ids: list[int]) -> bytes:
 # --- what views call ------------------------------------------------------------------
 
 
-def enqueue_issue(decision_id: int, certificate_ids: list[int]) -> None:
-    """Queue the rendering of ``certificate_ids`` in jobs of CHUNK, then the decision."""
+def enqueue_issue(decision_id: int, certificate_ids: list[int], sealed: str = "") -> None:
+    """Queue the rendering of ``certificate_ids`` in jobs of CHUNK, then the decision.
+    ``sealed``: the signer's PIN typed at confirmation, sealed (never in clear)."""
     for start in range(0, len(certificate_ids), CHUNK):
-        jobs.enqueue("issue_certificates", decision_id, certificate_ids[start : start + CHUNK])
-    jobs.enqueue("store_decision_pdf", decision_id)
+        jobs.enqueue(
+            "issue_certificates", decision_id, certificate_ids[start : start + CHUNK], sealed
+        )
+    jobs.enqueue("store_decision_pdf", decision_id, sealed)
 
 
 # --- the worker's start ---------------------------------------------------------------

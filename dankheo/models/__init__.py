@@ -42,9 +42,18 @@ from dankheo.models.review import (
     Score,
     Scorecard,
 )
+from dankheo.models.signers import (
+    AUTHORITY_LABELS,
+    KeyKind,
+    SecretSource,
+    Signer,
+    SignerAuthority,
+    SignerDelegation,
+)
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
 
 __all__ = [
+    "AUTHORITY_LABELS",
     "PUBLIC_STATUSES",
     "ROLE_LABELS",
     "Assignment",
@@ -71,6 +80,7 @@ __all__ = [
     "Initiative",
     "InitiativeYear",
     "IssuerProfile",
+    "KeyKind",
     "Level",
     "LoginAttempt",
     "Membership",
@@ -83,6 +93,10 @@ __all__ = [
     "Role",
     "Score",
     "Scorecard",
+    "SecretSource",
+    "Signer",
+    "SignerAuthority",
+    "SignerDelegation",
     "SuccessionKind",
     "Unit",
     "UnitKind",

@@ -10,6 +10,7 @@ from dankheo.models.accounts import User
 from dankheo.models.base import Base, enum_type, utcnow
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import Nomination
+from dankheo.models.signers import Signer, SignerDelegation
 
 
 class DecisionStatus(enum.StrEnum):
@@ -30,6 +31,21 @@ class Decision(Base):
     place: Mapped[str] = mapped_column(sa.String(120))
     signer_name: Mapped[str] = mapped_column(sa.String(200))
     signer_title: Mapped[str] = mapped_column(sa.String(300))
+    # The authority line above the title ("KT. CHỦ TỊCH"); "" when the head signs.
+    signer_authority: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # The person who signs (models.signers); the printed fields above are copied from
+    # the record when one is chosen. None: a decision signed on paper and only recorded.
+    signer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signers.id"), index=True)
+    # When the secretary sent the draft to its signer (trình ký); None again when the
+    # draft is edited or the signer returns it.
+    submitted_at: Mapped[datetime | None]
+    # The secretary who sent it: the nominations are awarded on their proposal, so the
+    # workflow's "award" arrow is taken in their name when the signer signs.
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Who confirmed the signature in the application: the signer, or their office under
+    # the recorded delegation.
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    delegation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signer_delegations.id"))
     status: Mapped[DecisionStatus] = mapped_column(
         enum_type(DecisionStatus, "decision_status"), default=DecisionStatus.DRAFT
     )
@@ -41,7 +57,11 @@ class Decision(Base):
 
     campaign: Mapped[Campaign] = relationship()
     award_type: Mapped[AwardType] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    signer: Mapped[Signer | None] = relationship()
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    delegation: Mapped[SignerDelegation | None] = relationship()
     items: Mapped[list["DecisionItem"]] = relationship(
         back_populates="decision",
         order_by="DecisionItem.position",

@@ -12,6 +12,7 @@ pyHanko and ``cryptography``'s key handling are imported inside functions: they 
 ~0.5 s and ~20 MB to import, and only worker processes (and the demo) sign."""
 
 import base64
+import contextlib
 import hashlib
 import threading
 from dataclasses import dataclass, field
@@ -96,10 +97,9 @@ def forget_keys() -> None:
     """Drop the keys this thread holds (closing PKCS#11 sessions)."""
     for loaded in _cache().values():
         if loaded.session is not None:
-            try:
+            # A token pulled out has nothing left to close.
+            with contextlib.suppress(Exception):
                 loaded.session.close()
-            except Exception:  # noqa: BLE001, S110 (a token pulled out: nothing to close)
-                pass
     _cache().clear()
 
 
@@ -194,10 +194,10 @@ def _measure(loaded: LoadedKey) -> int:
     a one-page PDF the way every document is signed (the container's size does not
     depend on the document: a digest, fixed attributes, the certificates)."""
     from asn1crypto import parser as asn1_parser
-    from pypdf import PdfWriter
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import signers
+    from pypdf import PdfWriter
 
     blank = BytesIO()
     writer = PdfWriter()
@@ -267,9 +267,7 @@ def open_secret(sealed: str, app_secret: str, max_age: timedelta) -> str:
 
     try:
         return (
-            _fernet(app_secret)
-            .decrypt(sealed.encode(), ttl=int(max_age.total_seconds()))
-            .decode()
+            _fernet(app_secret).decrypt(sealed.encode(), ttl=int(max_age.total_seconds())).decode()
         )
     except InvalidToken as err:
         raise KeyUnavailable("secret", "sealed secret expired or invalid") from err
