@@ -294,6 +294,8 @@ def _confirm_signature(actor, decision: Decision, typed_secret: str, today: date
         raise DomainError("signer.key_invalid")
     decision.signed_by_id = actor.id
     decision.delegation = delegation
+    decision.signature_subject = info["subject"][:500]
+    decision.signature_fingerprint = info["fingerprint"]
     return {
         "signer": signer.full_name,
         "certificate": info["fingerprint"],
@@ -303,7 +305,12 @@ def _confirm_signature(actor, decision: Decision, typed_secret: str, today: date
 
 
 def sign_decision(
-    actor, decision: Decision, *, typed_secret: str = "", today: date | None = None
+    actor,
+    decision: Decision,
+    *,
+    typed_secret: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> list[Certificate]:
     """Sign a draft: every nomination moves to ``awarded`` (workflow.transition) and gets
     a pending certificate with its serial, in one transaction. Rendering (and the
@@ -315,6 +322,8 @@ def sign_decision(
     campaign's secretary records it."""
     day = today or date.today()
     _require_draft(decision)
+    if expected_version is not None and expected_version != decision.version:
+        raise StaleVersion()  # the draft changed while the signer was reading it
     if decision.signer is not None:
         signature = _confirm_signature(actor, decision, typed_secret, day)
         # The award is the secretary's proposal, signed by the signer (see submitted_by).

@@ -46,6 +46,10 @@ class Decision(Base):
     # the recorded delegation.
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     delegation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signer_delegations.id"))
+    # The certificate the stored files are signed with, as it was when signed (the
+    # signer's key may be replaced later): its subject and SHA-256 fingerprint.
+    signature_subject: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    signature_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     status: Mapped[DecisionStatus] = mapped_column(
         enum_type(DecisionStatus, "decision_status"), default=DecisionStatus.DRAFT
     )

@@ -134,6 +134,14 @@ def upgrade():
         )
         batch_op.add_column(sa.Column("signer_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("submitted_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("signature_subject", sa.String(length=500), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column(
+                "signature_fingerprint", sa.String(length=64), server_default="", nullable=False
+            )
+        )
         batch_op.add_column(sa.Column("submitted_by_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("signed_by_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("delegation_id", sa.Integer(), nullable=True))
@@ -171,6 +179,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_decisions_signer_id"))
         batch_op.drop_column("delegation_id")
         batch_op.drop_column("signed_by_id")
+        batch_op.drop_column("signature_fingerprint")
+        batch_op.drop_column("signature_subject")
         batch_op.drop_column("submitted_by_id")
         batch_op.drop_column("submitted_at")
         batch_op.drop_column("signer_id")
