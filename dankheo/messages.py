@@ -137,6 +137,8 @@ MESSAGES: dict[str, str] = {
     "signer.unit_scope": "Người ký này không ký cho đơn vị tổ chức đợt thi đua.",
     "delegation.not_in_force": "Ủy quyền này đã hết hiệu lực hoặc đã bị thu hồi.",
     "delegation.self": "Không thể ủy quyền cho chính tài khoản của người ký.",
+    "print.nothing": "Chưa có giấy khen nào đã phát hành để in.",
+    "print.bad_mode": "Cách in không hợp lệ.",
     "decision.not_submitted": "Quyết định chưa được trình ký.",
     "decision.no_signer": "Quyết định chưa chọn người ký.",
     "decision.signer_required": (

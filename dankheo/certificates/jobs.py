@@ -18,6 +18,8 @@ from dankheo.models import (
     CertificateStatus,
     Decision,
     DecisionStatus,
+    PrintJob,
+    PrintJobStatus,
     utcnow,
 )
 from dankheo.pdf.keys import KeyUnavailable, LoadedKey
@@ -193,6 +195,66 @@ def render_overlay_batch(decision_id: int, certificate_ids: list[int]) -> bytes:
     decision = db.session.get(Decision, decision_id)
     certificates = queries.certificates_in_order(decision, certificate_ids)
     return printing.render_overlay_batch(decision, certificates)
+
+
+@jobs.job("print_batch")
+def print_batch(print_job_id: int) -> None:
+    """Build a print job's PDF (worker side), reporting progress every 50 files in small
+    transactions the page polls; old print files are removed first. A job that fails is
+    marked so (the page says so) rather than retried: the user asks again."""
+    _expire_prints()
+    job = db.session.get(PrintJob, print_job_id)
+    if job is None or job.status != PrintJobStatus.QUEUED:
+        return
+    job.status = PrintJobStatus.RUNNING
+    certificates = queries.certificates_in_order(job.decision, list(job.certificate_ids))
+    job.total = len(certificates)
+    db.session.commit()
+
+    def progress(done: int) -> None:
+        _update_print(print_job_id, done=min(done, len(certificates)))
+
+    try:
+        relative = printing.build_print(job, certificates, progress)
+    except Exception:
+        db.session.rollback()
+        log.exception("print job %s failed", print_job_id)
+        _update_print(print_job_id, status=PrintJobStatus.FAILED, finished_at=utcnow())
+        return
+    size = (storage.certificate_dir() / relative).stat().st_size
+    _update_print(
+        print_job_id,
+        status=PrintJobStatus.READY,
+        done=len(certificates),
+        file_path=relative,
+        size=size,
+        finished_at=utcnow(),
+    )
+
+
+def _update_print(print_job_id: int, **values) -> None:
+    db.session.execute(
+        sa.update(PrintJob)
+        .where(PrintJob.id == print_job_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _expire_prints() -> None:
+    """Remove print files older than printing.PRINT_KEEP (their rows stay, expired)."""
+    cutoff = utcnow() - printing.PRINT_KEEP
+    old = db.session.scalars(
+        sa.select(PrintJob).where(
+            PrintJob.status == PrintJobStatus.READY, PrintJob.finished_at < cutoff
+        )
+    ).all()
+    for job in old:
+        printing.print_file(job).unlink(missing_ok=True)
+        job.status = PrintJobStatus.EXPIRED
+        job.file_path = ""
+    db.session.commit()
 
 
 # --- what views call ------------------------------------------------------------------

@@ -21,6 +21,8 @@ from dankheo.models.certificates import (
     Decision,
     DecisionItem,
     DecisionStatus,
+    PrintJob,
+    PrintJobStatus,
 )
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
 from dankheo.models.registry import (
@@ -89,6 +91,8 @@ __all__ = [
     "NominationState",
     "PaperSize",
     "Phase",
+    "PrintJob",
+    "PrintJobStatus",
     "Reviewer",
     "Role",
     "Score",

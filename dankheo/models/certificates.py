@@ -148,3 +148,51 @@ class Certificate(Base):
     @property
     def status_label(self) -> str:
         return CERTIFICATE_STATUS_LABELS[self.status]
+
+
+class PrintJobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"  # the file was removed after PRINT_KEEP_HOURS
+
+
+PRINT_JOB_STATUS_LABELS = {
+    PrintJobStatus.QUEUED: "Đang chờ máy in nền",
+    PrintJobStatus.RUNNING: "Đang ghép tệp in",
+    PrintJobStatus.READY: "Sẵn sàng tải về",
+    PrintJobStatus.FAILED: "Không tạo được tệp in",
+    PrintJobStatus.EXPIRED: "Tệp in đã được dọn, vui lòng tạo lại",
+}
+
+
+class PrintJob(Base):
+    """A batch print of a decision's certificates, built by the worker (never in a
+    request): the stored files merged in decision order, or overlay pages for blanks."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    mode: Mapped[str] = mapped_column(sa.String(16))  # "full" | "overlay"
+    certificate_ids: Mapped[list] = mapped_column(sa.JSON)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    status: Mapped[PrintJobStatus] = mapped_column(
+        enum_type(PrintJobStatus, "print_job_status"), default=PrintJobStatus.QUEUED
+    )
+    file_path: Mapped[str] = mapped_column(sa.String(300), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    decision: Mapped[Decision] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("done >= 0 AND done <= total", name="done_in_range"),)
+
+    @property
+    def status_label(self) -> str:
+        return PRINT_JOB_STATUS_LABELS[self.status]

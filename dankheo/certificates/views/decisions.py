@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import exports
+from dankheo import exports, jobs
 from dankheo.certificates import printing, queries, revocation, storage
 from dankheo.certificates.decisions import (
     create_decision,
@@ -29,7 +29,7 @@ from dankheo.certificates.decisions import (
     update_decision,
 )
 from dankheo.certificates.forms import BatchPrintForm, CorrectionForm, DecisionForm, ReasonForm
-from dankheo.certificates.jobs import TIMEOUT_BATCH, enqueue_issue
+from dankheo.certificates.jobs import enqueue_issue
 from dankheo.certificates.views.blueprint import (
     bp,
     certificate_for,
@@ -358,7 +358,8 @@ def decision_pdf(decision_id: int):
 @bp.route("/decisions/<int:decision_id>/print", methods=["POST"])
 @login_required
 def decision_print(decision_id: int):
-    """One PDF of the chosen (or all) certificates in decision order."""
+    """Queue one PDF of the chosen (or all) certificates in decision order; the worker
+    builds it and the print page shows its progress and the download."""
     decision = decision_for(decision_id, "certificate.issue")
     form = BatchPrintForm()
     form.certificate_ids.choices = [
@@ -369,21 +370,12 @@ def decision_print(decision_id: int):
         return redirect(url_for(".decision", decision_id=decision.id))
     ids = form.certificate_ids.data or None
     certificates = queries.certificates_in_order(decision, ids)
-    if not certificates:
-        flash("Chưa có giấy khen nào đã phát hành để in.", "warning")
+    with transaction(FLASH) as done:
+        job = printing.request_print(current_user, decision, form.mode.data, certificates)
+    if not done.ok:
         return redirect(url_for(".decision", decision_id=decision.id))
-    name = f"QD-{decision.number}-{len(certificates)}.pdf"
-    if form.mode.data == "overlay":
-        data = wait_for_pdf(
-            "render_overlay_batch",
-            decision.id,
-            [c.id for c in certificates],
-            timeout=TIMEOUT_BATCH,
-        )
-        if data is None:
-            return redirect(url_for(".decision", decision_id=decision.id))
-        return pdf_response(data, "phoi-" + name)
-    return pdf_response(printing.stored_batch(certificates), name)
+    jobs.enqueue("print_batch", job.id)
+    return redirect(url_for(".print_job", print_id=job.id))
 
 
 # --- certificates ---------------------------------------------------------------------
