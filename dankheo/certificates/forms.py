@@ -247,7 +247,7 @@ class SignerForm(VersionedForm):
         "Tệp khóa PKCS#12",
         description="Chỉ với loại tệp khóa. Khi sửa, bỏ trống để giữ tệp đang dùng.",
     )
-    pkcs11_module = SelectField("Thư viện PKCS#11 (khai báo trong cấu hình máy chủ)")
+    pkcs11_module = SelectField("Thư viện PKCS#11 (khai báo trong cấu hình máy chủ)", default="")
     token_label = StringField("Nhãn thiết bị (token label)", validators=[optional(), length(64)])
     key_label = StringField(
         "Nhãn khóa và chứng thư trên thiết bị", validators=[optional(), length(64)]

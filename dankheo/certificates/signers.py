@@ -78,6 +78,7 @@ def key_fields(signer: Signer) -> dict:
         "key_label": signer.key_label,
         "secret_source": signer.secret_source.value,
         "secret_ref": signer.secret_ref,
+        "name": signer.full_name,
     }
 
 

@@ -166,15 +166,26 @@ def _load_pkcs11(spec: KeySpec, secret: str):
 
     if not spec.module or not Path(spec.module).is_file():
         raise KeyUnavailable("missing", f"PKCS#11 module {spec.module!r}")
+    # PKCS#11 logs a token in for the whole process: once a key of this token is open
+    # here, a new session is logged in already and cannot test a PIN. The PIN that opened
+    # it is known (by its hash): the same one opens another session, any other is wrong.
+    pin_hash = hashlib.sha256(secret.encode()).hexdigest()
+    opened = {
+        h
+        for (other, h) in _cache()
+        if (other.module, other.token_label) == (spec.module, spec.token_label)
+    }
+    if opened and pin_hash not in opened:
+        raise KeyUnavailable("secret", "not the PIN this token was opened with")
     try:
         session = p11.open_pkcs11_session(
             spec.module,
             token_criteria=TokenCriteria(label=spec.token_label or None),
-            user_pin=secret or None,
+            user_pin=None if opened else (secret or None),
         )
     except p11_errors.PinIncorrect as err:
         raise KeyUnavailable("secret", "wrong PIN") from err
-    except p11_errors.PinLenRange as err:
+    except (p11_errors.PinLenRange, p11_errors.PinInvalid) as err:
         raise KeyUnavailable("secret", "PIN length") from err
     except (p11_errors.PKCS11Error, p11.PKCS11Error) as err:
         raise KeyUnavailable("missing", f"token {spec.token_label!r}: {err!r}") from err

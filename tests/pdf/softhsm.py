@@ -46,15 +46,16 @@ def start(directory: Path) -> Path:
     return conf
 
 
-def make_token(label: str, pin: str, holder: str, *, title: str = "") -> Token:
-    """A new token ``label`` holding an RSA-2048 key and a certificate for ``holder``."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-    from pkcs11 import Attribute, CertificateType, ObjectClass, lib
-    from pkcs11.util.rsa import decode_rsa_private_key
+def make_tokens(*specs: tuple[str, str, str, str]) -> list[Token]:
+    """New tokens (label, PIN, holder, title), each holding an RSA-2048 key and a
+    certificate for its holder. SoftHSM2 reads its slots once per process, when the module
+    is first loaded: every token is initialised before any is opened."""
+    for label, pin, _holder, _title in specs:
+        init_token(label, pin)
+    return [make_token(label, pin, holder, title=title) for label, pin, holder, title in specs]
 
+
+def init_token(label: str, pin: str) -> None:
     subprocess.run(  # noqa: S603 (our own arguments)
         [
             shutil.which("softhsm2-util"),
@@ -70,6 +71,17 @@ def make_token(label: str, pin: str, holder: str, *, title: str = "") -> Token:
         check=True,
         capture_output=True,
     )
+
+
+def make_token(label: str, pin: str, holder: str, *, title: str = "") -> Token:
+    """Put an RSA-2048 key and a certificate for ``holder`` on the initialised token."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    from pkcs11 import Attribute, CertificateType, ObjectClass, lib
+    from pkcs11.util.rsa import decode_rsa_private_key
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if title:
