@@ -177,9 +177,7 @@ def test_the_signature_space_is_exactly_what_the_container_needs(
     enqueue_issue(decision.id, [c.id for c in certificates], signers.seal("2222"))
     for path in _files(decision):
         contents = bytes(
-            PdfFileReader(BytesIO(path.read_bytes())).embedded_signatures[0].sig_object[
-                "/Contents"
-            ]
+            PdfFileReader(BytesIO(path.read_bytes())).embedded_signatures[0].sig_object["/Contents"]
         )
         _c, _m, _t, header, body, _trailer = parser.parse(contents)
         assert len(contents) == len(header) + len(body), "no zero padding after the CMS"
@@ -280,9 +278,7 @@ def test_the_office_confirms_under_a_recorded_delegation_until_it_is_revoked(
 
     auth.logout()
     auth.login("phochutich")
-    client.post(
-        f"/certificates/signers/{deputy.id}/delegations/{decision.delegation_id}/revoke"
-    )
+    client.post(f"/certificates/signers/{deputy.id}/delegations/{decision.delegation_id}/revoke")
     auth.logout()
     auth.login("vanthu")
     response = client.post(
@@ -309,7 +305,12 @@ def test_a_delegation_outside_its_period_gives_no_right(secretary, deputy, deput
         signers.acting_delegation(clerk, deputy, date.today())
     with pytest.raises(DomainError):
         signers.grant_delegation(
-            deputy_user, deputy, user=deputy_user, reference="x", valid_from=date.today(), valid_to=None
+            deputy_user,
+            deputy,
+            user=deputy_user,
+            reference="x",
+            valid_from=date.today(),
+            valid_to=None,
         )
 
 
@@ -337,9 +338,7 @@ def test_an_edited_draft_must_be_sent_again_and_a_stale_confirmation_is_refused(
     decisions.submit_for_signature(secretary, decision)
     db.session.commit()
     with pytest.raises(DomainError) as refused:
-        decisions.sign_decision(
-            deputy_user, decision, typed_secret="2222", expected_version=seen
-        )
+        decisions.sign_decision(deputy_user, decision, typed_secret="2222", expected_version=seen)
     assert refused.value.code == "stale_version"
 
 
@@ -411,8 +410,12 @@ def test_pkcs12_signer_with_the_passphrase_in_config_signs_every_file_whole(
             "PKCS#12 (.p12, .pfx) hợp lệ",
         ),
         (
-            {"pkcs11_module": "softhsm", "token_label": "PHOCHUTICH", "key_label": "ky-so",
-             "secret": "0000"},
+            {
+                "pkcs11_module": "softhsm",
+                "token_label": "PHOCHUTICH",
+                "key_label": "ky-so",
+                "secret": "0000",
+            },
             "mã PIN của khóa ký số không đúng",
         ),
     ],

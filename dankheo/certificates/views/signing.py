@@ -4,7 +4,7 @@ a recorded delegation), returning a draft, and resuming issuing after a worker r
 
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from dankheo.certificates import queries, signers
@@ -18,12 +18,16 @@ from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
 
 
-def _decision(decision_id: int) -> Decision:
-    """A decision with a signer, if the user is that signer or a delegate (404, then 403)."""
+def _decision(decision_id: int, *, acting: bool = False) -> Decision:
+    """A decision with a signer, if the user is that signer or a delegate (404, then 403).
+    ``acting``: a POST that signs, returns or resumes — refused (403) to anyone who may
+    not sign as that signer today, an admin included."""
     decision = found(queries.decision(decision_id))
     if decision.signer is None:
         abort(404)
     require("decision.sign", decision)
+    if acting and not may_sign_as(current_user, decision.signer, date.today()):
+        abort(403)
     return decision
 
 
@@ -42,7 +46,7 @@ def signing():
 @bp.route("/signing/<int:decision_id>", methods=["GET", "POST"])
 @login_required
 def signing_confirm(decision_id: int):
-    decision = _decision(decision_id)
+    decision = _decision(decision_id, acting=request.method == "POST")
     signer = decision.signer
     form = ConfirmSignatureForm()
     if decision.status == DecisionStatus.DRAFT and form.validate_on_submit():
@@ -104,7 +108,7 @@ def signing_progress(decision_id: int):
 @bp.route("/signing/<int:decision_id>/return", methods=["POST"])
 @login_required
 def signing_return(decision_id: int):
-    decision = _decision(decision_id)
+    decision = _decision(decision_id, acting=True)
     form = ReturnForm()
     if not form.validate_on_submit():
         flash("Vui lòng ghi rõ lý do trả lại dự thảo.", "danger")
@@ -122,7 +126,7 @@ def signing_return(decision_id: int):
 def signing_resume(decision_id: int):
     """Queue the certificates still pending again with the key opened anew (after a
     worker restart lost the PIN typed at confirmation)."""
-    decision = _decision(decision_id)
+    decision = _decision(decision_id, acting=True)
     form = ResumeSigningForm()
     if decision.status != DecisionStatus.SIGNED or not form.validate_on_submit():
         abort(400)
