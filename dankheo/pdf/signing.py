@@ -34,13 +34,27 @@ __all__ = [
 ]
 
 
+def _writer_class():
+    """pyHanko's incremental writer, minus its metadata refresh: by default it rewrites
+    the document's XMP stream and /Info (Producer, ModDate) in the update, ~1 KB a
+    file that says nothing the signature does not (its /M is the signing time). Both stay
+    as WeasyPrint wrote them, so PDF/A's Info–XMP agreement holds. tests/pdf/
+    test_signing.py fails if a pyHanko release stops honouring the override."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    class SignatureOnlyWriter(IncrementalPdfFileWriter):
+        def _update_meta(self):
+            return None
+
+    return SignatureOnlyWriter
+
+
 def sign_pdf(data: bytes, key: LoadedKey, *, reason: str = "", name: str = "") -> bytes:
     """``data`` with an invisible PAdES baseline signature of ``key`` appended.
     ``name`` is the signer's name as the signature dictionary records it (/Name)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
-    writer = IncrementalPdfFileWriter(BytesIO(data))
+    writer = _writer_class()(BytesIO(data))
     out = signers.sign_pdf(
         writer,
         signature_metadata(reason, name),
