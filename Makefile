@@ -51,6 +51,8 @@ endef
 # The demo signs certificates with a self-signed key that seed-demo creates in instance/.
 run worker: export DANKHEO_SIGNING_PKCS12_PATH ?= $(CURDIR)/instance/demo-signing.p12
 run worker: export DANKHEO_SIGNING_PKCS12_PASSPHRASE ?= dankheo-demo
+# Demo signers sign with their own self-signed keys, opened with this passphrase (issue 15).
+run worker: export DANKHEO_SIGNING_SECRETS ?= {"demo-signers": "dankheo-demo"}
 run: install ## Set up .venv, migrate, load the demo and serve on 127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

@@ -36,7 +36,11 @@ PDFTOTEXT = shutil.which("pdftotext")
 
 @pytest.fixture
 def app_config(tmp_path, softhsm_tokens):
-    return signer_config(tmp_path, softhsm_tokens, SIGNING_SECRETS={"ban-dan-van": "bi-mat"})
+    return signer_config(
+        tmp_path,
+        softhsm_tokens,
+        SIGNING_SECRETS={"ban-dan-van": "bi-mat", "demo-signers": "demo-pass"},
+    )
 
 
 @pytest.fixture
@@ -512,3 +516,18 @@ def test_paper_signed_decisions_keep_working_without_a_signer(secretary, campaig
     decisions.sign_decision(secretary, decision)
     db.session.commit()
     assert decision.status == DecisionStatus.SIGNED and decision.signed_by_id == secretary.id
+
+
+def test_the_demo_signs_each_decision_with_its_signers_own_demo_key(secretary, approved, units):
+    from dankheo.demo import certificates as demo
+    from dankheo.models import Role, Signer
+
+    make_user("admin", (Role.ADMIN, units["province"]))
+    assert "signed with the demo signers' own keys" in demo.seed()
+    decision = db.session.scalar(sa.select(decisions.Decision))
+    signer = db.session.scalar(sa.select(Signer))
+    assert decision.signer_id == signer.id and decision.signed_by.username == "chutich"
+    for path in _files(decision):
+        status = signature_status(path.read_bytes())  # self-signed: intact, not trusted
+        assert status["intact"] and status["whole_file"]
+        assert status["certificate"]["common_name"] == "Nguyễn Thành Tâm"
