@@ -5,6 +5,7 @@ any request, and are the only certificates code that commits: after each group o
 stored files, so a crash loses at most one group of renders, never a serial."""
 
 import logging
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -106,6 +107,7 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
     pending change; a file that lost a race is removed). Empties ``stored``."""
     recorded = 0
     losers = []
+    winners = []
     for cert_id, relative, data in stored:
         result = db.session.execute(
             sa.update(Certificate)
@@ -121,6 +123,7 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
         )
         if result.rowcount:
             recorded += 1
+            winners.append(relative)
         else:
             losers.append((cert_id, relative))
     db.session.commit()
@@ -132,8 +135,26 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
             != relative
         ):
             (root / relative).unlink(missing_ok=True)
+    _remove_strays(root, winners)
     stored.clear()
     return recorded
+
+
+def _remove_strays(root: Path, recorded: list[str]) -> None:
+    """Remove other files of the serials just recorded: a render stored by a worker
+    killed before it recorded it. Unsigned renders of one serial are byte-identical (same
+    name), signed ones are not (the signing time differs), so these would stay behind."""
+    by_folder: dict[Path, set[str]] = {}
+    for relative in recorded:
+        path = root / relative
+        by_folder.setdefault(path.parent, set()).add(path.name)
+    for folder, keep in by_folder.items():
+        serials = {name.rsplit("-", 1)[0] for name in keep}
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".pdf") and name not in keep and name.rsplit("-", 1)[0] in serials:
+                    (folder / name).unlink(missing_ok=True)
 
 
 @jobs.job("store_decision_pdf", retries=2, retry_delay=5)

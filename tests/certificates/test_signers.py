@@ -531,3 +531,70 @@ def test_the_demo_signs_each_decision_with_its_signers_own_demo_key(secretary, a
         status = signature_status(path.read_bytes())  # self-signed: intact, not trusted
         assert status["intact"] and status["whole_file"]
         assert status["certificate"]["common_name"] == "Nguyễn Thành Tâm"
+
+
+def test_worker_killed_mid_batch_then_restarted_without_the_pin_then_resumed(
+    client, auth, secretary, campaign, units, deputy, softhsm_tokens, monkeypatch
+):
+    """A PIN typed at confirmation lives only in the queued jobs: a worker killed
+    mid-batch and restarted (recovery re-queues without it) leaves the rest pending, never
+    doubled; the signer's «Phát hành tiếp» with the PIN finishes every serial once."""
+    from dankheo.certificates import issuing, jobs
+    from tests.factories import make_nomination
+
+    nominations = [
+        make_nomination(
+            campaign, units["c11"], state=NominationState.APPROVED, recipient_name=f"Cá nhân {i}"
+        )
+        for i in range(5)
+    ]
+    db.session.commit()
+    decision = _submitted(secretary, campaign, nominations, deputy)
+    real = issuing.render_certificate_pdf
+    calls = {"n": 0}
+
+    def killed_at_the_fourth(view, **kw):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt("worker killed")
+        return real(view, **kw)
+
+    monkeypatch.setattr(issuing, "render_certificate_pdf", killed_at_the_fourth)
+    monkeypatch.setattr(jobs, "RECORD_EVERY", 2)
+    auth.login("phochutich")
+    # The immediate queue runs the job here; huey reports the interrupted job and goes on.
+    client.post(
+        f"/certificates/signing/{decision.id}",
+        data={"secret": softhsm_tokens["deputy"].pin, "confirm": "y", "version": decision.version},
+    )
+    monkeypatch.setattr(issuing, "render_certificate_pdf", real)
+    db.session.rollback()
+    db.session.expire_all()
+    assert decision.status == DecisionStatus.SIGNED  # committed before the jobs ran
+    statuses = [c.status for c in db.session.scalars(sa.select(Certificate))]
+    assert statuses.count(CertificateStatus.VALID) == 2
+
+    # The restarted worker re-queues the rest, but without the PIN nothing is signed.
+    assert jobs.enqueue_unfinished() == 3
+    db.session.expire_all()
+    assert [c.status for c in db.session.scalars(sa.select(Certificate))].count(
+        CertificateStatus.PENDING
+    ) == 3
+    page = client.get(f"/certificates/signing/{decision.id}").get_data(as_text=True)
+    assert "Phát hành tiếp" in page
+
+    client.post(
+        f"/certificates/signing/{decision.id}/resume",
+        data={"secret": softhsm_tokens["deputy"].pin},
+    )
+    db.session.expire_all()
+    certs = db.session.scalars(sa.select(Certificate).order_by(Certificate.serial)).all()
+    serials = [c.serial for c in certs]
+    assert len(serials) == len(set(serials)) == 5
+    assert all(c.status == CertificateStatus.VALID for c in certs)
+    token_cert = asn1_x509.Certificate.load(softhsm_tokens["deputy"].certificate_der)
+    for path in _files(decision):
+        status = signature_status(path.read_bytes(), [token_cert])
+        assert status["valid"] and status["whole_file"]
+    folder = storage.certificate_file(certs[0]).parent
+    assert sorted(p.name[:15] for p in folder.glob("*.pdf")) == serials
