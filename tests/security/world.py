@@ -202,9 +202,10 @@ def _signing_records(world: World) -> None:
     submitted = Decision(
         campaign=r["campaign"],
         award_type=r["award_type"],
-        number=124,
-        number_text="124/QĐ-UBND",
-        signed_on=date(2024, 12, 15),
+        # A number and a date that other tests of the world do not use or sort before.
+        number=900,
+        number_text="900/QĐ-UBND",
+        signed_on=date(2024, 12, 1),
         place="Tây Ninh",
         signer_name=signer.full_name,
         signer_title=signer.title,
