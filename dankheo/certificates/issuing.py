@@ -57,6 +57,7 @@ class CertificateView:
     register_number: str
     decision_line: str
     date_line: str
+    signer_authority_upper: str
     signer_title_upper: str
     signer_name: str
     issuer_upper: str
@@ -84,6 +85,7 @@ def certificate_view(cert: Certificate) -> CertificateView:
         day=decision.signed_on,
         signer_title=decision.signer_title,
         signer_name=decision.signer_name,
+        signer_authority=decision.signer_authority,
     )
 
 
@@ -115,6 +117,7 @@ def _view(award_type: AwardType, *, serial, decision_text, place, day, **kw) -> 
         register_number=kw["register_number"],
         decision_line=decision_text,
         date_line=date_line(place, day),
+        signer_authority_upper=_upper(kw.get("signer_authority", "")),
         signer_title_upper=_signer_title_line(kw["signer_title"]),
         signer_name=nfc(kw["signer_name"]),
         issuer_upper=_upper(award_type.issuer_title),
@@ -169,6 +172,7 @@ def decision_context(decision: Decision) -> dict:
         "form_label": award_type.form_label,
         "year": decision.campaign.year,
         "campaign_name": decision.campaign.name,
+        "signer_authority_upper": _upper(decision.signer_authority),
         "signer_title_upper": _upper(decision.signer_title),
         "signer_name": decision.signer_name,
         "count": len(rows),

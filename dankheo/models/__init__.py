@@ -21,6 +21,8 @@ from dankheo.models.certificates import (
     Decision,
     DecisionItem,
     DecisionStatus,
+    PrintJob,
+    PrintJobStatus,
 )
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
 from dankheo.models.registry import (
@@ -42,9 +44,18 @@ from dankheo.models.review import (
     Score,
     Scorecard,
 )
+from dankheo.models.signers import (
+    AUTHORITY_LABELS,
+    KeyKind,
+    SecretSource,
+    Signer,
+    SignerAuthority,
+    SignerDelegation,
+)
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
 
 __all__ = [
+    "AUTHORITY_LABELS",
     "PUBLIC_STATUSES",
     "ROLE_LABELS",
     "Assignment",
@@ -71,6 +82,7 @@ __all__ = [
     "Initiative",
     "InitiativeYear",
     "IssuerProfile",
+    "KeyKind",
     "Level",
     "LoginAttempt",
     "Membership",
@@ -79,10 +91,16 @@ __all__ = [
     "NominationState",
     "PaperSize",
     "Phase",
+    "PrintJob",
+    "PrintJobStatus",
     "Reviewer",
     "Role",
     "Score",
     "Scorecard",
+    "SecretSource",
+    "Signer",
+    "SignerAuthority",
+    "SignerDelegation",
     "SuccessionKind",
     "Unit",
     "UnitKind",
