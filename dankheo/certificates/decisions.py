@@ -25,6 +25,8 @@ from dankheo.models import (
     NominationState,
     utcnow,
 )
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.permissions import require
 from dankheo.vietnamese import document_date, nfc
 
@@ -258,4 +260,5 @@ def sign_decision(actor, decision: Decision, *, today: date | None = None) -> li
         to_state=DecisionStatus.SIGNED.value,
         details={"number": decision.number_text, "serials": serials},
     )
+    notifications.emit(NotificationKind.DECISION_SIGNED, decision, actor=actor)
     return certificates

@@ -19,6 +19,8 @@ from dankheo.models import (
     DecisionStatus,
     utcnow,
 )
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.pdf.render import app_renderer
 
 CHUNK = 50  # certificates per job: jobs of a decision spread over the workers
@@ -68,7 +70,7 @@ def issue_pending(decision_id: int, certificate_ids: list[int] | None = None) ->
 def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
     """Mark stored certificates valid in one transaction (guarded: only rows still
     pending change; a file that lost a race is removed). Empties ``stored``."""
-    recorded = 0
+    recorded = []
     losers = []
     for cert_id, relative, data in stored:
         result = db.session.execute(
@@ -84,9 +86,12 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount:
-            recorded += 1
+            recorded.append(cert_id)
         else:
             losers.append((cert_id, relative))
+    if recorded:
+        # The units are told their certificates are ready, in the same transaction.
+        notifications.emit(NotificationKind.CERTIFICATE_ISSUED, recorded)
     db.session.commit()
     db.session.expire_all()
     for cert_id, relative in losers:
@@ -97,7 +102,7 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
         ):
             (root / relative).unlink(missing_ok=True)
     stored.clear()
-    return recorded
+    return len(recorded)
 
 
 @jobs.job("store_decision_pdf", retries=2, retry_delay=5)

@@ -23,6 +23,14 @@ from dankheo.models.certificates import (
     DecisionStatus,
 )
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
+from dankheo.models.notifications import (
+    MailMode,
+    MailOutbox,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    OutboxStatus,
+)
 from dankheo.models.registry import (
     PUBLIC_STATUSES,
     Evidence,
@@ -73,10 +81,16 @@ __all__ = [
     "IssuerProfile",
     "Level",
     "LoginAttempt",
+    "MailMode",
+    "MailOutbox",
     "Membership",
     "Nomination",
     "NominationBatch",
     "NominationState",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutboxStatus",
     "PaperSize",
     "Phase",
     "Reviewer",
