@@ -1,11 +1,12 @@
 """Home page and health check."""
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from dankheo.extensions import db
 from dankheo.main.inbox import inbox_for
+from dankheo.web import lookup
 
 bp = Blueprint("main", __name__)
 
@@ -21,6 +22,17 @@ def home():
 @login_required
 def inbox():
     return render_template("main/inbox.html", **inbox_for(current_user))
+
+
+@bp.route("/lookup/<source>")
+@login_required
+def lookup_search(source: str):
+    """Matches of a long select's search box (JSON for static/js/app.js), in the
+    signed-in user's scope: each source searches only what that person may choose."""
+    if lookup.get(source) is None:
+        abort(404)
+    items = lookup.search(source, current_user, request.args.get("q", ""))
+    return jsonify(items=items, limit=lookup.LIMIT)
 
 
 @bp.route("/healthz")

@@ -25,6 +25,7 @@ from dankheo.nominations import queries, services
 from dankheo.nominations.forms import BatchForm, NominationForm, TransitionForm
 from dankheo.permissions import can, units_with_role
 from dankheo.registry import evidence as evidence_files
+from dankheo.web import lookup
 from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
 
@@ -146,7 +147,6 @@ def export(fmt: str):
 def new():
     require("nomination.create")
     form = NominationForm()
-    form.subject.choices = _choices([("", "— Chọn —"), *queries.subject_choices(current_user)])
     form.award_type_id.choices = _choices(
         [(0, "— Chọn —")]
         + [(a.id, f"{a.campaign.name} – {a.label}") for a in queries.open_award_types()]
@@ -154,7 +154,10 @@ def new():
     _batch_choices(form)
     if request.method == "GET" and request.args.get("subject"):
         form.subject.data = request.args["subject"]
-    if form.validate_on_submit():
+    # The subject is a search field (web.lookup): every initiative and exemplar of the
+    # officer's units can be found, not only the first ones of a capped list.
+    lookup.prepare(form.subject, "subjects", current_user, empty=(("", "— Chọn —"),))
+    if not lookup.requested() and form.validate_on_submit():
         subject = queries.subject_from_choice(form.subject.data)
         award_type = db.session.get(AwardType, form.award_type_id.data)
         if subject is None or award_type is None:
