@@ -28,7 +28,7 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd names its hooks so
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )

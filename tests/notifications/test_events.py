@@ -12,14 +12,14 @@ from dankheo.extensions import db
 from dankheo.models import (
     Assignment,
     MailOutbox,
+    NominationState,
     Notification,
     NotificationKind,
-    NominationState,
     OutboxStatus,
     Scorecard,
 )
-from dankheo.notifications import jobs as notification_jobs
 from dankheo.nominations import services as nomination_services
+from dankheo.notifications import jobs as notification_jobs
 from dankheo.review import services as review_services
 from tests.factories import make_nomination
 from tests.notifications.conftest import submitted
