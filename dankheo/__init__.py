@@ -2,7 +2,9 @@
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
@@ -145,6 +147,8 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         unread_notifications=lambda: unread_count(current_user),
+        # Vietnam's calendar day (printed on list pages).
+        vn_today=lambda: datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),
         can=permissions.can,
         roles=permissions.Role,
         nav_items=nav_items,

@@ -113,6 +113,7 @@ MESSAGES: dict[str, str] = {
     "decision.bad_order": (
         "Thứ tự gửi lên không khớp với danh sách kèm theo; vui lòng tải lại trang."
     ),
+    "evidence.file_refused": "Tệp «{filename}»: {reason} Chưa tệp nào được lưu.",
     "lookup.not_found": "Không tìm thấy mục đã chọn hoặc bạn không có quyền chọn mục này.",
     # certificates and decisions (issue 5)
     "decision.no_nominations": "Quyết định phải có ít nhất một tập thể, cá nhân được khen.",

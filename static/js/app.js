@@ -87,3 +87,150 @@
     button.addEventListener("click", run);
   });
 })();
+
+// Phone cards (static/css/app.css, table.dk-cards): each cell is labelled with its
+// column's header where the template did not set data-label itself.
+(function () {
+  "use strict";
+  document.querySelectorAll("table.dk-cards").forEach(function (table) {
+    var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.replace(/[▲▼]/g, "").replace(/\s+/g, " ").trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (!cell.hasAttribute("data-label") && headers[index]) {
+          cell.setAttribute("data-label", headers[index]);
+        }
+      });
+    });
+  });
+})();
+
+// Bulk selection: links [data-check-all=name] / [data-check-none=name] tick or untick
+// every checkbox of that name without reloading (without JavaScript they reload the page
+// with the boxes ticked by the server); [data-check-rows=selector] ticks the matching
+// rows' boxes ("down to the cut line"); [data-selected-count=name] says how many.
+(function () {
+  "use strict";
+  function boxes(name) {
+    return document.querySelectorAll('input[type="checkbox"][name="' + name + '"]:not(:disabled)');
+  }
+  function announce(name) {
+    document.querySelectorAll('[data-selected-count="' + name + '"]').forEach(function (el) {
+      var n = Array.prototype.filter.call(boxes(name), function (b) { return b.checked; }).length;
+      el.textContent = (el.dataset.template || "Đã chọn {n}").replace("{n}", n);
+    });
+  }
+  function set(name, predicate) {
+    boxes(name).forEach(function (b) { b.checked = predicate(b); });
+    announce(name);
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-check-all],[data-check-none],[data-check-rows]");
+    if (!link) { return; }
+    event.preventDefault();
+    if (link.dataset.checkAll) { set(link.dataset.checkAll, function () { return true; }); }
+    else if (link.dataset.checkNone) { set(link.dataset.checkNone, function () { return false; }); }
+    else {
+      var name = link.dataset.checkName;
+      set(name, function (b) { return !!b.closest(link.dataset.checkRows); });
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches('input[type="checkbox"]')) { announce(event.target.name); }
+  });
+  document.querySelectorAll("[data-selected-count]").forEach(function (el) {
+    announce(el.dataset.selectedCount);
+  });
+})();
+
+// Decision recipients: drag a row to reorder; the numbers follow, and saving sends the
+// typed positions (the same form works from the keyboard without dragging).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-reorder]").forEach(function (list) {
+    var form = list.closest("form");
+    var status = form && form.querySelector("[data-reorder-status]");
+    var dragged = null;
+    function renumber() {
+      list.querySelectorAll("li").forEach(function (li, index) {
+        var input = li.querySelector("input.dk-position");
+        if (input) { input.value = index + 1; }
+      });
+      if (status) { status.textContent = status.dataset.textChanged; }
+    }
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("li");
+      if (!dragged) { return; }
+      dragged.classList.add("dk-dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", dragged.dataset.itemId);
+    });
+    list.addEventListener("dragover", function (event) {
+      var over = event.target.closest("li");
+      if (!dragged || !over || over === dragged) { return; }
+      event.preventDefault();
+      list.querySelectorAll(".dk-drop-target").forEach(function (li) { li.classList.remove("dk-drop-target"); });
+      over.classList.add("dk-drop-target");
+    });
+    list.addEventListener("drop", function (event) {
+      var over = event.target.closest("li");
+      if (!dragged || !over || over === dragged) { return; }
+      event.preventDefault();
+      var items = Array.prototype.slice.call(list.children);
+      if (items.indexOf(dragged) < items.indexOf(over)) { over.after(dragged); } else { over.before(dragged); }
+      renumber();
+    });
+    list.addEventListener("dragend", function () {
+      if (dragged) { dragged.classList.remove("dk-dragging"); }
+      list.querySelectorAll(".dk-drop-target").forEach(function (li) { li.classList.remove("dk-drop-target"); });
+      dragged = null;
+    });
+  });
+})();
+
+// Evidence uploads (several files at once): send the form in the background with a
+// progress bar, then open the page the server names (its message shows there).
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+    var box = form.querySelector("[data-upload-box]");
+    var bar = box && box.querySelector("progress");
+    var text = box && box.querySelector("[data-upload-text]");
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented || !window.FormData || !box) { return; }
+      var input = form.querySelector('input[type="file"]');
+      var total = 0;
+      Array.prototype.forEach.call((input && input.files) || [], function (f) { total += f.size; });
+      var max = parseInt(form.dataset.maxBytes || "0", 10);
+      event.preventDefault();
+      box.hidden = false;
+      if (max && total > max) {
+        text.textContent = form.dataset.textTooLarge;
+        form.querySelectorAll("button[data-once]").forEach(function (b) { b.disabled = false; });
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) { return; }
+        var percent = Math.round((e.loaded / e.total) * 100);
+        bar.value = percent;
+        text.textContent = form.dataset.textSending.replace("{percent}", percent);
+      });
+      xhr.addEventListener("load", function () {
+        var next = null;
+        try { next = JSON.parse(xhr.responseText).redirect; } catch (err) { next = null; }
+        if (next && next.charAt(0) === "/" && next.charAt(1) !== "/") { window.location.assign(next); }
+        else { window.location.reload(); }
+      });
+      xhr.addEventListener("error", function () {
+        text.textContent = form.dataset.textFailed;
+        form.querySelectorAll("button[data-once]").forEach(function (b) { b.disabled = false; });
+      });
+      xhr.send(new FormData(form));
+    });
+  });
+})();
