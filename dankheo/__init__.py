@@ -142,7 +142,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from dankheo import permissions, vietnamese
-    from dankheo.main.navigation import nav_items
+    from dankheo.main.navigation import nav_items, review_shortcuts
     from dankheo.notifications.queries import unread_count
 
     app.jinja_env.globals.update(
@@ -152,6 +152,7 @@ def register_template_helpers(app: Flask) -> None:
         can=permissions.can,
         roles=permissions.Role,
         nav_items=nav_items,
+        review_shortcuts=review_shortcuts,
         has_endpoint=lambda name: name in app.view_functions,
     )
     app.jinja_env.filters.update(

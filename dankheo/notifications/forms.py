@@ -3,12 +3,13 @@
 import re
 
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from dankheo.forms import BaseForm, length
 from dankheo.models.notifications import KIND_LABELS, MAIL_MODE_LABELS, MailMode, NotificationKind
 
-MODE_CHOICES = [(m.value, MAIL_MODE_LABELS[m]) for m in MailMode]
+MODE_CHOICES = [SelectChoice(m.value, MAIL_MODE_LABELS[m]) for m in MailMode]
 
 
 def _email(form, field) -> None:
