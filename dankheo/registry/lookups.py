@@ -9,7 +9,7 @@ from dankheo.models import Exemplar, Initiative, Unit
 from dankheo.permissions import scope_paths
 from dankheo.registry.queries import _is_public
 from dankheo.tree import within_prefixes
-from dankheo.vietnamese import search_pattern
+from dankheo.vietnamese import fold, search_pattern
 from dankheo.web import lookup
 
 
@@ -95,6 +95,19 @@ def _subject_rows(user, query: str, limit: int, ids=None) -> list[tuple[str, str
         stmt = stmt.order_by(model.sort_key, model.id).limit(limit)
         out += [(f"{prefix}:{i}", f"{label}: {n} – {u}") for i, n, u in db.session.execute(stmt)]
     return out[:limit] if ids is None else out
+
+
+def unit_filter_choices(units: list, query: str, current) -> tuple[list, dict | None]:
+    """A long unit filter (more than web.lookup.LIMIT units) becomes a search: the chosen
+    unit and the first matches of ``query`` (accent-insensitive); the filter form's "Tìm"
+    button asks again, with or without JavaScript. Short lists stay whole."""
+    if len(units) <= lookup.LIMIT and not query:
+        return units, None
+    folded = fold(query)
+    matches = [u for u in units if folded in fold(u[1])] if folded else units
+    kept = [u for u in units if u[0] == current]
+    shown = kept + [u for u in matches if u[0] != current][: lookup.LIMIT]
+    return shown, {"query": query, "matches": len(matches), "limit": lookup.LIMIT}
 
 
 initiative_search, initiative_labels = _initiative_search(public=True)

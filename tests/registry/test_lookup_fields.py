@@ -133,3 +133,25 @@ def test_the_lookup_endpoint_searches_in_the_persons_scope(client, auth, users, 
     assert client.get("/lookup/khong-co?q=x").status_code == 404
     units_found = client.get("/lookup/units?q=mot mot").get_json()["items"]
     assert [u["value"] for u in units_found] == [str(units["c11"].id)]
+
+
+def test_a_long_unit_filter_becomes_a_search(client, auth, users, units):
+    from dankheo.models import UnitKind
+    from tests.factories import make_unit
+
+    for i in range(60):
+        make_unit(f"Phường Thử Nghiệm {i:02d}", units["province"], UnitKind.WARD)
+    special = make_unit("Đặc khu Côn Sơn", units["province"], UnitKind.WARD)
+    db.session.commit()
+    auth.login("quantri")
+    html = client.get("/registry/initiatives").get_data(as_text=True)
+    unit_select = html.split('id="loc-unit"')[1].split("</select>")[0]
+    assert unit_select.count("<option") <= 51  # "Tất cả" and the first 50
+    assert 'name="unit-q"' in html
+    html = client.get("/registry/initiatives?unit-q=con son").get_data(as_text=True)
+    unit_select = html.split('id="loc-unit"')[1].split("</select>")[0]
+    assert f'value="{special.id}"' in unit_select and "Phường Thử Nghiệm" not in unit_select
+    assert "1 đơn vị khớp «con son»" in html
+    # The chosen unit stays offered whatever the search.
+    html = client.get(f"/registry/initiatives?unit={special.id}").get_data(as_text=True)
+    assert f'value="{special.id}" selected' in html
