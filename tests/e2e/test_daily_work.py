@@ -136,7 +136,9 @@ def test_daily_work_journey(page, live_server, checker):
     page.goto("/notifications/")
     assert REASON in page.content()
     checker.check(page, "officer notifications")
-    page.get_by_role("link", name=re.compile(f"Hồ sơ bị trả lại để bổ sung: {names[0]}")).click()
+    page.get_by_role(
+        "link", name=re.compile(re.escape(f"Hồ sơ bị trả lại để bổ sung: {names[0]}"))
+    ).click()
     page.wait_for_load_state()
     assert names[0] in page.content() and "/nominations/" in page.url
     page.goto("/notifications/settings")
