@@ -78,16 +78,25 @@ def deliver_due(now: datetime | None = None) -> DeliveryReport:
     )
     db.session.commit()
     smtp = None
+    # Once the server cannot be reached, the rest of the run records that failure
+    # without trying again: a hung server costs one MAIL_TIMEOUT per run, not per row.
+    unreachable: Exception | None = None
     try:
         for row_id in due:
             if not _claim(row_id, now):
                 continue
             row = db.session.get(MailOutbox, row_id)
             try:
+                if unreachable is not None:
+                    raise unreachable
                 if smtp is None:
-                    smtp = mail.connect()
+                    try:
+                        smtp = mail.connect()
+                    except Exception as err:
+                        unreachable = err
+                        raise
                 smtp.send_message(mail.message(row, now))
-            except Exception as err:
+            except Exception as err:  # any failure is recorded and retried with back-off
                 _record_failure(row, err, now, report)
                 smtp = _close(smtp)
                 continue

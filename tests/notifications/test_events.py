@@ -433,3 +433,23 @@ def test_periodic_jobs_are_huey_periodic_tasks(app):
     assert at_ten == {"deliver_mail", "send_digests"}
     at_seven_past = {t.name for t in huey.read_periodic(datetime(2030, 1, 7, 11, 7))}
     assert at_seven_past == {"deliver_mail", "send_reminders"}
+
+
+def test_an_unreachable_server_costs_one_connection_per_run(app, world, smtp, monkeypatch):
+    from dankheo.notifications import mail
+
+    attempts = []
+
+    def refuse():
+        attempts.append(1)
+        raise ConnectionRefusedError("máy chủ thư không trả lời")
+
+    monkeypatch.setattr(mail, "connect", refuse)
+    for _ in range(3):
+        nomination = submitted(world)
+        nomination_services.take_arrow(world["secretary"], nomination, "return", note="Thiếu")
+    db.session.commit()
+    report = notification_jobs.deliver_due()
+    assert report.retried == 6 and len(attempts) == 1  # 3 returns × 2 officers
+    rows = list(db.session.scalars(sa.select(MailOutbox)))
+    assert all("máy chủ thư không trả lời" in r.last_error for r in rows)
