@@ -204,30 +204,34 @@ class PageChecker:
                 self.html_files.append(path)
 
     def _no_sideways_scroll(self, page, slug: str) -> None:
-        """At a phone's width (390 px) the page must not scroll sideways: the document is
-        no wider than the viewport (tables become cards or keep essential columns)."""
+        """At the page's own width and at a phone's (390 px) the page must not scroll
+        sideways: the document is no wider than the viewport (tables become cards or keep
+        essential columns)."""
         size = page.viewport_size or {"width": 1280, "height": 720}
-        page.set_viewport_size(PHONE)
-        try:
-            widths = page.evaluate(
-                "() => ({scroll: document.documentElement.scrollWidth, view: window.innerWidth})"
-            )
-            if widths["scroll"] > widths["view"]:
-                culprits = page.evaluate(
-                    """() => Array.from(document.querySelectorAll('body *'))
-                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-                        .slice(0, 5)
-                        .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-                             + (e.className && e.className.baseVal === undefined
-                                ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : ''))"""
-                )
-                page.screenshot(path=str(self.out / f"{slug}.390px.png"), full_page=True)
-                self.problems.append(
-                    f"sideways scroll at 390 px on {page.url} ({slug}): scrollWidth "
-                    f"{widths['scroll']} > {widths['view']}; widest: {culprits}"
-                )
-        finally:
-            page.set_viewport_size(size)
+        for viewport in (size, PHONE):  # the page's own width, then a phone's
+            page.set_viewport_size(viewport)
+            self._overflow(page, slug, viewport["width"])
+        page.set_viewport_size(size)
+
+    def _overflow(self, page, slug: str, width: int) -> None:
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth, view: window.innerWidth})"
+        )
+        if widths["scroll"] <= widths["view"]:
+            return
+        culprits = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(0, 5)
+                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                     + (e.className && e.className.baseVal === undefined
+                        ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : ''))"""
+        )
+        page.screenshot(path=str(self.out / f"{slug}.{width}px.png"), full_page=True)
+        self.problems.append(
+            f"sideways scroll at {width} px on {page.url} ({slug}): scrollWidth "
+            f"{widths['scroll']} > {widths['view']}; widest: {culprits}"
+        )
 
     def _axe(self, page, slug: str) -> None:
         # Evaluated through the DevTools protocol, which the page's CSP does not govern,

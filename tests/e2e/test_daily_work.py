@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.e2e.conftest import sign_in, sign_out
+from tests.security.world import tiny_png
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
@@ -42,7 +43,7 @@ def _six_submitted(db):
         sa.select(Campaign).where(Campaign.year == 2025, Campaign.kind == CampaignKind.YEARLY)
     )
     field = campaign_queries.fields(active_only=True)[0]
-    names = []
+    names, first_initiative = [], None
     for k in range(1, 7):
         name = f"Mô hình «Tổ tự quản số {k}» khu phố Long Hải"
         initiative = registry.create_initiative(
@@ -58,11 +59,12 @@ def _six_submitted(db):
         )
         nominations.take_arrow(officer, nomination, "submit")
         names.append(name)
+        first_initiative = first_initiative or initiative.id
     db.session.commit()
     c2024 = db.session.scalar(
         sa.select(Campaign.id).where(Campaign.year == 2024, Campaign.kind == CampaignKind.YEARLY)
     )
-    return campaign.id, c2024, names
+    return campaign.id, c2024, names, first_initiative
 
 
 def _states(db, names):
@@ -76,10 +78,10 @@ def _states(db, names):
     return {name: state.value for name, state in rows}
 
 
-def test_daily_work_journey(page, live_server, checker):
+def test_daily_work_journey(page, live_server, checker, tmp_path):
     checker.watch(page)
     page.on("dialog", lambda dialog: dialog.accept())
-    campaign_id, campaign_2024, names = _query(live_server, _six_submitted)
+    campaign_id, campaign_2024, names, initiative_id = _query(live_server, _six_submitted)
 
     # 1. The secretary returns one dossier with its reason ------------------------------
     sign_in(page, "thuky", checker)
@@ -143,6 +145,23 @@ def test_daily_work_journey(page, live_server, checker):
     assert names[0] in page.content() and "/nominations/" in page.url
     page.goto("/notifications/settings")
     checker.check(page, "officer notification settings")
+
+    # 5. ... and uploads two photos at once (a progress bar, then the page again) -------
+    photos = []
+    for k, color in enumerate(((40, 140, 60), (200, 120, 20)), start=1):
+        photo = tmp_path / f"to-tu-quan-{k}.png"
+        photo.write_bytes(tiny_png(320, 240, color))
+        photos.append(str(photo))
+    page.goto(f"/registry/initiatives/{initiative_id}")
+    page.get_by_label("Tệp minh chứng").set_input_files(photos)
+    page.get_by_label("Tiêu đề").fill("Ảnh tổ tự quản")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+    html = page.content()
+    assert "Đã tải lên 2 tệp minh chứng." in html
+    assert "Ảnh tổ tự quản (1)" in html and "Ảnh tổ tự quản (2)" in html
+    checker.check(page, "officer two photos uploaded")
     page.goto("/huong-dan/can-bo")
     checker.check(page, "officer guide")
 

@@ -86,7 +86,9 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     page.get_by_label("Tệp minh chứng").set_input_files(str(photo))
     page.get_by_label("Tiêu đề").fill("Ảnh chợ quê sáng chủ nhật")
     page.get_by_label("Công khai trên trang mô hình tiêu biểu").check()
-    page.get_by_role("button", name="Tải lên").click()
+    # The upload runs in the background with a progress bar, then opens the page again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên").click()
     page.wait_for_load_state()
     assert "Ảnh chợ quê sáng chủ nhật" in page.content()
     checker.check(page, "officer evidence uploaded")
