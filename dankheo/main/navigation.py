@@ -9,7 +9,7 @@ from dankheo.models.accounts import Role
 from dankheo.permissions import can, is_admin, units_with_role
 from dankheo.review.queries import organised_campaigns
 
-# Campaigns the secretary's "Xét chọn" menu leads into directly (the newest).
+# Campaigns the secretary's "Hồ sơ đề nghị" menu leads into directly (the newest).
 SHORTCUT_CAMPAIGNS = 3
 
 

@@ -86,7 +86,7 @@ def test_daily_work_journey(page, live_server, checker, tmp_path):
     # 1. The secretary returns one dossier with its reason ------------------------------
     sign_in(page, "thuky", checker)
     checker.check(page, "secretary home")
-    page.get_by_role("button", name="Xét chọn").click()
+    page.get_by_role("button", name="Hồ sơ đề nghị").click()
     page.get_by_role("link", name="Tiếp nhận hồ sơ").first.wait_for()
     page.goto(f"/nominations/screening/{campaign_id}")
     checker.check(page, "secretary screening")

@@ -114,7 +114,7 @@ def test_the_secretarys_menu_reaches_screening_committee_and_ranking(world, clie
     auth.login("thuky")
     nav = client.get("/inbox").get_data(as_text=True).split('aria-label="Điều hướng chính"')[1]
     nav = nav.split("</nav>")[0]
-    assert "Xét chọn" in nav
+    assert "Danh sách hồ sơ đề nghị" in nav
     for url in (
         f"/nominations/screening/{campaign.id}",
         f"/review/campaigns/{campaign.id}/committee",
@@ -123,7 +123,7 @@ def test_the_secretarys_menu_reaches_screening_committee_and_ranking(world, clie
         assert f'href="{url}"' in nav
     auth.logout()
     auth.login("canbo")
-    assert "Xét chọn" not in client.get("/inbox").get_data(as_text=True)
+    assert "Danh sách hồ sơ đề nghị" not in client.get("/inbox").get_data(as_text=True)
 
 
 def test_list_pages_print_with_the_unit_and_the_date(world, client, auth):
