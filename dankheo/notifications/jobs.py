@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from dankheo import jobs
 from dankheo.extensions import db
@@ -229,5 +230,10 @@ def send_reminders(today: date | None = None) -> int:
     ):
         days = (campaign.registration_closes - today).days
         written += events.emit(NotificationKind.REGISTRATION_CLOSING, campaign, days=days)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another consumer wrote the same reminders first (unique per person and key).
+        db.session.rollback()
+        return 0
     return written

@@ -453,3 +453,23 @@ def test_an_unreachable_server_costs_one_connection_per_run(app, world, smtp, mo
     assert report.retried == 6 and len(attempts) == 1  # 3 returns × 2 officers
     rows = list(db.session.scalars(sa.select(MailOutbox)))
     assert all("máy chủ thư không trả lời" in r.last_error for r in rows)
+
+
+def test_the_database_refuses_the_same_event_twice_for_one_person(app, world, smtp):
+    from sqlalchemy.exc import IntegrityError
+
+    def note():
+        return Notification(
+            user_id=world["officer"].id,
+            kind=K.REVIEW_DEADLINE,
+            params={},
+            link="/review/",
+            dedupe_key="review_deadline:1:2030-12-13:3",
+        )
+
+    db.session.add(note())
+    db.session.commit()
+    db.session.add(note())
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
