@@ -14,6 +14,7 @@ are kept in test-artifacts/e2e/test_award_journey/.
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -53,12 +54,29 @@ def _goto(page, url, attempts=5):
             page.wait_for_load_state()
 
 
+def _wait_until(live_server, fn, timeout=240):
+    """Poll the database until ``fn(db)`` is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _query(live_server, lambda db: (db.session.expire_all(), fn(db))[1]):
+            return
+        time.sleep(1)
+    raise AssertionError("the worker did not finish in time")
+
+
 def _accept_dialogs(page):
     page.on("dialog", lambda dialog: dialog.accept())
 
 
 def test_award_journey(page, context, browser, live_server, checker, tmp_path):
-    from dankheo.models import Assignment, Campaign, CampaignKind, Certificate, Nomination
+    from dankheo.models import (
+        Assignment,
+        Campaign,
+        CampaignKind,
+        Certificate,
+        Decision,
+        Nomination,
+    )
 
     checker.watch(page)
     _accept_dialogs(page)
@@ -205,6 +223,10 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
         " return p && p.max > 0 && p.value >= p.max; }",
         timeout=240_000,
     )
+    # The page reloads itself once the decision's own PDF is stored as well; wait for
+    # that (slow on a loaded machine) so the reload cannot cut the print request short.
+    decision_id = int(re.search(r"/decisions/(\d+)", decision_url).group(1))
+    _wait_until(live_server, lambda db: db.session.get(Decision, decision_id).file_path)
     _goto(page, decision_url)
     assert "Có hiệu lực" in page.content()
     checker.check(page, "secretary certificates issued")
