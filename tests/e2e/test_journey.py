@@ -49,7 +49,10 @@ def _goto(page, url, attempts=5):
             page.goto(url)
             return
         except Error as err:
-            if "interrupted by another navigation" not in str(err) or attempt == attempts - 1:
+            # The page's own reload (when the worker finishes) races with ours: it either
+            # interrupts our navigation or aborts it; both are retried.
+            racing = "interrupted by another navigation" in str(err) or "ERR_ABORTED" in str(err)
+            if not racing or attempt == attempts - 1:
                 raise
             page.wait_for_load_state()
 
