@@ -121,7 +121,7 @@ def require(user, action: str, obj=None) -> None:
 # --- administration -------------------------------------------------------------------
 
 
-@rule("admin.units", "admin.users", "admin.settings")
+@rule("admin.units", "admin.users", "admin.settings", "admin.mail")
 def _admin_only(user, obj) -> bool:
     return False  # admins pass in can()
 
@@ -253,6 +253,15 @@ def _own_assignment(user, assignment) -> bool:
     """A reviewer scores (or declares a conflict on) only what is assigned to them."""
     reviewer = getattr(assignment, "reviewer", None)
     return reviewer is not None and reviewer.user_id == user.id
+
+
+# --- notifications --------------------------------------------------------------------
+
+
+@rule("notification.view")
+def _own_notification(user, notification) -> bool:
+    """A notification is its person's only (admins included: nobody reads another's)."""
+    return notification is None or getattr(notification, "user_id", None) == user.id
 
 
 # --- reports --------------------------------------------------------------------------

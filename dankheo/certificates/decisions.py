@@ -27,6 +27,8 @@ from dankheo.models import (
     Signer,
     utcnow,
 )
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.permissions import can, require, unit_within
 from dankheo.vietnamese import document_date, nfc
 
@@ -228,6 +230,30 @@ def move_item(actor, decision: Decision, item_id: int, direction: str) -> None:
         )
 
 
+def reorder_items(actor, decision: Decision, ordered_item_ids: list[int]) -> None:
+    """Put the decision's recipients in the given order (drag and drop, typed positions
+    or a sort): ``ordered_item_ids`` must name every item of the draft exactly once."""
+    require(actor, "decision.manage", decision.campaign)
+    _require_draft(decision)
+    items = {item.id: item for item in decision.items}
+    if sorted(ordered_item_ids) != sorted(items):
+        raise DomainError("decision.bad_order")
+    before = [item.id for item in decision.items]
+    if before == list(ordered_item_ids):
+        return
+    for position, item_id in enumerate(ordered_item_ids, start=1):
+        items[item_id].position = position
+    db.session.flush()
+    decision.items.sort(key=lambda item: item.position)
+    audit.record(
+        actor,
+        "decision.reorder",
+        decision,
+        unit_id=decision.campaign.organising_unit_id,
+        details={"order": list(ordered_item_ids)},
+    )
+
+
 def next_serials(year: int, count: int) -> list[str]:
     """``count`` fresh serials DVK-<year>-NNNNNN after the highest one issued."""
     prefix = f"{SERIAL_PREFIX}-{year}-"
@@ -376,4 +402,5 @@ def sign_decision(
         to_state=DecisionStatus.SIGNED.value,
         details={"number": decision.number_text, "serials": serials, **signature},
     )
+    notifications.emit(NotificationKind.DECISION_SIGNED, decision, actor=actor)
     return certificates

@@ -7,12 +7,22 @@ from dankheo.certificates.decisions import next_serials
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import Certificate, CertificateStatus, utcnow
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.permissions import require
 from dankheo.vietnamese import nfc
 
 
 def revoke_certificate(actor, cert: Certificate, reason: str) -> Certificate:
     """Revoke (never delete): the record stays and the verify page shows the reason."""
+    _revoke(actor, cert, reason)
+    notifications.emit(
+        NotificationKind.CERTIFICATE_REVOKED, cert, actor=actor, note=cert.revoked_reason
+    )
+    return cert
+
+
+def _revoke(actor, cert: Certificate, reason: str) -> Certificate:
     require(actor, "certificate.revoke", cert.decision.campaign)
     reason = nfc(reason)
     if not reason:
@@ -63,7 +73,7 @@ def correct_certificate(
     )
     db.session.add(new)
     db.session.flush()
-    revoke_certificate(actor, cert, f"Cấp lại do đính chính ({note}); thay bằng {serial}")
+    _revoke(actor, cert, f"Cấp lại do đính chính ({note}); thay bằng {serial}")
     audit.record(
         actor,
         "certificate.correct",
@@ -72,4 +82,5 @@ def correct_certificate(
         note=note,
         details={"serial": serial, "replaces": cert.serial},
     )
+    notifications.emit(NotificationKind.CERTIFICATE_CORRECTED, new, actor=actor, note=note)
     return new

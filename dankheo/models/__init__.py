@@ -25,6 +25,14 @@ from dankheo.models.certificates import (
     PrintJobStatus,
 )
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
+from dankheo.models.notifications import (
+    MailMode,
+    MailOutbox,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    OutboxStatus,
+)
 from dankheo.models.registry import (
     PUBLIC_STATUSES,
     Evidence,
@@ -85,10 +93,16 @@ __all__ = [
     "KeyKind",
     "Level",
     "LoginAttempt",
+    "MailMode",
+    "MailOutbox",
     "Membership",
     "Nomination",
     "NominationBatch",
     "NominationState",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutboxStatus",
     "PaperSize",
     "Phase",
     "PrintJob",

@@ -14,6 +14,7 @@ are kept in test-artifacts/e2e/test_award_journey/.
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -48,9 +49,22 @@ def _goto(page, url, attempts=5):
             page.goto(url)
             return
         except Error as err:
-            if "interrupted by another navigation" not in str(err) or attempt == attempts - 1:
+            # The page's own reload (when the worker finishes) races with ours: it either
+            # interrupts our navigation or aborts it; both are retried.
+            racing = "interrupted by another navigation" in str(err) or "ERR_ABORTED" in str(err)
+            if not racing or attempt == attempts - 1:
                 raise
             page.wait_for_load_state()
+
+
+def _wait_until(live_server, fn, timeout=240):
+    """Poll the database until ``fn(db)`` is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _query(live_server, lambda db: (db.session.expire_all(), fn(db))[1]):
+            return
+        time.sleep(1)
+    raise AssertionError("the worker did not finish in time")
 
 
 def _accept_dialogs(page):
@@ -58,7 +72,14 @@ def _accept_dialogs(page):
 
 
 def test_award_journey(page, context, browser, live_server, checker, tmp_path):
-    from dankheo.models import Assignment, Campaign, CampaignKind, Certificate, Nomination
+    from dankheo.models import (
+        Assignment,
+        Campaign,
+        CampaignKind,
+        Certificate,
+        Decision,
+        Nomination,
+    )
 
     checker.watch(page)
     _accept_dialogs(page)
@@ -86,7 +107,9 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     page.get_by_label("Tệp minh chứng").set_input_files(str(photo))
     page.get_by_label("Tiêu đề").fill("Ảnh chợ quê sáng chủ nhật")
     page.get_by_label("Công khai trên trang mô hình tiêu biểu").check()
-    page.get_by_role("button", name="Tải lên").click()
+    # The upload runs in the background with a progress bar, then opens the page again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên").click()
     page.wait_for_load_state()
     assert "Ảnh chợ quê sáng chủ nhật" in page.content()
     checker.check(page, "officer evidence uploaded")
@@ -203,6 +226,10 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
         " return p && p.max > 0 && p.value >= p.max; }",
         timeout=240_000,
     )
+    # The page reloads itself once the decision's own PDF is stored as well; wait for
+    # that (slow on a loaded machine) so the reload cannot cut the print request short.
+    decision_id = int(re.search(r"/decisions/(\d+)", decision_url).group(1))
+    _wait_until(live_server, lambda db: db.session.get(Decision, decision_id).file_path)
     _goto(page, decision_url)
     assert "Có hiệu lực" in page.content()
     checker.check(page, "secretary certificates issued")

@@ -24,6 +24,7 @@ from dankheo.certificates import printing, queries, revocation, storage
 from dankheo.certificates.decisions import (
     create_decision,
     move_item,
+    reorder_items,
     sign_decision,
     submit_for_signature,
     update_decision,
@@ -42,6 +43,7 @@ from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import CertificateStatus, Decision, DecisionStatus, SecretSource
 from dankheo.permissions import can
+from dankheo.vietnamese import sort_key
 from dankheo.web.access import require
 from dankheo.web.transaction import FLASH, transaction
 
@@ -279,6 +281,58 @@ def decision_move(decision_id: int, item_id: int):
     direction = "up" if request.form.get("direction") == "up" else "down"
     with transaction():
         move_item(current_user, decision, item_id, direction)
+    return redirect(url_for(".decision", decision_id=decision.id) + "#danh-sach")
+
+
+# Orders a secretary can sort the recipients by (a decision lists them in one order).
+REORDER_SORTS = {
+    "name": lambda item: (sort_key(item.nomination.recipient_name), item.id),
+    "unit": lambda item: (
+        item.nomination.unit.sort_key,
+        sort_key(item.nomination.recipient_name),
+        item.id,
+    ),
+}
+
+
+def _typed_order(items) -> list[int] | None:
+    """The order given by drag and drop (``order``, item ids) or by the typed positions
+    (``position_<item id>``; ties keep the current order), or None if unreadable."""
+    order = request.form.getlist("order")
+    if order:
+        if not all(v.isascii() and v.isdigit() and len(v) < 19 for v in order):
+            return None
+        return [int(v) for v in order]
+    typed = {}
+    for item in items:
+        value = (request.form.get(f"position_{item.id}") or "").strip()
+        if not (value.isascii() and value.isdigit() and 0 < len(value) < 7):
+            return None
+        typed[item.id] = (int(value), item.position)
+    return sorted(typed, key=typed.get)
+
+
+@bp.route("/decisions/<int:decision_id>/reorder", methods=["POST"])
+@login_required
+def decision_reorder(decision_id: int):
+    """Reorder the recipients of a draft: drag and drop (JavaScript sends the new order),
+    the typed positions (the keyboard fallback), or a sort by name or by unit."""
+    decision = decision_for(decision_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    items = list(decision.items)
+    sort = request.form.get("sort", "")
+    if sort in REORDER_SORTS:
+        order = [item.id for item in sorted(items, key=REORDER_SORTS[sort])]
+    else:
+        order = _typed_order(items)
+    if order is None:
+        flash("Thứ tự phải là các số nguyên dương.", "danger")
+    else:
+        with transaction(FLASH) as done:
+            reorder_items(current_user, decision, order)
+        if done.ok:
+            flash("Đã lưu thứ tự danh sách kèm theo.", "success")
     return redirect(url_for(".decision", decision_id=decision.id) + "#danh-sach")
 
 
