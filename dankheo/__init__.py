@@ -98,6 +98,11 @@ def register_jobs(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from dankheo.web.params import IntConverter
+
+    # Before any rule is added: every <int:…> in a route is then ASCII digits, range-checked.
+    app.url_map.converters["int"] = IntConverter
+
     from dankheo.admin.views import bp as admin_bp
     from dankheo.api.views import bp as api_bp
     from dankheo.auth.views import bp as auth_bp

@@ -18,6 +18,7 @@ from wtforms.validators import EqualTo, ValidationError
 from dankheo.forms import CHOOSE, BaseForm, length, optional, required
 from dankheo.models.accounts import ROLE_LABELS, Role
 from dankheo.models.units import SUCCESSION_KIND_LABELS, UNIT_KIND_LABELS
+from dankheo.web.params import parse_int
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CODE_HELP = "Chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới; tối đa 40 ký tự."
@@ -65,7 +66,7 @@ class DateField_(DateField):
 
 
 def _digits(form, field) -> None:
-    if field.data and not field.data.isdigit():
+    if field.data and parse_int(field.data, lo=0) is None:
         raise ValidationError("Vui lòng nhập một số nguyên dương.")
 
 

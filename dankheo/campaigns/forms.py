@@ -4,13 +4,21 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 
-from dankheo.forms import CHOOSE, BaseForm, input_required, length, number_range, optional, required
+from dankheo.forms import (
+    CHOOSE,
+    BaseForm,
+    IntegerField,
+    input_required,
+    length,
+    number_range,
+    optional,
+    required,
+)
 from dankheo.models.campaigns import (
     AWARD_FORM_LABELS,
     CAMPAIGN_KIND_LABELS,

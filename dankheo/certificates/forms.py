@@ -5,7 +5,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DecimalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +16,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from dankheo.certificates.decisions import SERIAL_RE
 from dankheo.certificates.design import OVERLAY_FIELDS
-from dankheo.forms import BaseForm, VersionedForm, length, number_range, optional, required
+from dankheo.forms import (
+    BaseForm,
+    IntegerField,
+    VersionedForm,
+    coerce_id,
+    length,
+    number_range,
+    optional,
+    required,
+)
 from dankheo.models.campaigns import ISSUER_PROFILE_LABELS, IssuerProfile, PaperSize
 
 
@@ -27,7 +35,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class DecisionForm(VersionedForm):
-    award_type_id = SelectField("Hình thức khen thưởng", coerce=int, validators=[required()])
+    award_type_id = SelectField("Hình thức khen thưởng", coerce=coerce_id, validators=[required()])
     number = IntegerField(
         "Số quyết định",
         validators=[required("Vui lòng nhập số quyết định."), number_range(1, 999_999)],
@@ -43,7 +51,7 @@ class DecisionForm(VersionedForm):
     signer_name = StringField("Họ tên người ký", validators=[required(), length(200)])
     nomination_ids = MultiCheckboxField(
         "Tập thể, cá nhân được khen",
-        coerce=int,
+        coerce=coerce_id,
         validators=[required("Vui lòng chọn ít nhất một hồ sơ đã được đề xuất khen.")],
     )
 
@@ -146,4 +154,4 @@ class BatchPrintForm(BaseForm):
             SelectChoice("overlay", "Chỉ in chữ lên phôi"),
         ],
     )
-    certificate_ids = MultiCheckboxField("Chọn giấy khen cần in", coerce=int)
+    certificate_ids = MultiCheckboxField("Chọn giấy khen cần in", coerce=coerce_id)

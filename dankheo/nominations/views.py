@@ -26,6 +26,7 @@ from dankheo.nominations.forms import BatchForm, NominationForm, TransitionForm
 from dankheo.permissions import can, units_with_role
 from dankheo.registry import evidence as evidence_files
 from dankheo.web.access import found, require
+from dankheo.web.params import arg_id, page_arg
 from dankheo.web.transaction import FLASH, transaction
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
@@ -36,7 +37,7 @@ RANKING_ONLY = ("approve", "decline", "award")
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _nomination(nomination_id: int, action: str):
@@ -79,7 +80,7 @@ def _index_filters() -> tuple[str, int | None, str]:
     state = request.args.get("state", "")
     if state not in STATE_LABELS:
         state = ""
-    return state, request.args.get("campaign", type=int), request.args.get("q", "").strip()
+    return state, arg_id("campaign"), request.args.get("q", "").strip()
 
 
 @bp.route("/")

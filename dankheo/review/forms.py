@@ -3,12 +3,12 @@
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from dankheo.forms import CHOOSE, BaseForm, VersionedForm, length, optional, required
+from dankheo.forms import CHOOSE, BaseForm, VersionedForm, coerce_id, length, optional, required
 from dankheo.review.services import parse_points
 
 
 class AddReviewerForm(BaseForm):
-    user_id = SelectField("Thành viên", coerce=int, validators=[required(CHOOSE)])
+    user_id = SelectField("Thành viên", coerce=coerce_id, validators=[required(CHOOSE)])
     title = StringField(
         "Chức danh trong hội đồng",
         validators=[optional(), length(200)],
@@ -18,7 +18,7 @@ class AddReviewerForm(BaseForm):
 
 class ManualAssignForm(BaseForm):
     nomination_id = HiddenField()
-    reviewer_id = SelectField("Thành viên chấm", coerce=int, validators=[required(CHOOSE)])
+    reviewer_id = SelectField("Thành viên chấm", coerce=coerce_id, validators=[required(CHOOSE)])
 
 
 class ConflictForm(BaseForm):

@@ -71,7 +71,7 @@ def test_manual_assignment_of_a_conflicted_reviewer_is_refused(review_world, cli
     assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
 
 
-def _post_card(client, assignment, action, version="", points=("8", "7", "9")):
+def _post_card(client, assignment, action, version="0", points=("8", "7", "9")):
     criteria = assignment.nomination.campaign.criteria
     data = {f"points_{c.id}": p for c, p in zip(criteria, points, strict=True)}
     data.update(action=action, version=version, comment="Tốt")

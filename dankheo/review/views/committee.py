@@ -13,6 +13,7 @@ from dankheo.review import inbox, queries, services
 from dankheo.review.forms import AddReviewerForm, ManualAssignForm
 from dankheo.review.views.blueprint import bp, choices, load_campaign, page
 from dankheo.web.access import found, require
+from dankheo.web.params import arg_id
 from dankheo.web.transaction import FLASH, transaction
 
 
@@ -164,7 +165,7 @@ def add_assignment(campaign_id: int):
     form.reviewer_id.choices = choices(
         [(r.id, r.user.full_name) for r in queries.active_reviewers(committee)]
     )
-    nomination = db.session.get(Nomination, request.form.get("nomination_id", type=int) or 0)
+    nomination = db.session.get(Nomination, arg_id("nomination_id", source=request.form) or 0)
     if nomination is None or nomination.campaign_id != campaign.id:
         abort(404)
     if not form.validate_on_submit():

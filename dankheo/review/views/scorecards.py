@@ -105,7 +105,7 @@ def scorecard(assignment_id: int):
         assignment = load_assignment(assignment_id)
         nomination, card = assignment.nomination, assignment.scorecard
     else:
-        data = {"version": card.version if card else "", "comment": card.comment if card else ""}
+        data = {"version": card.version if card else 0, "comment": card.comment if card else ""}
         for score in card.scores if card else ():
             data[f"points_{score.criterion_id}"] = f"{score.points.normalize():f}"
             data[f"comment_{score.criterion_id}"] = score.comment
