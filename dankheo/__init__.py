@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from dankheo.config import Defaults
+from dankheo.config import Defaults, check_production
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "templates"
@@ -23,7 +23,9 @@ _INSTANCE_PATHS = (
 )
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, production: bool = False) -> Flask:
+    """The application. ``production`` (or the PRODUCTION setting) makes start-up refuse
+    the demo's secret key and public URL: config.UnsafeConfiguration ends the process."""
     app = Flask(
         __name__,
         template_folder=str(TEMPLATE_DIR),
@@ -32,6 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    if production or app.config.get("PRODUCTION"):
+        app.config["PRODUCTION"] = True
+        check_production(app.config)
     register_proxy_fix(app)
     register_extensions(app)
     register_jobs(app)
