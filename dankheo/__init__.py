@@ -89,7 +89,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
 
-    from dankheo.auth.services import load_user
+    from dankheo.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
 

@@ -49,13 +49,14 @@ def register(app: Flask) -> None:
         """Create a user, optionally with one role at one unit."""
         import sqlalchemy as sa
 
-        from dankheo.auth.services import add_membership, create_user
+        from dankheo.auth.services import add_membership, check_password, create_user
         from dankheo.errors import DomainError
         from dankheo.models import Role, Unit
         from dankheo.web.transaction import transaction
 
         try:
             with transaction():
+                check_password(password, username=username, full_name=full_name)
                 user = create_user(username, full_name, password)
                 if role:
                     unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))

@@ -44,6 +44,10 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # A session or remember-me cookie is refused this long after its sign-in, whatever
+    # expiry it carries (auth.sessions); the remember-me cookie lasts as long.
+    SESSION_MAX_AGE = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For/-Proto/
     # -Host headers are trusted; 0 trusts none. Behind one nginx: 1. Sign-in attempts then
     # record the real client address, and request.is_secure follows the proxy's scheme.
@@ -55,10 +59,16 @@ class Defaults:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    # Sign-in throttling: after this many failures for one username inside the
-    # window, further attempts are refused until the window has passed.
-    LOGIN_MAX_FAILURES = 5
+    # Sign-in throttling (auth/throttle.py): failures inside the window are counted by
+    # account from one address, by address and by account; past the free ones each
+    # failure doubles the wait before the next attempt (1 s, 2 s, 4 s …) up to a cap.
+    # The account-wide cap is short: anyone can slow an account, nobody can lock it.
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_FREE_FAILURES_PAIR = 3
+    LOGIN_FREE_FAILURES_ADDRESS = 10
+    LOGIN_FREE_FAILURES_ACCOUNT = 5
+    LOGIN_MAX_DELAY_SECONDS = 900
+    LOGIN_MAX_ACCOUNT_DELAY_SECONDS = 60
 
     # Argon2id parameters (argon2-cffi defaults: 3 passes, 64 MiB). Tests lower them.
     ARGON2_TIME_COST = 3

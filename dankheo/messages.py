@@ -13,11 +13,23 @@ MESSAGES: dict[str, str] = {
     # accounts
     "login.invalid": "Tên đăng nhập hoặc mật khẩu không đúng.",
     "login.throttled": (
-        "Tài khoản này đã đăng nhập sai quá {limit} lần trong {window} phút. "
-        "Vui lòng thử lại sau {minutes} phút."
+        "Đăng nhập sai nhiều lần liên tiếp. Vui lòng chờ {seconds} giây rồi thử lại."
+    ),
+    "login.throttled_minutes": (
+        "Đăng nhập sai nhiều lần liên tiếp. Vui lòng chờ khoảng {minutes} phút rồi thử lại."
     ),
     "login.disabled": "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị hệ thống.",
     "password.wrong_current": "Mật khẩu hiện tại không đúng.",
+    "password.too_short": "Mật khẩu phải có ít nhất {length} ký tự.",
+    "password.too_long": "Mật khẩu không được dài quá {length} ký tự.",
+    "password.personal": (
+        "Mật khẩu không được chứa tên đăng nhập, họ tên, tên phần mềm "
+        "hay mật khẩu dùng thử của bản trình diễn."
+    ),
+    "password.guessable": (
+        "Mật khẩu quá dễ đoán (mật khẩu phổ biến, ký tự lặp lại, dãy số hay dãy phím liền "
+        "nhau…). Hãy dùng một cụm nhiều từ chỉ bạn biết, nối bằng dấu gạch ngang."
+    ),
     "user.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
     "membership.duplicate": "Người dùng đã có vai trò này tại đơn vị này.",
     # units

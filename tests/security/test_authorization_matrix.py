@@ -31,7 +31,7 @@ from werkzeug.routing.converters import AnyConverter
 from dankheo import create_app
 from dankheo.extensions import db
 from tests.conftest import make_test_config
-from tests.security.world import PERSONAS, SIGNED_IN, build_world
+from tests.security.world import PERSONAS, SIGNED_IN, build_world, sign_in_session
 
 LOGIN = "login"
 OK = "ok"
@@ -86,6 +86,7 @@ MATRIX: dict[str, Expect] = {
     "main.healthz": PUBLIC,
     "auth.login": Expect(anon=OK),  # signed-in users are sent home
     "auth.logout": Expect(may_redirect_to_login=True),
+    "auth.sign_out_everywhere": Expect(may_redirect_to_login=True),
     "auth.change_password": Expect(content="Mật khẩu mới"),
     "main.inbox": Expect(),
     "api.openapi_json": PUBLIC,
@@ -301,8 +302,7 @@ def _sign_in(client, world, persona):
     with client.session_transaction() as session:
         session.clear()
         if persona != "anonymous":
-            session["_user_id"] = str(world.users[persona].id)
-            session["_fresh"] = True
+            sign_in_session(session, world.users[persona])
 
 
 def _row_counts() -> tuple:

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from dankheo.extensions import db
 from tests.security.forms import form_data
-from tests.security.world import build_world, row_counts
+from tests.security.world import build_world, row_counts, sign_in_session
 
 SETTINGS = settings(
     # Small by default so `make test` stays fast; raise it for a deeper local run.
@@ -307,8 +307,7 @@ def _sign_in(client, world, persona):
     with client.session_transaction() as session:
         session.clear()
         if persona != "anonymous":
-            session["_user_id"] = str(world.users[persona].id)
-            session["_fresh"] = True
+            sign_in_session(session, world.users[persona])
 
 
 def _baseline(client, world, case) -> tuple[str, dict]:
