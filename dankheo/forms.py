@@ -79,7 +79,11 @@ class VersionedForm(BaseForm):
     version = HiddenField()
 
     def version_value(self) -> int:
-        version = parse_int(self.version.data, lo=0, hi=2**31 - 1)
+        """The version the request carried. Only what was posted counts: a form built
+        with ``obj=record`` fills a field missing from the post with the record's own
+        (current) version, which would make an edit without a version look fresh."""
+        raw = self.version.raw_data
+        version = parse_int(raw[0], lo=0, hi=2**31 - 1) if raw else None
         return MISSING_VERSION if version is None else version
 
 

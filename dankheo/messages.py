@@ -75,7 +75,10 @@ MESSAGES: dict[str, str] = {
     ),
     # nominations and review (issue 4)
     "nomination.subject_required": "Vui lòng chọn một mô hình hoặc một điển hình để đề nghị.",
-    "nomination.duplicate": ("«{subject}» đã có hồ sơ đề nghị «{award}» trong đợt thi đua này."),
+    "nomination.duplicate": (
+        "«{subject}» đã có hồ sơ đề nghị trong đợt thi đua này (hình thức «{award}»); "
+        "mỗi mô hình, điển hình chỉ có một hồ sơ trong một đợt."
+    ),
     "nomination.not_editable": "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc bị trả lại.",
     "nomination.report_required": (
         "Vui lòng viết báo cáo thành tích hoặc tải lên tệp báo cáo (PDF)."
@@ -96,6 +99,9 @@ MESSAGES: dict[str, str] = {
         "Không thể bỏ phân công: «{reviewer}» đã nộp phiếu chấm hồ sơ này."
     ),
     "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái «Đang chấm».",
+    "conflict.already_declared": (
+        "Bạn đã khai báo xung đột lợi ích với hồ sơ này; thư ký hội đồng đang xem xét."
+    ),
     "conflict.reason_required": "Vui lòng ghi rõ lý do xung đột lợi ích.",
     "conflict.already_decided": "Xung đột lợi ích này đã được xử lý.",
     "scorecard.locked": "Phiếu chấm đã nộp và bị khóa; chỉ thư ký hội đồng có thể mở lại.",
@@ -103,6 +109,17 @@ MESSAGES: dict[str, str] = {
     "scorecard.already_submitted": "Phiếu chấm đã được nộp trước đó; không có gì thay đổi.",
     "scorecard.not_submitted": "Phiếu chấm chưa nộp nên không cần mở lại.",
     "scorecard.not_in_review": "Hồ sơ không còn ở giai đoạn chấm điểm.",
+    "scorecard.window_closed": (
+        "Ngoài thời hạn chấm điểm của đợt thi đua (từ {opens} đến {closes}): không thể lưu "
+        "hay nộp phiếu chấm. Thư ký hội đồng có thể gia hạn thời hạn chấm điểm."
+    ),
+    "review_window.note_required": "Vui lòng ghi rõ lý do gia hạn thời hạn chấm điểm.",
+    "review_window.in_past": "Ngày kết thúc mới phải từ hôm nay trở đi.",
+    "review_window.not_later": "Ngày kết thúc mới phải sau ngày kết thúc hiện tại ({closes}).",
+    "ranking.scoring_incomplete": (
+        "{count} hồ sơ chưa có đủ phiếu chấm đã nộp ({names}). Chỉ đề xuất khen khi mọi "
+        "thành viên được phân công đã nộp phiếu, hoặc ghi rõ lý do vào ô lý do."
+    ),
     "ranking.override_required": (
         "Số hồ sơ đề xuất khen ({total}) vượt chỉ tiêu ({quota}). "
         "Vui lòng ghi rõ lý do vượt chỉ tiêu."

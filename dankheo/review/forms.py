@@ -1,6 +1,6 @@
 """Forms of the review pages: committee, conflicts, assignment, scorecards, decisions."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from dankheo.forms import CHOOSE, BaseForm, VersionedForm, coerce_id, length, optional, required
@@ -33,11 +33,27 @@ class NoteForm(BaseForm):
     note = TextAreaField("Ghi chú", validators=[optional(), length(2000)])
 
 
+class ReviewWindowForm(BaseForm):
+    closes = DateField(
+        "Gia hạn chấm điểm đến ngày",
+        validators=[required("Vui lòng nhập ngày kết thúc mới (dd/mm/yyyy).")],
+    )
+    note = TextAreaField(
+        "Lý do gia hạn",
+        validators=[required("Vui lòng ghi rõ lý do gia hạn."), length(2000)],
+        description="Được ghi vào nhật ký hệ thống.",
+    )
+
+
 class DecisionForm(BaseForm):
     override_note = TextAreaField(
-        "Lý do vượt chỉ tiêu (nếu có)",
+        "Lý do (khi vượt chỉ tiêu hoặc khi chưa đủ phiếu chấm)",
         validators=[optional(), length(2000)],
-        description="Bắt buộc khi số hồ sơ đề xuất khen vượt chỉ tiêu.",
+        description=(
+            "Bắt buộc khi số hồ sơ đề xuất khen vượt chỉ tiêu, hoặc khi đề xuất khen hồ sơ "
+            "chưa có đủ phiếu chấm của mọi thành viên được phân công. Lý do được ghi vào "
+            "nhật ký."
+        ),
     )
 
 

@@ -155,8 +155,12 @@ def test_points_are_validated(review_world, client, auth):
     ).get_data(as_text=True)
 
 
-def test_reviewers_do_not_see_each_others_scores_before_submitting(review_world, client, auth):
+def test_reviewers_see_each_others_scores_only_when_the_campaign_allows(review_world, client, auth):
+    """With the campaign's setting on, a reviewer sees the others' scores once their own
+    card is submitted (never before). tests/security/test_workflow_rules.py covers the
+    default: hidden until the ranking closes."""
     w = review_world
+    w["campaign"].show_scores_after_submission = True
     in_review(w)
     db.session.commit()
     _assign_all(w)

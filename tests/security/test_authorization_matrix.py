@@ -205,6 +205,7 @@ MATRIX: dict[str, Expect] = {
     "review.campaigns": Expect(allow=ANY_SECRETARY),
     "review.committee": Expect(allow=SECRETARY, content="Hội đồng thi đua"),
     "review.create_committee": Expect(allow=SECRETARY),
+    "review.extend_review_window": Expect(allow=SECRETARY),
     "review.add_member": Expect(allow=SECRETARY),
     "review.remove_member": Expect(allow=SECRETARY),
     "review.auto_assign": Expect(allow=SECRETARY),
