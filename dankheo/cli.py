@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, seed-volume, create-user, backup, restore (db upgrade comes
-from Flask-Migrate)."""
+"""Flask commands: seed-demo, seed-volume, create-user, backup, restore, prune-evidence (db
+upgrade comes from Flask-Migrate)."""
 
 from pathlib import Path
 
@@ -83,6 +83,20 @@ def register(app: Flask) -> None:
         except BackupError as err:
             raise click.ClickException(str(err)) from err
         click.echo(f"backup written to {folder}")
+
+    @app.cli.command("prune-evidence")
+    @click.option(
+        "--grace",
+        type=click.IntRange(0),
+        default=600,
+        show_default=True,
+        help="Keep files younger than this many seconds (an upload may be committing)",
+    )
+    def prune_evidence_command(grace):
+        """Remove stored evidence files that no evidence record names any more."""
+        from dankheo.registry.evidence import prune_unreferenced
+
+        click.echo(f"removed {prune_unreferenced(grace=grace)} unreferenced evidence files")
 
     @app.cli.command("restore")
     @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))

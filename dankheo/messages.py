@@ -99,6 +99,9 @@ MESSAGES: dict[str, str] = {
         "Không thể bỏ phân công: «{reviewer}» đã nộp phiếu chấm hồ sơ này."
     ),
     "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái «Đang chấm».",
+    "evidence.is_a_report": (
+        "Tệp này là báo cáo thành tích của một hồ sơ đề nghị: không xóa được khi hồ sơ còn dùng nó."
+    ),
     "conflict.already_declared": (
         "Bạn đã khai báo xung đột lợi ích với hồ sơ này; thư ký hội đồng đang xem xét."
     ),

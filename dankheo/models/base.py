@@ -1,6 +1,7 @@
 """Declarative base, naming convention and column helpers shared by every model."""
 
 import enum
+import os
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -50,7 +51,27 @@ def _sqlite_pragmas(dbapi_connection, _record):
     # Foreign keys are off by default in SQLite; WAL lets readers run during a write.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        _private_database_file(cursor)  # before WAL: -wal and -shm take the file's mode
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _private_database_file(cursor) -> None:
+    """An embedded database is readable by the service's user only: the file 0600 (its
+    -wal and -shm files are created with the same mode) in a folder of mode 0700."""
+    for _seq, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name != "main" or not path:
+            continue  # in memory
+        for target, mode in (
+            (path, 0o600),
+            (f"{path}-wal", 0o600),
+            (f"{path}-shm", 0o600),
+            (os.path.dirname(path), 0o700),
+        ):
+            try:
+                if os.stat(target).st_mode & 0o777 != mode:
+                    os.chmod(target, mode)
+            except OSError:
+                pass  # not there yet, or not ours to change
