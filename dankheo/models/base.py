@@ -9,6 +9,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from dankheo.vietnamese import clean_text
+
 # A stable naming convention keeps Alembic migrations deterministic.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,6 +23,23 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _clean_stored_text(mapper, _connection, target) -> None:
+    """Every string stored through the ORM is NFC without control characters, bidi
+    overrides or zero-width characters (vietnamese.clean_text), whichever path wrote it:
+    a form (BaseForm does the same first), an import, a command, a service."""
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if not isinstance(column.type, sa.String) or isinstance(column.type, sa.Enum):
+            continue
+        value = getattr(target, attr.key, None)
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+            if cleaned != value:
+                setattr(target, attr.key, cleaned)
 
 
 def utcnow() -> datetime:

@@ -332,7 +332,8 @@ DERIVED = {"search_text", "sort_key"}
 
 
 def _dirty_text() -> list[str]:
-    """Every stored text value that is not NFC or carries a control character."""
+    """Every stored text value that is not NFC or carries a control character or an
+    invisible format character (bidi override, zero-width space, byte-order mark)."""
     bad = []
     for table in db.metadata.sorted_tables:
         # search_text and sort_key are derived (accent-folded) keys, not text people read.
@@ -346,7 +347,9 @@ def _dirty_text() -> list[str]:
         for row in db.session.execute(sa.select(*columns)):
             for column, value in zip(columns, row, strict=True):
                 if isinstance(value, str) and (
-                    unicodedata.normalize("NFC", value) != value or _CONTROL.search(value)
+                    unicodedata.normalize("NFC", value) != value
+                    or _CONTROL.search(value)
+                    or any(unicodedata.category(ch) == "Cf" for ch in value)  # bidi, ZW
                 ):
                     bad.append(f"{table.name}.{column.name}={value[:40]!r}")
     return bad
