@@ -70,6 +70,13 @@ def sign_pdf(data: bytes, pkcs12_path: str, passphrase: str = "", *, reason: str
     from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(BytesIO(data))
+    # pyHanko appends its name to the Info dictionary's /Producer but writes only its own
+    # into the XMP; PDF/A wants the two to agree, so the Info entry goes (the XMP keeps
+    # pdf:Producer). tests/pdf/pdfa.py checks the signed file.
+    info_ref = writer.trailer_view.raw_get("/Info") if "/Info" in writer.trailer_view else None
+    if info_ref is not None and "/Producer" in info_ref.get_object():
+        del info_ref.get_object()["/Producer"]
+        writer.mark_update(info_ref)
     meta = signers.PdfSignatureMetadata(
         field_name="ChuKySo",
         md_algorithm="sha256",
