@@ -17,7 +17,7 @@ from PIL import Image
 
 from dankheo import create_app
 from dankheo.backup import FILE_AREAS, MANIFEST, BackupError, read_manifest
-from dankheo.certificates import issuing
+from dankheo.certificates import issuing, storage
 from dankheo.certificates.design import store_image
 from dankheo.demo import seed_demo
 from dankheo.extensions import db
@@ -138,7 +138,9 @@ def test_a_demo_with_an_uploaded_emblem_comes_back_identical_file_for_file(file_
 
 
 def test_stored_files_database_and_folders_are_private(file_app, tmp_path):
-    _demo_with_uploads(file_app)
+    _world_with_uploads(file_app)
+    cert = db.session.scalar(sa.select(Certificate))
+    storage.write_atomically(storage.certificate_dir() / "2024" / f"{cert.serial}.pdf", b"%PDF")
     roots = [file_app.config[s] for s in SETTINGS]
     assert all(any(Path(r).rglob("*")) for r in roots)
     assert not _modes(*roots)
