@@ -17,6 +17,7 @@ explores further values (``DANKHEO_HYPOTHESIS_EXAMPLES`` per route, 5 by default
 import contextlib
 import os
 from collections import defaultdict
+from urllib.parse import quote
 
 import pytest
 from flask import Request, g
@@ -135,10 +136,12 @@ def _values(rule, world) -> dict:
 
 
 def _path(rule, values: dict, override: tuple[str, str] | None = None) -> str:
-    """The rule's path with ``values``, one of them replaced (unencoded, as sent)."""
+    """The rule's path with ``values``, one of them replaced (percent-encoded, as a
+    browser sends it: a "?" or "/" in a value is part of the value)."""
     path = rule.rule
     for name in rule.arguments:
         value = override[1] if override and override[0] == name else values[name]
+        value = quote(str(value), safe="")
         start = path.index("<")
         end = path.index(">", start)
         path = path[:start] + str(value) + path[end + 1 :]
