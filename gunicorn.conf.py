@@ -8,7 +8,9 @@ Run directly with ``.venv/bin/gunicorn -c gunicorn.conf.py``. See docs/operation
 
 from dankheo import create_app
 
-_config = create_app().config  # wiring only: no database connection is opened here
+# Wiring only: no database connection is opened here. Production: the master refuses the
+# demo's secret key and public URL before any worker starts (exit status 1, with why).
+_config = create_app(production=True).config
 
 wsgi_app = "wsgi:app"
 bind = [part.strip() for part in str(_config["GUNICORN_BIND"]).split(",") if part.strip()]

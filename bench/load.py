@@ -385,7 +385,9 @@ def main(argv=None) -> int:
         parser.error("bounded: 1–200 users, 1–600 seconds")
 
     instance = Path(tempfile.mkdtemp(prefix="dankheo-load-"))
+    # gunicorn's wsgi:app is a production entry: it refuses the demo's key and public URL.
     os.environ["DANKHEO_SECRET_KEY"] = secrets.token_hex(16)
+    os.environ["DANKHEO_PUBLIC_BASE_URL"] = "https://dankheo-load-test.invalid"
     os.environ.pop("DANKHEO_SQLALCHEMY_DATABASE_URI", None)  # always the instance's SQLite
     print(f"instance: {instance}")
     plan = prepare(instance, args.reviewers, args.nominations)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_login import current_user
 
-from dankheo.config import Defaults
+from dankheo.config import Defaults, check_production
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "templates"
@@ -27,7 +27,9 @@ _INSTANCE_PATHS = (
 )
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, production: bool = False) -> Flask:
+    """The application. ``production`` (or the PRODUCTION setting) makes start-up refuse
+    the demo's secret key and public URL: config.UnsafeConfiguration ends the process."""
     app = Flask(
         __name__,
         template_folder=str(TEMPLATE_DIR),
@@ -36,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    if production or app.config.get("PRODUCTION"):
+        app.config["PRODUCTION"] = True
+        check_production(app.config)
     register_proxy_fix(app)
     register_extensions(app)
     register_jobs(app)
@@ -88,7 +93,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
 
-    from dankheo.auth.services import load_user
+    from dankheo.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
 
@@ -103,6 +108,11 @@ def register_jobs(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from dankheo.web.params import IntConverter
+
+    # Before any rule is added: every <int:…> in a route is then ASCII digits, range-checked.
+    app.url_map.converters["int"] = IntConverter
+
     from dankheo.admin.views import bp as admin_bp
     from dankheo.api.views import bp as api_bp
     from dankheo.auth.views import bp as auth_bp

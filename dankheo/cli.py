@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, seed-volume, create-user, backup, restore, units (db upgrade
-comes from Flask-Migrate)."""
+"""Flask commands: seed-demo, seed-volume, create-user, backup, restore, prune-evidence,
+units (db upgrade comes from Flask-Migrate)."""
 
 from pathlib import Path
 
@@ -52,13 +52,14 @@ def register(app: Flask) -> None:
         """Create a user, optionally with one role at one unit."""
         import sqlalchemy as sa
 
-        from dankheo.auth.services import add_membership, create_user
+        from dankheo.auth.services import add_membership, check_password, create_user
         from dankheo.errors import DomainError
         from dankheo.models import Role, Unit
         from dankheo.web.transaction import transaction
 
         try:
             with transaction():
+                check_password(password, username=username, full_name=full_name)
                 user = create_user(username, full_name, password)
                 if role:
                     unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
@@ -85,6 +86,20 @@ def register(app: Flask) -> None:
         except BackupError as err:
             raise click.ClickException(str(err)) from err
         click.echo(f"backup written to {folder}")
+
+    @app.cli.command("prune-evidence")
+    @click.option(
+        "--grace",
+        type=click.IntRange(0),
+        default=600,
+        show_default=True,
+        help="Keep files younger than this many seconds (an upload may be committing)",
+    )
+    def prune_evidence_command(grace):
+        """Remove stored evidence files that no evidence record names any more."""
+        from dankheo.registry.evidence import prune_unreferenced
+
+        click.echo(f"removed {prune_unreferenced(grace=grace)} unreferenced evidence files")
 
     @app.cli.command("restore")
     @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))

@@ -6,12 +6,29 @@ variables prefixed ``DANKHEO_`` (values parsed as JSON when they parse, so
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
+
+# The demo's values: public (they are in this repository), so production refuses them.
+DEMO_SECRET_KEY = "dankheo-demo-not-secret"  # noqa: S105 (demo default, documented)
+DEMO_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+# Placeholders of instance/config.example.py: copied but not edited.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105
+EXAMPLE_PUBLIC_BASE_URL = "https://dankheo.example.gov.vn"
+# 32 characters: what `python3 -c "import secrets; print(secrets.token_hex(16))"` prints.
+MIN_SECRET_KEY_LENGTH = 32
+_LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}  # noqa: S104 (names, not binds)
 
 
 class Defaults:
     # Signing key for sessions and CSRF tokens. The default is for the demo only;
-    # production sets DANKHEO_SECRET_KEY (docs/operations.md).
-    SECRET_KEY = "dankheo-demo-not-secret"  # noqa: S105 (demo default, documented)
+    # production sets DANKHEO_SECRET_KEY (docs/operations.md) and refuses to start
+    # without a key of its own of at least MIN_SECRET_KEY_LENGTH characters.
+    SECRET_KEY = DEMO_SECRET_KEY
+
+    # Production entry points (wsgi.py, gunicorn.conf.py, scripts/serve.sh) set this:
+    # start-up then refuses the demo's secret key and public URL (see production_problems).
+    # `make run`, the demo, the tests and the browser journeys leave it off.
+    PRODUCTION = False
 
     # Embedded SQLite in instance/ unless a URI is configured; "{instance}" is
     # replaced by the absolute instance path at start-up.
@@ -27,6 +44,10 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # A session or remember-me cookie is refused this long after its sign-in, whatever
+    # expiry it carries (auth.sessions); the remember-me cookie lasts as long.
+    SESSION_MAX_AGE = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For/-Proto/
     # -Host headers are trusted; 0 trusts none. Behind one nginx: 1. Sign-in attempts then
     # record the real client address, and request.is_secure follows the proxy's scheme.
@@ -38,10 +59,16 @@ class Defaults:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    # Sign-in throttling: after this many failures for one username inside the
-    # window, further attempts are refused until the window has passed.
-    LOGIN_MAX_FAILURES = 5
+    # Sign-in throttling (auth/throttle.py): failures inside the window are counted by
+    # account from one address, by address and by account; past the free ones each
+    # failure doubles the wait before the next attempt (1 s, 2 s, 4 s …) up to a cap.
+    # The account-wide cap is short: anyone can slow an account, nobody can lock it.
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_FREE_FAILURES_PAIR = 3
+    LOGIN_FREE_FAILURES_ADDRESS = 10
+    LOGIN_FREE_FAILURES_ACCOUNT = 5
+    LOGIN_MAX_DELAY_SECONDS = 900
+    LOGIN_MAX_ACCOUNT_DELAY_SECONDS = 60
 
     # Argon2id parameters (argon2-cffi defaults: 3 passes, 64 MiB). Tests lower them.
     ARGON2_TIME_COST = 3
@@ -62,8 +89,9 @@ class Defaults:
     # commit in the process empties the cache). 0 computes them on every request.
     REPORTS_CACHE_SECONDS = 60
 
-    # Base URL printed in certificate QR codes: /verify/<serial> is appended.
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Base URL printed in certificate QR codes: /verify/<serial> is appended. Also the
+    # base of every absolute URL the API returns (never the request's Host header).
+    PUBLIC_BASE_URL = DEMO_PUBLIC_BASE_URL
 
     # Where evidence and issued certificates are stored ("{instance}" as above).
     EVIDENCE_DIR = "{instance}/evidence"
@@ -120,3 +148,51 @@ class Defaults:
     GUNICORN_BIND = "127.0.0.1:8000"
     GUNICORN_TIMEOUT = 60
     GUNICORN_ACCESS_LOG = ""
+
+
+class UnsafeConfiguration(SystemExit):
+    """A production start with the demo's defaults: the process ends with this message
+    (and exit status 1) whichever entry point started it: gunicorn's master, a WSGI
+    server importing wsgi.py, or `flask … certificates worker`."""
+
+
+def production_problems(config) -> list[str]:
+    """What makes ``config`` unfit to serve for real, as sentences for the operator."""
+    problems = []
+    key = str(config.get("SECRET_KEY") or "")
+    if key in (DEMO_SECRET_KEY, EXAMPLE_SECRET_KEY):
+        problems.append(
+            "SECRET_KEY is the public demo value: anyone can sign session and remember-me "
+            "cookies with it. Set DANKHEO_SECRET_KEY (or SECRET_KEY in instance/config.py) "
+            'to a random string, e.g. python3 -c "import secrets; print(secrets.token_hex(32))".'
+        )
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY is {len(key)} characters long; at least {MIN_SECRET_KEY_LENGTH} "
+            "random characters are required."
+        )
+    url = str(config.get("PUBLIC_BASE_URL") or "")
+    parts = urlsplit(url)
+    if url.rstrip("/") in (DEMO_PUBLIC_BASE_URL, EXAMPLE_PUBLIC_BASE_URL):
+        problems.append(
+            f"PUBLIC_BASE_URL is the default {url!r}: it is printed in every certificate's QR "
+            "code, which would then point nowhere. Set DANKHEO_PUBLIC_BASE_URL to the public "
+            "https address of this site."
+        )
+    elif parts.scheme not in ("http", "https") or (parts.hostname or "") in _LOOPBACK:
+        problems.append(
+            f"PUBLIC_BASE_URL {url!r} is not a public http(s) address: certificates' QR codes "
+            "and the API's links must reach this site from outside."
+        )
+    return problems
+
+
+def check_production(config) -> None:
+    """Raise UnsafeConfiguration when ``config`` (marked PRODUCTION) is unfit to serve."""
+    problems = production_problems(config)
+    if problems:
+        raise UnsafeConfiguration(
+            "dankheo: refusing to start in production (PRODUCTION is set):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+            + "\nSee docs/operations.md, Configuration."
+        )

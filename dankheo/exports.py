@@ -32,7 +32,7 @@ from dankheo.extensions import db
 FORMATS = ("xlsx", "csv")
 MAX_ROWS = 50_000
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIME = "text/csv; charset=utf-8"
+CSV_MIME = "text/csv"  # Werkzeug adds "; charset=utf-8" to every text/* type
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="A50E22")

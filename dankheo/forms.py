@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
+from wtforms import IntegerField as _IntegerField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -13,9 +14,11 @@ from wtforms.validators import (
 
 from dankheo.messages import WTFORMS_MESSAGES
 from dankheo.vietnamese import nfc
+from dankheo.web.params import parse_id, parse_int
 
 REQUIRED = "Vui lòng nhập trường này."
 CHOOSE = "Vui lòng chọn một giá trị."
+INTEGER = "Vui lòng nhập một số nguyên (chỉ gồm các chữ số 0–9)."
 
 
 class _Vietnamese:
@@ -60,16 +63,64 @@ class EmptyForm(BaseForm):
     """Carries only the CSRF token, for one-button POSTs."""
 
 
+# What a form without a readable version claims to have loaded: no record ever has it,
+# so the service's version check refuses the edit exactly as it refuses a stale one (and
+# at the same point: after the permission checks, which keep their 403).
+MISSING_VERSION = -1
+
+
 class VersionedForm(BaseForm):
-    """A form editing a record with optimistic locking: the version it was loaded at."""
+    """A form editing a record with optimistic locking: the version it was loaded at.
+
+    A missing or unreadable version is refused like a stale one: without it the service
+    cannot tell whether someone saved in between, and an edit that cannot be checked
+    must not silently overwrite."""
 
     version = HiddenField()
 
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
+    def version_value(self) -> int:
+        """The version the request carried. Only what was posted counts: a form built
+        with ``obj=record`` fills a field missing from the post with the record's own
+        (current) version, which would make an edit without a version look fresh."""
+        raw = self.version.raw_data
+        version = parse_int(raw[0], lo=0, hi=2**31 - 1) if raw else None
+        return MISSING_VERSION if version is None else version
+
+
+class IntegerField(_IntegerField):
+    """WTForms' IntegerField through the one integer parser (web.params.parse_int):
+    ASCII digits only, at most 18 of them; anything else is a field error."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = valuelist[0]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            self.data = None
+            return
+        self.data = parse_int(raw)
+        if self.data is None:
+            raise ValueError(INTEGER)
+
+
+def coerce_id(value) -> int:
+    """``coerce`` of a select of ids: an id, or ValueError (WTForms: not a valid choice)."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(CHOOSE)
+    return number
+
+
+def coerce_id_or_none(value) -> int | None:
+    """``coerce`` of a select of ids whose empty choice means none."""
+    if value in (None, "", "None"):
+        return None
+    return coerce_id(value)
+
+
+def coerce_id_or_zero(value) -> int:
+    """``coerce`` of a select whose unreadable value means "nothing chosen" (0)."""
+    return parse_id(value) or 0
 
 
 def required(message: str = REQUIRED):
@@ -111,11 +162,16 @@ optional = Optional
 
 __all__ = [
     "CHOOSE",
+    "MISSING_VERSION",
     "REQUIRED",
     "BaseForm",
     "EmptyForm",
     "Field",
+    "IntegerField",
     "VersionedForm",
+    "coerce_id",
+    "coerce_id_or_none",
+    "coerce_id_or_zero",
     "input_required",
     "length",
     "number_range",

@@ -13,11 +13,23 @@ MESSAGES: dict[str, str] = {
     # accounts
     "login.invalid": "Tên đăng nhập hoặc mật khẩu không đúng.",
     "login.throttled": (
-        "Tài khoản này đã đăng nhập sai quá {limit} lần trong {window} phút. "
-        "Vui lòng thử lại sau {minutes} phút."
+        "Đăng nhập sai nhiều lần liên tiếp. Vui lòng chờ {seconds} giây rồi thử lại."
+    ),
+    "login.throttled_minutes": (
+        "Đăng nhập sai nhiều lần liên tiếp. Vui lòng chờ khoảng {minutes} phút rồi thử lại."
     ),
     "login.disabled": "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị hệ thống.",
     "password.wrong_current": "Mật khẩu hiện tại không đúng.",
+    "password.too_short": "Mật khẩu phải có ít nhất {length} ký tự.",
+    "password.too_long": "Mật khẩu không được dài quá {length} ký tự.",
+    "password.personal": (
+        "Mật khẩu không được chứa tên đăng nhập, họ tên, tên phần mềm "
+        "hay mật khẩu dùng thử của bản trình diễn."
+    ),
+    "password.guessable": (
+        "Mật khẩu quá dễ đoán (mật khẩu phổ biến, ký tự lặp lại, dãy số hay dãy phím liền "
+        "nhau…). Hãy dùng một cụm nhiều từ chỉ bạn biết, nối bằng dấu gạch ngang."
+    ),
     "user.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
     "membership.duplicate": "Người dùng đã có vai trò này tại đơn vị này.",
     # units
@@ -63,7 +75,10 @@ MESSAGES: dict[str, str] = {
     ),
     # nominations and review (issue 4)
     "nomination.subject_required": "Vui lòng chọn một mô hình hoặc một điển hình để đề nghị.",
-    "nomination.duplicate": ("«{subject}» đã có hồ sơ đề nghị «{award}» trong đợt thi đua này."),
+    "nomination.duplicate": (
+        "«{subject}» đã có hồ sơ đề nghị trong đợt thi đua này (hình thức «{award}»); "
+        "mỗi mô hình, điển hình chỉ có một hồ sơ trong một đợt."
+    ),
     "nomination.not_editable": "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc bị trả lại.",
     "nomination.report_required": (
         "Vui lòng viết báo cáo thành tích hoặc tải lên tệp báo cáo (PDF)."
@@ -84,6 +99,12 @@ MESSAGES: dict[str, str] = {
         "Không thể bỏ phân công: «{reviewer}» đã nộp phiếu chấm hồ sơ này."
     ),
     "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái «Đang chấm».",
+    "evidence.is_a_report": (
+        "Tệp này là báo cáo thành tích của một hồ sơ đề nghị: không xóa được khi hồ sơ còn dùng nó."
+    ),
+    "conflict.already_declared": (
+        "Bạn đã khai báo xung đột lợi ích với hồ sơ này; thư ký hội đồng đang xem xét."
+    ),
     "conflict.reason_required": "Vui lòng ghi rõ lý do xung đột lợi ích.",
     "conflict.already_decided": "Xung đột lợi ích này đã được xử lý.",
     "scorecard.locked": "Phiếu chấm đã nộp và bị khóa; chỉ thư ký hội đồng có thể mở lại.",
@@ -91,6 +112,17 @@ MESSAGES: dict[str, str] = {
     "scorecard.already_submitted": "Phiếu chấm đã được nộp trước đó; không có gì thay đổi.",
     "scorecard.not_submitted": "Phiếu chấm chưa nộp nên không cần mở lại.",
     "scorecard.not_in_review": "Hồ sơ không còn ở giai đoạn chấm điểm.",
+    "scorecard.window_closed": (
+        "Ngoài thời hạn chấm điểm của đợt thi đua (từ {opens} đến {closes}): không thể lưu "
+        "hay nộp phiếu chấm. Thư ký hội đồng có thể gia hạn thời hạn chấm điểm."
+    ),
+    "review_window.note_required": "Vui lòng ghi rõ lý do gia hạn thời hạn chấm điểm.",
+    "review_window.in_past": "Ngày kết thúc mới phải từ hôm nay trở đi.",
+    "review_window.not_later": "Ngày kết thúc mới phải sau ngày kết thúc hiện tại ({closes}).",
+    "ranking.scoring_incomplete": (
+        "{count} hồ sơ chưa có đủ phiếu chấm đã nộp ({names}). Chỉ đề xuất khen khi mọi "
+        "thành viên được phân công đã nộp phiếu, hoặc ghi rõ lý do vào ô lý do."
+    ),
     "ranking.override_required": (
         "Số hồ sơ đề xuất khen ({total}) vượt chỉ tiêu ({quota}). "
         "Vui lòng ghi rõ lý do vượt chỉ tiêu."

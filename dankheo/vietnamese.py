@@ -21,11 +21,29 @@ _OTHER_CODE = "02"
 _END = "00"
 
 
+def strip_invisible(text: str) -> str:
+    """Drop the characters of Unicode's "format" category (Cf): bidirectional overrides
+    and isolates (U+202A–U+202E, U+2066–U+2069) that make a name print backwards on a
+    certificate or the verify page, zero-width spaces and joiners (U+200B–U+200D), the
+    byte-order mark (U+FEFF), soft hyphens. Vietnamese needs none of them: its marks are
+    combining characters (category Mn) that NFC composes into letters."""
+    if not any(unicodedata.category(ch) == "Cf" for ch in text):
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def clean_text(text: str) -> str:
+    """NFC without control characters (tabs and newlines stay) or invisible format
+    characters; nothing trimmed. What every stored string is (models.base)."""
+    return strip_invisible(_CONTROL.sub("", unicodedata.normalize("NFC", text)))
+
+
 def nfc(text: str | None) -> str:
-    """NFC-normalise, drop control characters (keeping tabs and newlines), and strip."""
+    """NFC-normalise, drop control and invisible format characters (keeping tabs and
+    newlines), and strip."""
     if not text:
         return ""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    return clean_text(text).strip()
 
 
 def fold(text: str | None) -> str:

@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
+# Production: gunicorn (wsgi.py, gunicorn.conf.py) and the certificate workers refuse to
+# start with the demo's SECRET_KEY or PUBLIC_BASE_URL (dankheo/config.py).
+export DANKHEO_PRODUCTION=${DANKHEO_PRODUCTION:-true}
 SERVE_WEB=${SERVE_WEB:-1}
 SERVE_WORKER=${SERVE_WORKER:-1}
 CERT_WORKERS=${CERT_WORKERS:-2}

@@ -15,9 +15,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, ValidationError
 
+from dankheo.auth.forms import POLICY_HELP, PasswordPolicy
 from dankheo.forms import CHOOSE, BaseForm, length, optional, required
 from dankheo.models.accounts import ROLE_LABELS, Role
 from dankheo.models.units import SUCCESSION_KIND_LABELS, UNIT_KIND_LABELS
+from dankheo.web.params import parse_int
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CODE_HELP = "Chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới; tối đa 40 ký tự."
@@ -65,7 +67,7 @@ class DateField_(DateField):
 
 
 def _digits(form, field) -> None:
-    if field.data and not field.data.isdigit():
+    if field.data and parse_int(field.data, lo=0) is None:
         raise ValidationError("Vui lòng nhập một số nguyên dương.")
 
 
@@ -178,9 +180,6 @@ def _email(form, field) -> None:
         raise ValidationError("Địa chỉ thư điện tử không hợp lệ.")
 
 
-MIN_LENGTH_HELP = "Tối thiểu 10 ký tự."
-
-
 def _full_name_field() -> StringField:
     return StringField("Họ và tên", validators=[required(), length(200)])
 
@@ -199,8 +198,8 @@ class NewUserForm(BaseForm):
     email = _email_field()
     password = PasswordField(
         "Mật khẩu ban đầu",
-        validators=[required(), length(200, 10)],
-        description=MIN_LENGTH_HELP,
+        validators=[required(), length(200, 10), PasswordPolicy()],
+        description=POLICY_HELP,
         render_kw={"autocomplete": "new-password"},
     )
     role = SelectField(
@@ -227,8 +226,13 @@ class EditUserForm(BaseForm):
 class ResetPasswordForm(BaseForm):
     password = PasswordField(
         "Mật khẩu mới",
-        validators=[required(), length(200, 10)],
-        description=MIN_LENGTH_HELP,
+        # The view sets ``account`` to the user whose password is reset.
+        validators=[
+            required(),
+            length(200, 10),
+            PasswordPolicy(account=lambda form: getattr(form, "account", None)),
+        ],
+        description=POLICY_HELP + " Mọi phiên đăng nhập của người dùng sẽ kết thúc.",
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -4,9 +4,9 @@
 the gallery shows: initiatives recognised or outstanding in some year, or in ``year``);
 ``q`` ignores diacritics and case. Bad parameters answer 400 with a JSON error."""
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request
 
-from dankheo.api.blueprint import bp
+from dankheo.api.blueprint import bp, public_url
 from dankheo.models import PUBLIC_STATUSES
 from dankheo.registry import queries
 
@@ -34,7 +34,7 @@ def serialise(initiative) -> dict:
             if r.status in PUBLIC_STATUSES
         ],
         "replicated_from_id": initiative.replicated_from_id,
-        "url": url_for("public.initiative", initiative_id=initiative.id, _external=True),
+        "url": public_url("public.initiative", initiative_id=initiative.id),
     }
 
 

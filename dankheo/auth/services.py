@@ -1,14 +1,13 @@
-"""Account writes: password hashing (Argon2id), sign-in with throttling, users."""
+"""Account writes: sign-in (throttled, constant work), passwords (policy, Argon2id),
+users and memberships; sessions are revoked through auth.sessions."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 
 from dankheo import audit
+from dankheo.auth import passwords, sessions, throttle
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models.accounts import LoginAttempt, Membership, Role, User
@@ -16,22 +15,12 @@ from dankheo.models.base import utcnow
 from dankheo.models.units import Unit
 from dankheo.vietnamese import fold
 
-
-def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"])
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+hash_password = passwords.hash_password
 
 
 def verify_password(user: User, password: str) -> bool:
-    try:
-        ok = _hasher().verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-    if ok and _hasher().check_needs_rehash(user.password_hash):
+    ok = passwords.verify(user.password_hash, password)
+    if ok and passwords.needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return ok
 
@@ -46,52 +35,33 @@ def index_user_text(user: User) -> None:
     user.search_text = user_search_text(user.username, user.full_name, user.email)
 
 
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-
-
-def _recent_failures(username: str) -> tuple[int, object]:
-    cfg = current_app.config
-    since = utcnow() - timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
-    count, oldest = db.session.execute(
-        sa.select(sa.func.count(), sa.func.min(LoginAttempt.at)).where(
-            LoginAttempt.username == username,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at >= since,
-        )
-    ).one()
-    return count, oldest
-
-
 def authenticate(username: str, password: str, remote_addr: str = "") -> User:
     """Return the user for these credentials, or raise DomainError.
 
-    After LOGIN_MAX_FAILURES failures for one username within the window, every
-    attempt is refused (without checking the password) until the oldest failure
-    leaves the window. Every attempt is recorded."""
-    cfg = current_app.config
-    username = (username or "").strip().lower()
-    failures, oldest = _recent_failures(username)
-    if failures >= cfg["LOGIN_MAX_FAILURES"]:
-        window = cfg["LOGIN_FAILURE_WINDOW_MINUTES"]
-        wait = oldest + timedelta(minutes=window) - utcnow()
-        minutes = max(1, int(wait.total_seconds() // 60) + 1)
-        raise DomainError(
-            "login.throttled", limit=cfg["LOGIN_MAX_FAILURES"], window=window, minutes=minutes
+    Throttled first (auth.throttle: growing delays by account, address and both; a
+    refused-by-delay attempt checks no password and is not written). Otherwise one
+    Argon2id verification whether or not the user exists, and the attempt is written."""
+    username = (username or "").strip().lower()[:64]
+    remote_addr = (remote_addr or "")[:64]
+    wait = throttle.seconds_to_wait(username, remote_addr, utcnow())
+    if wait > 0:
+        current_app.logger.warning(
+            "sign-in throttled: %r from %s, %d s to wait", username, remote_addr, wait
         )
+        if wait < 120:
+            raise DomainError("login.throttled", seconds=wait)
+        raise DomainError("login.throttled_minutes", minutes=-(-wait // 60))
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    ok = user is not None and verify_password(user, password)
+    ok = verify_password(user, password) if user is not None else passwords.verify_unknown(password)
     db.session.add(
-        LoginAttempt(username=username, succeeded=ok and user.active, remote_addr=remote_addr[:64])
+        LoginAttempt(username=username, succeeded=ok and user.active, remote_addr=remote_addr)
     )
     if not ok:
         raise DomainError("login.invalid")
     if not user.active:
         raise DomainError("login.disabled")
     user.last_login_at = utcnow()
+    sessions.start_session(user)
     return user
 
 
@@ -112,11 +82,29 @@ def attempt_sign_in(username: str, password: str, remote_addr: str = "") -> Sign
         return SignIn(refusal=err)
 
 
+def check_password(password: str, *, username: str = "", full_name: str = "") -> None:
+    """The password policy (auth.passwords.check): DomainError saying what is wrong."""
+    passwords.check(password, username=username, full_name=full_name)
+
+
 def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: every other session and remember-me cookie of theirs ends
+    (the caller signs the current one in again with the new token)."""
     if not verify_password(user, current):
         raise DomainError("password.wrong_current")
+    check_password(new, username=user.username, full_name=user.full_name)
     user.password_hash = hash_password(new)
+    sessions.revoke_sessions(user)
     audit.record(user, "user.change_password", user)
+
+
+def sign_out(user: User) -> None:
+    """Signing out ends every session and remember-me cookie of the user."""
+    sessions.revoke_sessions(user)
+
+
+def sign_out_everywhere(user: User, *, actor) -> None:
+    sessions.revoke_sessions(user, actor=actor, reason="sign_out_everywhere")
 
 
 def create_user(
@@ -188,6 +176,8 @@ def set_active(user: User, active: bool, *, actor) -> None:
         raise DomainError("user.self_disable")
     was = user.active
     user.active = active
+    if was and not active:
+        sessions.revoke_sessions(user)  # a disabled account is signed out everywhere
     audit.record(
         actor,
         "user.enable" if active else "user.disable",
@@ -198,8 +188,11 @@ def set_active(user: User, active: bool, *, actor) -> None:
 
 
 def reset_password(user: User, new_password: str, *, actor) -> None:
-    """Set a new password chosen by an admin (the user should change it on first use)."""
+    """Set a new password chosen by an admin (the user should change it on first use);
+    every session of the user ends."""
+    check_password(new_password, username=user.username, full_name=user.full_name)
     user.password_hash = hash_password(new_password)
+    sessions.revoke_sessions(user)
     audit.record(actor, "user.reset_password", user)
 
 

@@ -1,11 +1,19 @@
-"""Sign in, sign out, change password."""
+"""Sign in, sign out (here or everywhere), change password."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from dankheo.auth import services
+from dankheo.auth import services, sessions
 from dankheo.auth.forms import ChangePasswordForm, LoginForm
 from dankheo.forms import EmptyForm
 from dankheo.web.transaction import transaction
@@ -47,11 +55,32 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Signing out ends every session of the user, remember-me cookies included."""
     form = EmptyForm()
     if form.validate_on_submit():
+        with transaction():
+            services.sign_out(current_user)
         logout_user()
         flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        with transaction():
+            services.sign_out_everywhere(current_user, actor=current_user)
+        logout_user()
+        flash("Đã đăng xuất tài khoản của bạn trên mọi thiết bị.", "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.change_password"))
+
+
+def _has_remember_cookie() -> bool:
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return name in request.cookies
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -59,9 +88,13 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         with transaction(form.current) as done:
-            services.change_password(current_user, form.current.data, form.new.data)
+            services.change_password(user, form.current.data, form.new.data)
         if done.ok:
-            flash("Đã đổi mật khẩu.", "success")
+            # Every session ended with the old token; this one goes on with the new.
+            sessions.start_session(user)
+            login_user(user, remember=_has_remember_cookie())
+            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, sign_out_form=EmptyForm())

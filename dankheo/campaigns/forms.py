@@ -4,13 +4,21 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 
-from dankheo.forms import CHOOSE, BaseForm, input_required, length, number_range, optional, required
+from dankheo.forms import (
+    CHOOSE,
+    BaseForm,
+    IntegerField,
+    input_required,
+    length,
+    number_range,
+    optional,
+    required,
+)
 from dankheo.models.campaigns import (
     AWARD_FORM_LABELS,
     CAMPAIGN_KIND_LABELS,
@@ -63,6 +71,13 @@ class CampaignForm(BaseForm):
         validators=[input_required(NUMBER), number_range(1, 15)],
     )
     half_points = BooleanField("Cho phép chấm nửa điểm (0,5)")
+    show_scores_after_submission = BooleanField(
+        "Cho thành viên hội đồng xem điểm của người khác ngay sau khi nộp phiếu của mình",
+        description=(
+            "Mặc định: điểm của các thành viên khác chỉ hiện với thành viên hội đồng sau khi "
+            "thời hạn chấm điểm kết thúc."
+        ),
+    )
     spread_threshold = DecimalField(
         "Ngưỡng chênh lệch điểm cần xem lại",
         default=20,

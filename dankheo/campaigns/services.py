@@ -97,6 +97,7 @@ CAMPAIGN_COLUMNS = (
     "review_closes",
     "reviewers_per_nomination",
     "half_points",
+    "show_scores_after_submission",
     "spread_threshold",
     "pass_threshold",
 )

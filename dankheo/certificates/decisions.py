@@ -146,7 +146,7 @@ def update_decision(
     """Edit a draft: fields and which nominations (kept ones keep their order)."""
     require(actor, "decision.manage", decision.campaign)
     _require_draft(decision)
-    if expected_version is not None and expected_version != decision.version:
+    if expected_version != decision.version:  # None (not given) is refused like a stale one
         raise StaleVersion()
     _check_number(decision.award_type, number, decision)
     current = [item.nomination_id for item in decision.items]

@@ -17,6 +17,7 @@ from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import AwardType, IssuerProfile, PaperSize
 from dankheo.permissions import require
+from dankheo.private_files import write_private
 from dankheo.vietnamese import nfc
 
 # Overlay fields and their default positions (x = centre or left edge, y = top), in mm,
@@ -164,9 +165,8 @@ def store_image(actor, award_type: AwardType, kind: str, data: bytes) -> str:
     flat.save(out, "JPEG", quality=88, optimize=True)
     encoded = out.getvalue()
     relative = f"award-types/{award_type.id}/{kind}-{sha256(encoded)[:12]}.jpg"
-    path = Path(current_app.config["UPLOAD_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encoded)
+    root = Path(current_app.config["UPLOAD_DIR"])
+    write_private(root / relative, encoded, root=root)
     if kind == "emblem":
         award_type.emblem_path = relative
     else:

@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -22,7 +21,9 @@ from dankheo.certificates.design import OVERLAY_FIELDS
 from dankheo.forms import (
     CHOOSE,
     BaseForm,
+    IntegerField,
     VersionedForm,
+    coerce_id,
     length,
     number_range,
     optional,
@@ -38,7 +39,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class DecisionForm(VersionedForm):
-    award_type_id = SelectField("Hình thức khen thưởng", coerce=int, validators=[required()])
+    award_type_id = SelectField("Hình thức khen thưởng", coerce=coerce_id, validators=[required()])
     number = IntegerField(
         "Số quyết định",
         validators=[required("Vui lòng nhập số quyết định."), number_range(1, 999_999)],
@@ -48,7 +49,7 @@ class DecisionForm(VersionedForm):
     place = StringField("Địa danh", validators=[required(), length(120)], default="Tây Ninh")
     signer_id = SelectField(
         "Người ký",
-        coerce=int,
+        coerce=coerce_id,
         default=0,
         description=(
             "Chọn người ký để quyết định và giấy khen được ký số bằng khóa của chính người "
@@ -68,7 +69,7 @@ class DecisionForm(VersionedForm):
     )
     nomination_ids = MultiCheckboxField(
         "Tập thể, cá nhân được khen",
-        coerce=int,
+        coerce=coerce_id,
         validators=[required("Vui lòng chọn ít nhất một hồ sơ đã được đề xuất khen.")],
     )
 
@@ -180,7 +181,7 @@ class BatchPrintForm(BaseForm):
             SelectChoice("overlay", "Chỉ in chữ lên phôi"),
         ],
     )
-    certificate_ids = MultiCheckboxField("Chọn giấy khen cần in", coerce=int)
+    certificate_ids = MultiCheckboxField("Chọn giấy khen cần in", coerce=coerce_id)
 
 
 class ConfirmSignatureForm(VersionedForm):
@@ -218,7 +219,7 @@ class SignerForm(VersionedForm):
         validators=[required(), length(300)],
         description="In dưới dòng thẩm quyền, ví dụ: Chủ tịch; Phó Chủ tịch; Trưởng ban.",
     )
-    unit_id = SelectField("Cơ quan ký", coerce=int, validators=[required(CHOOSE)])
+    unit_id = SelectField("Cơ quan ký", coerce=coerce_id, validators=[required(CHOOSE)])
     authority = SelectField(
         "Thẩm quyền ký",
         choices=[SelectChoice(a.value, AUTHORITY_LABELS[a]) for a in SignerAuthority],

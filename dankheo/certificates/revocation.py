@@ -60,6 +60,9 @@ def correct_certificate(
     if cert.status == CertificateStatus.REVOKED:
         raise DomainError("certificate.already_revoked", serial=cert.serial)
     (serial,) = next_serials(cert.decision.signed_on.year, 1)
+    # The old one goes first: one certificate of a nomination stands at a time
+    # (uq_certificates_live_nomination). Only the correction is announced.
+    _revoke(actor, cert, f"Cấp lại do đính chính ({note}); thay bằng {serial}")
     new = Certificate(
         serial=serial,
         decision=cert.decision,
@@ -73,7 +76,6 @@ def correct_certificate(
     )
     db.session.add(new)
     db.session.flush()
-    _revoke(actor, cert, f"Cấp lại do đính chính ({note}); thay bằng {serial}")
     audit.record(
         actor,
         "certificate.correct",

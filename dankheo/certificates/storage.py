@@ -4,14 +4,22 @@ the signer's own key (loaded by the worker, ``certificates.signers``), or with t
 organisation's seal for a decision recorded without a personal signer."""
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from flask import current_app
 
+from dankheo.backup import register_references
 from dankheo.models import Certificate, Decision
 from dankheo.pdf.signing import KeySpec, LoadedKey, load_key, sign_pdf
+from dankheo.private_files import write_private
+
+# The stored files rows name: backups must hold every one (dankheo.backup).
+register_references("certificates", "SELECT file_path FROM certificates WHERE file_path <> ''")
+register_references("certificates", "SELECT file_path FROM decisions WHERE file_path <> ''")
+register_references("uploads", "SELECT emblem_path FROM award_types WHERE emblem_path <> ''")
+register_references(
+    "uploads", "SELECT blank_scan_path FROM award_types WHERE blank_scan_path <> ''"
+)
 
 
 def sha256(data: bytes) -> str:
@@ -31,18 +39,8 @@ def decision_file(decision: Decision) -> Path:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes 0600; backups and the web server read these
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomic, synced, 0600 in 0700 folders (downloads go through the application)."""
+    write_private(path, data, root=certificate_dir())
 
 
 def signed(data: bytes, reason: str, key: LoadedKey | None = None, *, name: str = "") -> bytes:

@@ -79,7 +79,9 @@ def seed() -> str:
         transition(nomination, "submit", officer, today=date(2024, 10, 15))
         transition(nomination, "accept", secretary, today=date(2024, 10, 20))
     review.auto_assign(secretary, c24)
-    filled = _score(committee24, d24, rng, submit_share=0.55, draft_share=0.15)
+    filled = _score(
+        committee24, d24, rng, submit_share=0.55, draft_share=0.15, day=date(2024, 11, 15)
+    )
 
     # 2025: a scored and approved set of Bằng khen, ready for a decision.
     today = date.today()
@@ -89,7 +91,7 @@ def seed() -> str:
         transition(nomination, "submit", officer, today=today)
         transition(nomination, "accept", secretary, today=today)
     review.auto_assign(secretary, c25)
-    _score(committee25, d25, rng, submit_share=1.0, draft_share=0.0)
+    _score(committee25, d25, rng, submit_share=1.0, draft_share=0.0, day=today)
     ranked = sorted(d25, key=lambda n: (-_mean(n), n.id))
     review.decide(secretary, bang_khen_25, [n.id for n in ranked[:APPROVED_2025]], approve=True)
 
@@ -185,7 +187,7 @@ def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nominat
     )
 
 
-def _score(committee: Committee, dossiers, rng: random.Random, *, submit_share, draft_share):
+def _score(committee: Committee, dossiers, rng: random.Random, *, submit_share, draft_share, day):
     """Fill scorecards: a share submitted, a share left as drafts, the rest untouched."""
     submitted = 0
     ids = [n.id for n in dossiers]
@@ -219,6 +221,7 @@ def _score(committee: Committee, dossiers, rng: random.Random, *, submit_share, 
             comment="Mô hình thiết thực, được Nhân dân đồng tình." if submit else "",
             expected_version=None,
             submit=submit,
+            today=day,  # inside the campaign's review window
         )
         submitted += submit
     return submitted

@@ -38,14 +38,14 @@ def add_security_headers(response):
     # only when the operator says the site is HTTPS-only for good.
     if current_app.config.get("HSTS_ENABLED") and request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
-    # Pages of a signed-in user hold non-public data: keep them out of shared caches
-    # and the browser's back-forward cache on shared office computers.
-    if (
-        "Cache-Control" not in headers
-        and request.endpoint not in ("static", "bootstrap.static")
-        and _signed_in()
-    ):
+    # Everything a signed-in user receives (pages, PDFs, exports, evidence files) may hold
+    # non-public data: never stored by a shared cache, a proxy or the browser's disk and
+    # back-forward cache on a shared office computer. "no-store" replaces whatever the
+    # view or send_file set ("no-cache" still lets a copy be stored). Our own static
+    # files are the same for everyone and keep their caching.
+    if request.endpoint not in ("static", "bootstrap.static") and _signed_in():
         headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     return response
 
 

@@ -1,6 +1,8 @@
 """Accounts: users, their memberships (user × unit × role) and sign-in attempts."""
 
 import enum
+import secrets
+import time
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -28,6 +30,11 @@ ROLE_LABELS = {
 }
 
 
+def new_session_token() -> str:
+    """A fresh random session token (43 URL-safe characters, 256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, Base):
     __tablename__ = "users"
 
@@ -38,6 +45,10 @@ class User(UserMixin, Base):
     # Accent-folded username, name and e-mail (vietnamese.fold), for the users search.
     search_text: Mapped[str] = mapped_column(sa.String(600), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Part of every session and remember-me cookie of this user (see get_id); replacing
+    # it (auth.sessions.revoke_sessions: sign-out, password change, disabling, "sign out
+    # everywhere") ends every one of them at their next request. Random, never shown.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -46,9 +57,21 @@ class User(UserMixin, Base):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # When the session being served was signed in (epoch seconds): set at sign-in and
+    # when a session is loaded (auth.sessions.load_user). Not a column.
+    signed_in_at = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session and signs into the remember-me cookie:
+        "<id>:<session token>:<signed in at>". The token makes every cookie of the user
+        revocable on the server; the time makes each sign-in's cookie different and lets
+        the server refuse one older than SESSION_MAX_AGE whatever the cookie claims."""
+        stamp = self.signed_in_at if self.signed_in_at is not None else int(time.time())
+        return f"{self.id}:{self.session_token}:{stamp}"
 
     def roles_in(self) -> set[Role]:
         return {m.role for m in self.memberships}
@@ -92,4 +115,8 @@ class LoginAttempt(Base):
     remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (sa.Index("ix_login_attempts_username_at", "username", "at"),)
+    __table_args__ = (
+        sa.Index("ix_login_attempts_username_at", "username", "at"),
+        # Throttling by client address counts failures from one address across usernames.
+        sa.Index("ix_login_attempts_remote_addr_at", "remote_addr", "at"),
+    )

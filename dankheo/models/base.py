@@ -1,12 +1,15 @@
 """Declarative base, naming convention and column helpers shared by every model."""
 
 import enum
+import os
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from dankheo.vietnamese import clean_text
 
 # A stable naming convention keeps Alembic migrations deterministic.
 NAMING_CONVENTION = {
@@ -20,6 +23,23 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _clean_stored_text(mapper, _connection, target) -> None:
+    """Every string stored through the ORM is NFC without control characters, bidi
+    overrides or zero-width characters (vietnamese.clean_text), whichever path wrote it:
+    a form (BaseForm does the same first), an import, a command, a service."""
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if not isinstance(column.type, sa.String) or isinstance(column.type, sa.Enum):
+            continue
+        value = getattr(target, attr.key, None)
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+            if cleaned != value:
+                setattr(target, attr.key, cleaned)
 
 
 def utcnow() -> datetime:
@@ -50,7 +70,27 @@ def _sqlite_pragmas(dbapi_connection, _record):
     # Foreign keys are off by default in SQLite; WAL lets readers run during a write.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        _private_database_file(cursor)  # before WAL: -wal and -shm take the file's mode
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _private_database_file(cursor) -> None:
+    """An embedded database is readable by the service's user only: the file 0600 (its
+    -wal and -shm files are created with the same mode) in a folder of mode 0700."""
+    for _seq, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name != "main" or not path:
+            continue  # in memory
+        for target, mode in (
+            (path, 0o600),
+            (f"{path}-wal", 0o600),
+            (f"{path}-shm", 0o600),
+            (os.path.dirname(path), 0o700),
+        ):
+            try:
+                if os.stat(target).st_mode & 0o777 != mode:
+                    os.chmod(target, mode)
+            except OSError:
+                pass  # not there yet, or not ours to change

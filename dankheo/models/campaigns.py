@@ -79,6 +79,12 @@ class Campaign(Base):
     review_closes: Mapped[date | None]
     reviewers_per_nomination: Mapped[int] = mapped_column(default=3)
     half_points: Mapped[bool] = mapped_column(default=False)
+    # Whether a reviewer who has submitted may see the other reviewers' scores while
+    # scoring is still open. Off: everyone's scores stay hidden from reviewers until the
+    # ranking closes (the review window has ended), so nobody scores knowing the others'.
+    show_scores_after_submission: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     spread_threshold: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(20))
     pass_threshold: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
 

@@ -105,6 +105,11 @@ CERTIFICATE_STATUS_LABELS = {
 }
 
 
+# At most one certificate of a nomination stands (pending or valid): a correction revokes
+# the old one before its replacement is added.
+LIVE_CERTIFICATE = sa.text("status <> 'revoked'")
+
+
 class Certificate(Base):
     """A printed award. Serials are allocated in the signing transaction; the PDF is
     rendered once by the worker and never changes. Never deleted: revoked instead."""
@@ -140,6 +145,13 @@ class Certificate(Base):
 
     __table_args__ = (
         sa.Index("ix_certificates_status", "status"),
+        sa.Index(
+            "uq_certificates_live_nomination",
+            "nomination_id",
+            unique=True,
+            sqlite_where=LIVE_CERTIFICATE,
+            postgresql_where=LIVE_CERTIFICATE,
+        ),
         sa.CheckConstraint(
             "status <> 'revoked' OR revoked_reason <> ''", name="revoked_has_reason"
         ),

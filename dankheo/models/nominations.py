@@ -56,6 +56,12 @@ class NominationBatch(Base):
     nominations: Mapped[list["Nomination"]] = relationship(back_populates="batch")
 
 
+# A nomination still in play: one per subject and campaign (a withdrawn or rejected one
+# leaves room for a new dossier). The partial unique indexes below hold the rule even
+# when two identical requests pass the service's check at the same moment.
+OPEN_NOMINATION = sa.text("state NOT IN ('withdrawn', 'rejected')")
+
+
 class Nomination(Base):
     __tablename__ = "nominations"
 
@@ -95,6 +101,22 @@ class Nomination(Base):
     __table_args__ = (
         sa.CheckConstraint("(initiative_id IS NULL) <> (exemplar_id IS NULL)", name="one_subject"),
         sa.Index("ix_nominations_campaign_state", "campaign_id", "state"),
+        sa.Index(
+            "uq_nominations_open_initiative",
+            "campaign_id",
+            "initiative_id",
+            unique=True,
+            sqlite_where=OPEN_NOMINATION,
+            postgresql_where=OPEN_NOMINATION,
+        ),
+        sa.Index(
+            "uq_nominations_open_exemplar",
+            "campaign_id",
+            "exemplar_id",
+            unique=True,
+            sqlite_where=OPEN_NOMINATION,
+            postgresql_where=OPEN_NOMINATION,
+        ),
     )
 
     @property

@@ -60,6 +60,10 @@ class ConflictStatus(enum.StrEnum):
     CLEARED = "cleared"
 
 
+# One declaration awaiting the secretary per reviewer and nomination (a double click).
+PENDING_DECLARATION = sa.text("status = 'pending' AND nomination_id IS NOT NULL")
+
+
 class ConflictOfInterest(Base):
     """A declared (or recorded automatic) conflict between a reviewer and a nomination
     or a whole unit."""
@@ -84,6 +88,14 @@ class ConflictOfInterest(Base):
 
     __table_args__ = (
         sa.CheckConstraint("nomination_id IS NOT NULL OR unit_id IS NOT NULL", name="has_target"),
+        sa.Index(
+            "uq_conflicts_of_interest_pending",
+            "reviewer_id",
+            "nomination_id",
+            unique=True,
+            sqlite_where=PENDING_DECLARATION,
+            postgresql_where=PENDING_DECLARATION,
+        ),
     )
 
 

@@ -3,14 +3,17 @@
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 
-from dankheo.forms import CHOOSE, BaseForm, VersionedForm, length, optional, required
+from dankheo.forms import (
+    CHOOSE,
+    BaseForm,
+    VersionedForm,
+    coerce_id_or_zero,
+    length,
+    optional,
+    required,
+)
 
-
-def _int_or_zero(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+_int_or_zero = coerce_id_or_zero
 
 
 class NominationForm(VersionedForm):

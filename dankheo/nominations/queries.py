@@ -17,6 +17,7 @@ from dankheo.models.units import Unit
 from dankheo.permissions import is_admin, scope_paths, units_with_role
 from dankheo.tree import within_prefixes
 from dankheo.vietnamese import fold
+from dankheo.web.params import parse_id
 
 # How many initiatives/exemplars a nomination form offers at most (newest years first).
 SUBJECT_CHOICES_LIMIT = 500
@@ -139,10 +140,11 @@ def subject_from_choice(value: str | None):
     if not value or ":" not in value:
         return None
     kind, _, raw = value.partition(":")
-    if not raw.isdigit():
+    subject_id = parse_id(raw)
+    if subject_id is None:
         return None
     model = {"i": Initiative, "e": Exemplar}.get(kind)
-    return db.session.get(model, int(raw)) if model else None
+    return db.session.get(model, subject_id) if model else None
 
 
 def open_award_types(today: date | None = None) -> list[AwardType]:

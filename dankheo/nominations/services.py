@@ -68,15 +68,19 @@ def create_nomination(
     subject_col = (
         Nomination.initiative_id if isinstance(subject, Initiative) else Nomination.exemplar_id
     )
+    # One open dossier per subject and campaign; the partial unique indexes of
+    # models.nominations hold the rule when two requests pass this check at once.
     duplicate = db.session.scalar(
-        sa.select(Nomination.id).where(
+        sa.select(Nomination).where(
             subject_col == subject.id,
-            Nomination.award_type_id == award_type.id,
+            Nomination.campaign_id == campaign.id,
             Nomination.state.not_in((NominationState.WITHDRAWN, NominationState.REJECTED)),
         )
     )
-    if duplicate:
-        raise DomainError("nomination.duplicate", subject=subject.name, award=award_type.label)
+    if duplicate is not None:
+        raise DomainError(
+            "nomination.duplicate", subject=subject.name, award=duplicate.award_type.label
+        )
     if not (report_text or "").strip() and report_upload is None:
         raise DomainError("nomination.report_required")
     _check_batch(batch, campaign.id, subject.unit_id)

@@ -30,6 +30,7 @@ from dankheo.review import inbox as review_inbox
 from dankheo.review import queries as review_queries
 from dankheo.web import lookup
 from dankheo.web.access import found, require
+from dankheo.web.params import arg_id, page_arg
 from dankheo.web.transaction import FLASH, transaction
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
@@ -40,7 +41,7 @@ RANKING_ONLY = ("approve", "decline", "award")
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _nomination(nomination_id: int, action: str):
@@ -83,7 +84,7 @@ def _index_filters() -> tuple[str, int | None, str]:
     state = request.args.get("state", "")
     if state not in STATE_LABELS:
         state = ""
-    return state, request.args.get("campaign", type=int), request.args.get("q", "").strip()
+    return state, arg_id("campaign"), request.args.get("q", "").strip()
 
 
 @bp.route("/")

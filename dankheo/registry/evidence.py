@@ -10,14 +10,20 @@ of an image sits beside it (``….thumb.jpg``)."""
 import hashlib
 import io
 import os
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import abort, current_app, send_file
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from dankheo.backup import register_references
 from dankheo.errors import DomainError
+from dankheo.extensions import db
+from dankheo.models.registry import Evidence
+from dankheo.private_files import write_private
 
 MIME_JPEG = "image/jpeg"
 MIME_PNG = "image/png"
@@ -42,6 +48,17 @@ MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ZIP_ENTRIES = 5000
 THUMB_SIZE = (320, 320)
+# A stored file younger than this is never pruned: an upload of the same content may be
+# about to commit the row that names it (store() refreshes the time of a reused file).
+PRUNE_GRACE_SECONDS = 600
+
+
+def _relative_path(sha256: str) -> str:
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}.bin"
+
+
+# Backups must hold the file of every evidence row (dankheo.backup).
+register_references("evidence", "SELECT DISTINCT sha256 FROM evidence", _relative_path)
 
 
 @dataclass(frozen=True)
@@ -159,7 +176,7 @@ def _root() -> Path:
 
 
 def path_for(sha256: str) -> Path:
-    return _root() / sha256[:2] / sha256[2:4] / f"{sha256}.bin"
+    return _root() / _relative_path(sha256)
 
 
 def thumb_path_for(sha256: str) -> Path:
@@ -167,16 +184,48 @@ def thumb_path_for(sha256: str) -> Path:
 
 
 def store(checked: CheckedFile) -> Path:
-    """Write the file (once per content) and, for images, its thumbnail."""
+    """Write the file (once per content; 0600 in 0700 folders) and, for images, its
+    thumbnail."""
     target = path_for(checked.sha256)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(checked.data)
-        os.replace(tmp, target)
+    if target.exists():
+        os.utime(target)  # in use again: out of reach of a prune running meanwhile
+    else:
+        write_private(target, checked.data, root=_root())
     if checked.is_image and not thumb_path_for(checked.sha256).exists():
         _write_thumbnail(checked)
     return target
+
+
+def remove_unreferenced(sha256s, *, grace: float = PRUNE_GRACE_SECONDS) -> int:
+    """Delete the stored file and thumbnail of each hash that no evidence row names any
+    more (a file is shared by every row with its content); files younger than ``grace``
+    seconds stay for the next prune. Call after the deleting transaction committed.
+    Returns how many files were removed."""
+    removed = 0
+    for sha256 in set(sha256s):
+        named = db.session.scalar(sa.select(Evidence.id).where(Evidence.sha256 == sha256).limit(1))
+        if named is not None:
+            continue
+        for path in (path_for(sha256), thumb_path_for(sha256)):
+            if path.is_file() and time.time() - path.stat().st_mtime >= grace:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def prune_unreferenced(*, grace: float = PRUNE_GRACE_SECONDS) -> int:
+    """The sweep behind `flask evidence prune`: every stored file whose hash no evidence
+    row names (left by deletions before files were removed, or by cascades)."""
+    root = _root()
+    hashes = [p.name[:-4] for p in root.glob("??/??/*.bin")] if root.is_dir() else []
+    removed = 0
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        named = set(
+            db.session.scalars(sa.select(Evidence.sha256).where(Evidence.sha256.in_(chunk)))
+        )
+        removed += remove_unreferenced([h for h in chunk if h not in named], grace=grace)
+    return removed
 
 
 def send_evidence(row, *, thumbnail: bool = False, inline: bool = False):
@@ -202,10 +251,9 @@ def _write_thumbnail(checked: CheckedFile) -> None:
     image.thumbnail(THUMB_SIZE)
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    target = thumb_path_for(checked.sha256)
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    image.save(tmp, "JPEG", quality=80)
-    os.replace(tmp, target)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    write_private(thumb_path_for(checked.sha256), out.getvalue(), root=_root())
 
 
 def safe_filename(name: str) -> str:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import Evidence, Exemplar, Initiative
+from dankheo.registry import evidence as evidence_files
 from dankheo.registry import queries, services
 from dankheo.registry.blueprint import bp
 from dankheo.registry.evidence import send_evidence
@@ -110,7 +111,11 @@ def evidence_public(evidence_id: int):
 def evidence_delete(evidence_id: int):
     row, owner = _evidence_and_owner(evidence_id, "evidence.upload")
     if EmptyForm().validate_on_submit():
-        with transaction():
+        sha256 = row.sha256
+        with transaction(FLASH) as done:
             services.delete_evidence(current_user, row, owner)
-        flash("Đã xóa minh chứng.", "success")
+        if done.ok:
+            # Committed: the stored file goes too when no other record shares it.
+            evidence_files.remove_unreferenced([sha256])
+            flash("Đã xóa minh chứng.", "success")
     return redirect(_owner_url(owner))

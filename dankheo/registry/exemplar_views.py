@@ -103,7 +103,7 @@ def _save_exemplar(form: ExemplarForm, exemplar: Exemplar | None, targets) -> Ex
         field=field,
         initiatives=chosen,
         exemplar=exemplar,
-        expected_version=form.version_value(),
+        expected_version=form.version_value() if exemplar is not None else None,
     )
 
 

@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FloatField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,7 +17,10 @@ from wtforms.validators import ValidationError
 from dankheo.forms import (
     CHOOSE,
     BaseForm,
+    IntegerField,
     VersionedForm,
+    coerce_id,
+    coerce_id_or_none,
     input_required,
     length,
     number_range,
@@ -47,10 +49,7 @@ def choice_list(pairs) -> list[SelectChoice]:
     return [SelectChoice("" if value is None else value, label) for value, label in pairs]
 
 
-def _coerce_int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+_coerce_int_or_none = coerce_id_or_none
 
 
 class IntSelectField(SelectField):
@@ -170,5 +169,5 @@ class ExemplarForm(VersionedForm):
     year = IntegerField("Năm", validators=[input_required(NUMBER), number_range(*YEAR_RANGE)])
     achievements = TextAreaField("Thành tích", validators=[length(20000)])
     initiative_ids = SelectMultipleField(
-        "Mô hình do điển hình thực hiện", coerce=int, validators=[optional()]
+        "Mô hình do điển hình thực hiện", coerce=coerce_id, validators=[optional()]
     )

@@ -2,6 +2,7 @@
 checking every row before anything is written (all or nothing, errors by row number)."""
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from dankheo.extensions import db
 from dankheo.models import Field, Unit
 from dankheo.permissions import can
 from dankheo.vietnamese import fold, nfc
+from dankheo.web.params import parse_int
 
 MAX_ROWS = 5000
 
@@ -105,17 +107,40 @@ def _text(value) -> str:
     return nfc(str(value))
 
 
-def _number(value, kind=int):
+# Upper bounds of the resource columns, as the registration form has them.
+_NUMBER_MAX = {"funding_vnd": 10**15, "socialised_vnd": 10**15, "labour_days": 10**9}
+_LAND_MAX = 10**9
+
+
+def _number(value, kind=int, hi: int = 10**15):
+    """A non-negative number of a cell: a numeric cell, or text in ASCII digits
+    ("15.000.000" with Vietnamese grouping for money; "12,5" for square metres).
+    ValueError for anything else, including values beyond ``hi``."""
     if value in (None, ""):
         return 0
-    if isinstance(value, str):
-        # "15.000.000" (Vietnamese grouping) for money; "12,5" for square metres.
-        value = value.strip().replace(" ", "")
-        value = value.replace(".", "") if kind is int else value.replace(",", ".")
-    number = kind(float(value))
-    if number < 0:
+    if isinstance(value, bool):
         raise ValueError
-    return number
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if kind is int:
+            number = parse_int(text.replace(".", ""), lo=0, hi=hi)
+            if number is None:
+                raise ValueError
+            return number
+        whole, _, fraction = text.replace(",", ".").partition(".")
+        if parse_int(whole, lo=0) is None or (fraction and parse_int(fraction, lo=0) is None):
+            raise ValueError
+        value = float(f"{whole}.{fraction or 0}")
+    if not math.isfinite(value) or not 0 <= value <= hi:
+        raise ValueError
+    if kind is int and value != int(value):
+        raise ValueError
+    return kind(value)
+
+
+def _year(value) -> int:
+    """The registration year of a cell (2000–2100), or ValueError."""
+    return _number(value, int, hi=2100) if value not in (None, "") else None
 
 
 def _date(value) -> date | None:
@@ -183,7 +208,7 @@ def _check_row(values, units, fields, actor) -> list[str]:
     elif name and len(name) < 5:
         problems.append("Tên mô hình quá ngắn.")
     try:
-        year = int(float(values["year"])) if values["year"] not in (None, "") else None
+        year = _year(values["year"])
         if year is not None and not 2000 <= year <= 2100:
             raise ValueError
     except (TypeError, ValueError):
@@ -191,7 +216,10 @@ def _check_row(values, units, fields, actor) -> list[str]:
     for header, key, _ in COLUMNS:
         if key in ("funding_vnd", "socialised_vnd", "labour_days", "land_m2"):
             try:
-                _number(values[key], float if key == "land_m2" else int)
+                if key == "land_m2":
+                    _number(values[key], float, hi=_LAND_MAX)
+                else:
+                    _number(values[key], int, hi=_NUMBER_MAX[key])
             except (TypeError, ValueError):
                 problems.append(f"«{header}» phải là số không âm.")
     try:
@@ -217,15 +245,15 @@ def _row_values(values, units, fields) -> dict:
         )
     }
     data.update(
-        funding_vnd=_number(values["funding_vnd"]),
-        socialised_vnd=_number(values["socialised_vnd"]),
-        labour_days=_number(values["labour_days"]),
-        land_m2=_number(values["land_m2"], float),
+        funding_vnd=_number(values["funding_vnd"], hi=_NUMBER_MAX["funding_vnd"]),
+        socialised_vnd=_number(values["socialised_vnd"], hi=_NUMBER_MAX["socialised_vnd"]),
+        labour_days=_number(values["labour_days"], hi=_NUMBER_MAX["labour_days"]),
+        land_m2=_number(values["land_m2"], float, hi=_LAND_MAX),
         started_on=_date(values["started_on"]),
     )
     return {
         "unit": units[_text(values["unit_code"]).upper()],
         "field": fields[fold(_text(values["field"]))],
-        "year": int(float(values["year"])),
+        "year": _year(values["year"]),
         "values": data,
     }

@@ -23,6 +23,7 @@ from dankheo.models import (
 )
 from dankheo.tree import within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
+from dankheo.web.params import MAX_ID, parse_int
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SORTS = ("name", "year", "unit")
@@ -58,20 +59,15 @@ class ListParams:
         return {k: v for k, v in args.items() if v not in (None, "")}
 
 
-MAX_ID = 2**31 - 1
-
-
 def _int(value: str, name: str, errors: dict, lo=None, hi=None) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    if parse_int(value) is None:
         errors[name] = f"Tham số «{name}» phải là số nguyên."
         return None
-    if (lo is not None and number < lo) or (hi is not None and number > hi):
+    number = parse_int(value, lo=lo, hi=hi)
+    if number is None:
         errors[name] = f"Tham số «{name}» phải từ {lo} đến {hi}."
-        return None
     return number
 
 

@@ -8,6 +8,7 @@ The formulas of those two columns are the functions below, which the volume gene
 (dankheo/demo/volume) calls too.
 """
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from dankheo import audit
@@ -19,6 +20,7 @@ from dankheo.models import (
     Field,
     Initiative,
     InitiativeYear,
+    Nomination,
     Unit,
     YearStatus,
 )
@@ -311,7 +313,13 @@ def set_evidence_public(actor, row: Evidence, owner, is_public: bool) -> None:
 
 
 def delete_evidence(actor, row: Evidence, owner) -> None:
-    """Remove the record; the stored file stays (another record may share its hash)."""
+    """Remove the record (the view then removes the stored file unless another record
+    shares its hash). A nomination's achievement report stays while it is one."""
+    used = db.session.scalar(
+        sa.select(Nomination.id).where(Nomination.report_evidence_id == row.id).limit(1)
+    )
+    if used is not None:
+        raise DomainError("evidence.is_a_report")
     audit.record(
         actor,
         "evidence.delete",

@@ -27,6 +27,7 @@ from dankheo.reports.queries import Period, Statistics, compute_statistics, curr
 from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
 from dankheo.reports.tables import STATUS_COLOURS, build_tables
 from dankheo.web.access import found, require
+from dankheo.web.params import arg_id, parse_int
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -57,7 +58,7 @@ def _root_choices(user) -> list[Unit]:
 def _parse_request() -> tuple[Unit, Period, RollUp]:
     """The unit, period and roll-up asked for; 403/404 as the house rules say."""
     require("reports.view")
-    unit_arg = request.args.get("unit", type=int)
+    unit_arg = arg_id("unit")
     if unit_arg is not None:
         root = found(db.session.get(Unit, unit_arg))
     else:
@@ -67,8 +68,8 @@ def _parse_request() -> tuple[Unit, Period, RollUp]:
     year_arg = request.args.get("year", "")
     if year_arg == PHASE_VALUE:
         year = None
-    elif year_arg.isdigit() and start <= int(year_arg) <= end:
-        year = int(year_arg)
+    elif (number := parse_int(year_arg, lo=start, hi=end)) is not None:
+        year = number
     elif year_arg:
         abort(400)
     else:

@@ -1,14 +1,14 @@
 """Forms of the review pages: committee, conflicts, assignment, scorecards, decisions."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from dankheo.forms import CHOOSE, BaseForm, VersionedForm, length, optional, required
+from dankheo.forms import CHOOSE, BaseForm, VersionedForm, coerce_id, length, optional, required
 from dankheo.review.services import parse_points
 
 
 class AddReviewerForm(BaseForm):
-    user_id = SelectField("Thành viên", coerce=int, validators=[required(CHOOSE)])
+    user_id = SelectField("Thành viên", coerce=coerce_id, validators=[required(CHOOSE)])
     title = StringField(
         "Chức danh trong hội đồng",
         validators=[optional(), length(200)],
@@ -18,7 +18,7 @@ class AddReviewerForm(BaseForm):
 
 class ManualAssignForm(BaseForm):
     nomination_id = HiddenField()
-    reviewer_id = SelectField("Thành viên chấm", coerce=int, validators=[required(CHOOSE)])
+    reviewer_id = SelectField("Thành viên chấm", coerce=coerce_id, validators=[required(CHOOSE)])
 
 
 class ConflictForm(BaseForm):
@@ -33,11 +33,27 @@ class NoteForm(BaseForm):
     note = TextAreaField("Ghi chú", validators=[optional(), length(2000)])
 
 
+class ReviewWindowForm(BaseForm):
+    closes = DateField(
+        "Gia hạn chấm điểm đến ngày",
+        validators=[required("Vui lòng nhập ngày kết thúc mới (dd/mm/yyyy).")],
+    )
+    note = TextAreaField(
+        "Lý do gia hạn",
+        validators=[required("Vui lòng ghi rõ lý do gia hạn."), length(2000)],
+        description="Được ghi vào nhật ký hệ thống.",
+    )
+
+
 class DecisionForm(BaseForm):
     override_note = TextAreaField(
-        "Lý do vượt chỉ tiêu (nếu có)",
+        "Lý do (khi vượt chỉ tiêu hoặc khi chưa đủ phiếu chấm)",
         validators=[optional(), length(2000)],
-        description="Bắt buộc khi số hồ sơ đề xuất khen vượt chỉ tiêu.",
+        description=(
+            "Bắt buộc khi số hồ sơ đề xuất khen vượt chỉ tiêu, hoặc khi đề xuất khen hồ sơ "
+            "chưa có đủ phiếu chấm của mọi thành viên được phân công. Lý do được ghi vào "
+            "nhật ký."
+        ),
     )
 
 

@@ -176,3 +176,36 @@ def nominations_to_decide(award_type: AwardType, ids: list[int]) -> list[Nominat
             .order_by(Nomination.id)
         )
     )
+
+
+def scoring_counts(nomination_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(submitted, assigned) scorecards of each nomination, in one GROUP BY; a
+    nomination nobody was assigned is (0, 0)."""
+    counts = dict.fromkeys(nomination_ids, (0, 0))
+    if not nomination_ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(
+            Assignment.nomination_id,
+            sa.func.count(Scorecard.submitted_at),
+            sa.func.count(Assignment.id),
+        )
+        .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
+        .where(Assignment.nomination_id.in_(nomination_ids))
+        .group_by(Assignment.nomination_id)
+    )
+    for nomination_id, submitted, assigned in rows:
+        counts[nomination_id] = (submitted, assigned)
+    return counts
+
+
+def lock_award_type(award_type: AwardType) -> None:
+    """Take the award type's row for this transaction (a no-op UPDATE: a row lock on
+    PostgreSQL, the write lock on SQLite), so two secretaries approving at once count
+    the quota one after the other instead of both seeing room for one more."""
+    db.session.execute(
+        sa.update(AwardType)
+        .where(AwardType.id == award_type.id)
+        .values(quota=AwardType.quota)
+        .execution_options(synchronize_session=False)
+    )

@@ -5,6 +5,7 @@ has not (views ask permissions.can), raises DomainError for broken rules, writes
 audit row, and flushes; the view commits.
 """
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -29,7 +30,7 @@ from dankheo.models.review import (
 )
 from dankheo.notifications import events as notifications
 from dankheo.review import assignment as planner
-from dankheo.review import queries
+from dankheo.review import queries, window
 from dankheo.review import ranking as rankings
 
 
@@ -119,6 +120,15 @@ def declare_conflict(actor, assignment: Assignment, reason: str) -> ConflictOfIn
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("conflict.reason_required")
+    pending = db.session.scalar(
+        sa.select(ConflictOfInterest.id).where(
+            ConflictOfInterest.reviewer_id == assignment.reviewer_id,
+            ConflictOfInterest.nomination_id == assignment.nomination_id,
+            ConflictOfInterest.status == ConflictStatus.PENDING,
+        )
+    )
+    if pending:  # declared already (a double click): uq_conflicts_of_interest_pending
+        raise DomainError("conflict.already_declared")
     conflict = ConflictOfInterest(
         reviewer_id=assignment.reviewer_id,
         nomination_id=assignment.nomination_id,
@@ -320,8 +330,10 @@ def save_scorecard(
     comment: str,
     expected_version: int | None,
     submit: bool,
+    today: date | None = None,
 ) -> Scorecard:
-    """Save a draft, or submit (every criterion scored; total stored; locked; audited).
+    """Save a draft, or submit (every criterion scored; total stored; locked; audited),
+    only inside the campaign's review window.
 
     A second submit of a submitted scorecard raises ScorecardAlreadySubmitted and
     changes nothing; any other write to a submitted scorecard is refused."""
@@ -334,6 +346,7 @@ def save_scorecard(
         raise DomainError("scorecard.locked")
     if nomination.state != NominationState.IN_REVIEW:
         raise DomainError("scorecard.not_in_review")
+    window.check_scoring_open(campaign, today or date.today())
     if scorecard is not None and (expected_version or 0) != scorecard.version:
         raise StaleVersion()
     criteria = list(campaign.criteria)
@@ -407,6 +420,11 @@ def reopen_scorecard(actor, scorecard: Scorecard, note: str = "") -> None:
 # --- decisions from the ranking ----------------------------------------------------------
 
 
+def _scoring_incomplete(counts: tuple[int, int]) -> bool:
+    submitted, assigned = counts
+    return assigned == 0 or submitted < assigned
+
+
 def decide(
     actor,
     award_type: AwardType,
@@ -416,30 +434,50 @@ def decide(
     override_note: str = "",
 ) -> int:
     """Approve or decline the chosen nominations of ``award_type`` in bulk, each through
-    workflow.transition (one audit row each). Approving beyond the quota needs a written
-    override, stored as the note of every approval that goes past it."""
+    workflow.transition (one audit row each). Approving needs a written override, stored
+    as the note (and flagged in the details) of every approval it covers, when it goes
+    beyond the quota or when a nomination has not every assigned scorecard submitted
+    (or none assigned). The award type is locked first, so concurrent approvals count
+    the quota one after the other."""
     if not nomination_ids:
         raise DomainError("ranking.nothing_selected")
+    if approve:
+        rankings.lock_award_type(award_type)
     nominations = rankings.nominations_to_decide(award_type, nomination_ids)
     override_note = (override_note or "").strip()
+    scoring = rankings.scoring_counts([n.id for n in nominations]) if approve else {}
     if approve:
         already = rankings.approved_count(award_type)
         wanted = [n for n in nominations if n.state == NominationState.IN_REVIEW]
         total = already + len(wanted)
         if total > award_type.quota and not override_note:
             raise DomainError("ranking.override_required", total=total, quota=award_type.quota)
+        unscored = [n for n in wanted if _scoring_incomplete(scoring[n.id])]
+        if unscored and not override_note:
+            raise DomainError(
+                "ranking.scoring_incomplete",
+                count=len(unscored),
+                names="; ".join(n.recipient_name for n in unscored[:5]),
+            )
     taken = 0
     approved_so_far = rankings.approved_count(award_type) if approve else 0
     for nomination in nominations:
         if nomination.state != NominationState.IN_REVIEW:
             continue  # decided meanwhile (another tab): leave it
         past_quota = approve and approved_so_far >= award_type.quota
+        unscored = approve and _scoring_incomplete(scoring[nomination.id])
+        details = {}
+        if past_quota:
+            details["quota_override"] = True
+        if unscored:
+            submitted, assigned = scoring[nomination.id]
+            details["scoring_override"] = {"submitted": submitted, "assigned": assigned}
         workflow.transition(
             nomination,
             "approve" if approve else "decline",
             actor,
-            note=override_note if past_quota else "",
-            details={"quota_override": True} if past_quota else None,
+            note=override_note if details else "",
+            details=details or None,
         )
         if approve:
             approved_so_far += 1

@@ -11,6 +11,7 @@ from dankheo.certificates import storage
 from dankheo.extensions import db
 from dankheo.models import Certificate
 from tests.conftest import make_test_config
+from tests.pdf.pdfa import pdfa_problems
 
 
 @pytest.fixture
@@ -37,5 +38,8 @@ def test_signed_copy_validates_as_intact_with_the_demo_key(demo_key, signed):
     status = signature_status(data, [load_certificate(str(demo_key), "bi-mat")])
     assert status["intact"] and status["valid"]
     assert hashlib.sha256(data).hexdigest() == cert.sha256
+    # The signature is an incremental update: the PDF/A part (XMP identification, output
+    # intent, embedded fonts) must still hold in the signed file.
+    assert pdfa_problems(data) == []
     reader = PdfReader(BytesIO(data))
-    assert "pdfaid:part" in reader.xmp_metadata.stream.get_data().decode()
+    assert "/AcroForm" in reader.trailer["/Root"]  # the signature field was added

@@ -81,6 +81,8 @@ def test_ranking_page_draws_the_cut_line_at_the_quota(review_world, client, auth
 def test_approving_past_the_quota_needs_an_override_note(review_world):
     w = review_world
     noms = in_review(w, n=3)
+    for nomination in noms:  # fully scored: only the quota asks for the note
+        _card(nomination, w["reviewers"][0], 30)
     award_type = w["campaign"].award_types[0]
     db.session.commit()
     with pytest.raises(DomainError) as err:

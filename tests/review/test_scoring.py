@@ -71,7 +71,7 @@ def test_manual_assignment_of_a_conflicted_reviewer_is_refused(review_world, cli
     assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
 
 
-def _post_card(client, assignment, action, version="", points=("8", "7", "9")):
+def _post_card(client, assignment, action, version="0", points=("8", "7", "9")):
     criteria = assignment.nomination.campaign.criteria
     data = {f"points_{c.id}": p for c, p in zip(criteria, points, strict=True)}
     data.update(action=action, version=version, comment="Tốt")
@@ -155,8 +155,12 @@ def test_points_are_validated(review_world, client, auth):
     ).get_data(as_text=True)
 
 
-def test_reviewers_do_not_see_each_others_scores_before_submitting(review_world, client, auth):
+def test_reviewers_see_each_others_scores_only_when_the_campaign_allows(review_world, client, auth):
+    """With the campaign's setting on, a reviewer sees the others' scores once their own
+    card is submitted (never before). tests/security/test_workflow_rules.py covers the
+    default: hidden until the ranking closes."""
     w = review_world
+    w["campaign"].show_scores_after_submission = True
     in_review(w)
     db.session.commit()
     _assign_all(w)

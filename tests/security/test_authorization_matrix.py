@@ -31,7 +31,7 @@ from werkzeug.routing.converters import AnyConverter
 from dankheo import create_app
 from dankheo.extensions import db
 from tests.conftest import make_test_config
-from tests.security.world import PERSONAS, SIGNED_IN, build_world
+from tests.security.world import PERSONAS, SIGNED_IN, build_world, sign_in_session
 
 LOGIN = "login"
 OK = "ok"
@@ -88,6 +88,7 @@ MATRIX: dict[str, Expect] = {
     "main.healthz": PUBLIC,
     "auth.login": Expect(anon=OK),  # signed-in users are sent home
     "auth.logout": Expect(may_redirect_to_login=True),
+    "auth.sign_out_everywhere": Expect(may_redirect_to_login=True),
     "auth.change_password": Expect(content="Mật khẩu mới"),
     "main.inbox": Expect(),
     "main.lookup_search": Expect(),  # every source searches in the person's own scope
@@ -242,6 +243,7 @@ MATRIX: dict[str, Expect] = {
     "review.campaigns": Expect(allow=ANY_SECRETARY),
     "review.committee": Expect(allow=SECRETARY, content="Hội đồng thi đua"),
     "review.create_committee": Expect(allow=SECRETARY),
+    "review.extend_review_window": Expect(allow=SECRETARY),
     "review.add_member": Expect(allow=SECRETARY),
     "review.remove_member": Expect(allow=SECRETARY),
     "review.auto_assign": Expect(allow=SECRETARY),
@@ -348,8 +350,7 @@ def _sign_in(client, world, persona):
     with client.session_transaction() as session:
         session.clear()
         if persona != "anonymous":
-            session["_user_id"] = str(world.users[persona].id)
-            session["_fresh"] = True
+            sign_in_session(session, world.users[persona])
 
 
 def _row_counts() -> tuple:

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from dankheo.extensions import db
 from tests.security.forms import form_data
-from tests.security.world import build_world, row_counts
+from tests.security.world import build_world, row_counts, sign_in_session
 
 SETTINGS = settings(
     # Small by default so `make test` stays fast; raise it for a deeper local run.
@@ -315,8 +315,7 @@ def _sign_in(client, world, persona):
     with client.session_transaction() as session:
         session.clear()
         if persona != "anonymous":
-            session["_user_id"] = str(world.users[persona].id)
-            session["_fresh"] = True
+            sign_in_session(session, world.users[persona])
 
 
 def _baseline(client, world, case) -> tuple[str, dict]:
@@ -341,7 +340,8 @@ DERIVED = {"search_text", "sort_key"}
 
 
 def _dirty_text() -> list[str]:
-    """Every stored text value that is not NFC or carries a control character."""
+    """Every stored text value that is not NFC or carries a control character or an
+    invisible format character (bidi override, zero-width space, byte-order mark)."""
     bad = []
     for table in db.metadata.sorted_tables:
         # search_text and sort_key are derived (accent-folded) keys, not text people read.
@@ -355,7 +355,9 @@ def _dirty_text() -> list[str]:
         for row in db.session.execute(sa.select(*columns)):
             for column, value in zip(columns, row, strict=True):
                 if isinstance(value, str) and (
-                    unicodedata.normalize("NFC", value) != value or _CONTROL.search(value)
+                    unicodedata.normalize("NFC", value) != value
+                    or _CONTROL.search(value)
+                    or any(unicodedata.category(ch) == "Cf" for ch in value)  # bidi, ZW
                 ):
                     bad.append(f"{table.name}.{column.name}={value[:40]!r}")
     return bad

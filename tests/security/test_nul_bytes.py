@@ -4,7 +4,7 @@ text, so every place that passes request text to a query must clean it first."""
 import pytest
 from flask import g
 
-from tests.security.world import build_world
+from tests.security.world import build_world, sign_in_session
 
 PUBLIC = [
     "/api/v1/initiatives?q=a%00b",
@@ -30,8 +30,7 @@ def test_nul_in_the_url_never_fails(app, client, url):
     if url in SIGNED_IN:
         g.pop("_login_user", None)
         with client.session_transaction() as session:
-            session["_user_id"] = str(world.users["admin"].id)
-            session["_fresh"] = True
+            sign_in_session(session, world.users["admin"])
     response = client.get(url)
     response.close()
     assert response.status_code < 500, f"{url}: {response.status_code}"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import g
 
-from tests.security.world import build_world, row_counts, tiny_png
+from tests.security.world import build_world, row_counts, sign_in_session, tiny_png
 
 DOCX_TYPES = (
     '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
@@ -239,8 +239,7 @@ def test_hostile_upload_is_refused_and_nothing_is_kept(shared, route, payload):
         pytest.fail(f"{name} upload route is missing: {url}")
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(world.users[persona].id)
-        session["_fresh"] = True
+        sign_in_session(session, world.users[persona])
     filename, data = _payload(payload)
     files_before, rows_before = _files(app), row_counts()
     body, content_type = _multipart({**extra}, field, filename, data)

@@ -247,6 +247,13 @@ def _signing_records(world: World) -> None:
     r.update(signer=signer, delegation=delegation, signing_decision=submitted, print_job=print_job)
 
 
+def sign_in_session(session, user) -> None:
+    """Make a test client's session that of ``user`` signed in, as Flask-Login's
+    login_user does (the id carries the user's session token: see auth.sessions)."""
+    session["_user_id"] = user.get_id()
+    session["_fresh"] = True
+
+
 def row_counts() -> tuple:
     """Row counts of every table but the sign-in log, in one statement."""
     import sqlalchemy as sa

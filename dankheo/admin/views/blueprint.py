@@ -1,15 +1,16 @@
 """The admin blueprint, its front page, and what its route modules share."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from dankheo.permissions import can
+from dankheo.web.params import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 @bp.route("/")

@@ -22,6 +22,7 @@ from dankheo.messages import MESSAGES
 from dankheo.models.base import utcnow
 from dankheo.models.units import SuccessionKind, Unit, UnitKind
 from dankheo.web.access import found, require
+from dankheo.web.params import arg_id
 from dankheo.web.transaction import transaction
 
 
@@ -54,7 +55,7 @@ def _units_list_select():
         status = "open"
     root = None
     if request.args.get("root"):
-        root = db.session.get(Unit, request.args.get("root", type=int) or 0)
+        root = db.session.get(Unit, arg_id("root") or 0)
     return q, status, root, queries.unit_tree_select(q, status, root)
 
 

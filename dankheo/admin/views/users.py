@@ -136,10 +136,13 @@ def user_reset_password(user_id: int):
     require("admin.users")
     user = found(queries.user_detail(user_id))
     form = ResetPasswordForm(prefix="pw")
+    form.account = user
     if not form.validate_on_submit():
         return _user_page(user, password_form=form, status=400)
-    with transaction():
+    with transaction(form.password) as done:
         account_services.reset_password(user, form.password.data, actor=current_user)
+    if not done.ok:
+        return _user_page(user, password_form=form, status=400)
     flash(f"Đã đặt lại mật khẩu cho «{user.username}».", "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
 

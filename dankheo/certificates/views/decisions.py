@@ -45,6 +45,7 @@ from dankheo.models import CertificateStatus, Decision, DecisionStatus, SecretSo
 from dankheo.permissions import can
 from dankheo.vietnamese import sort_key
 from dankheo.web.access import require
+from dankheo.web.params import arg_id, page_arg
 from dankheo.web.transaction import FLASH, transaction
 
 # --- decisions ------------------------------------------------------------------------
@@ -57,6 +58,7 @@ def decisions():
     q = request.args.get("q", "").strip()
     pagination = db.paginate(
         queries.decisions_for(current_user, q=q),
+        page=page_arg(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
@@ -139,7 +141,7 @@ def decision_create():
     ]
     if not award_types:
         abort(403)
-    chosen_id = request.values.get("award_type_id", type=int) or award_types[0].id
+    chosen_id = arg_id("award_type_id", source=request.values) or award_types[0].id
     award_type = next((a for a in award_types if a.id == chosen_id), None)
     if award_type is None:
         abort(404)

@@ -1,7 +1,7 @@
 """The review blueprint and what its route modules share: the page number, select
 choices, and the loaders of a campaign and an assignment (404, then 403)."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 from wtforms.fields.choices import SelectChoice
 
 from dankheo.extensions import db
@@ -9,6 +9,7 @@ from dankheo.models.campaigns import Campaign
 from dankheo.models.review import Assignment
 from dankheo.review import queries
 from dankheo.web.access import found, require
+from dankheo.web.params import page_arg
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -18,7 +19,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 def page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def load_campaign(campaign_id: int, action: str) -> Campaign:

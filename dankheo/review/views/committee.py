@@ -1,6 +1,8 @@
 """Review routes of the campaign's secretary: the campaigns they run, the committee
 (members, declared conflicts of interest) and the assignment of reviewers."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -9,10 +11,11 @@ from dankheo.forms import EmptyForm
 from dankheo.models.accounts import User
 from dankheo.models.nominations import Nomination
 from dankheo.models.review import Assignment, ConflictOfInterest, Reviewer
-from dankheo.review import inbox, queries, services
-from dankheo.review.forms import AddReviewerForm, ManualAssignForm
+from dankheo.review import inbox, queries, services, window
+from dankheo.review.forms import AddReviewerForm, ManualAssignForm, ReviewWindowForm
 from dankheo.review.views.blueprint import bp, choices, load_campaign, page
 from dankheo.web.access import found, require
+from dankheo.web.params import arg_id
 from dankheo.web.transaction import FLASH, transaction
 
 
@@ -51,6 +54,7 @@ def committee(campaign_id: int):
         add_form=add_form,
         assign_form=assign_form,
         empty_form=EmptyForm(),
+        window_form=ReviewWindowForm(formdata=None),
     )
 
 
@@ -164,7 +168,7 @@ def add_assignment(campaign_id: int):
     form.reviewer_id.choices = choices(
         [(r.id, r.user.full_name) for r in queries.active_reviewers(committee)]
     )
-    nomination = db.session.get(Nomination, request.form.get("nomination_id", type=int) or 0)
+    nomination = db.session.get(Nomination, arg_id("nomination_id", source=request.form) or 0)
     if nomination is None or nomination.campaign_id != campaign.id:
         abort(404)
     if not form.validate_on_submit():
@@ -190,3 +194,23 @@ def remove_assignment(assignment_id: int):
         if done.ok:
             flash("Đã bỏ phân công.", "success")
     return redirect(url_for("review.committee", campaign_id=campaign.id, page=page()))
+
+
+@bp.route("/campaigns/<int:campaign_id>/review-window", methods=["POST"])
+@login_required
+def extend_review_window(campaign_id: int):
+    """The secretary moves the review window's closing day later, with a reason."""
+    campaign = load_campaign(campaign_id, "committee.manage")
+    form = ReviewWindowForm()
+    back = url_for("review.committee", campaign_id=campaign.id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(errors), "danger")
+        return redirect(back)
+    with transaction(FLASH) as done:
+        window.extend_review_window(
+            current_user, campaign, form.closes.data, form.note.data, today=date.today()
+        )
+    if done.ok:
+        flash(f"Đã gia hạn chấm điểm đến {form.closes.data:%d/%m/%Y}.", "success")
+    return redirect(back)

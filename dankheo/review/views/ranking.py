@@ -11,6 +11,7 @@ from dankheo.review import ranking as rankings
 from dankheo.review import services
 from dankheo.review.forms import DecisionForm
 from dankheo.review.views.blueprint import bp, load_campaign
+from dankheo.web.params import arg_id, id_list
 from dankheo.web.transaction import FLASH, transaction
 
 
@@ -18,7 +19,7 @@ def _award_type(campaign: Campaign) -> AwardType:
     award_types = list(campaign.award_types)
     if not award_types:
         abort(404)
-    wanted = request.values.get("award_type", type=int)
+    wanted = arg_id("award_type", source=request.values)
     for award_type in award_types:
         if award_type.id == wanted:
             return award_type
@@ -146,7 +147,7 @@ def decide(campaign_id: int):
     if not form.validate_on_submit():
         flash("Lý do vượt chỉ tiêu quá dài.", "danger")
         return redirect(back)
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = id_list("ids")
     approve = request.form.get("decision") == "approve"
     with transaction(FLASH) as done:
         taken = services.decide(

@@ -1,12 +1,14 @@
 """Review routes of a reviewer: the queue (and its export), the scorecard page, declaring
 a conflict of interest; and the secretary's reopening of a submitted scorecard."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from dankheo import exports
 from dankheo.permissions import can
-from dankheo.review import inbox, queries, services
+from dankheo.review import inbox, queries, services, window
 from dankheo.review.forms import ConflictForm, NoteForm, scorecard_form
 from dankheo.review.views.blueprint import bp, load_assignment, page
 from dankheo.web.access import found, require
@@ -105,14 +107,16 @@ def scorecard(assignment_id: int):
         assignment = load_assignment(assignment_id)
         nomination, card = assignment.nomination, assignment.scorecard
     else:
-        data = {"version": card.version if card else "", "comment": card.comment if card else ""}
+        data = {"version": card.version if card else 0, "comment": card.comment if card else ""}
         for score in card.scores if card else ():
             data[f"points_{score.criterion_id}"] = f"{score.points.normalize():f}"
             data[f"comment_{score.criterion_id}"] = score.comment
         form = scorecard_form(campaign, data=data)
     locked = card is not None and card.is_submitted
-    # Reviewers see the others' scores only once their own scorecard is submitted.
-    others = queries.other_submitted_scorecards(assignment) if (locked or secretary) else []
+    visible = window.others_visible(
+        campaign, own_submitted=locked, secretary=secretary, today=date.today()
+    )
+    others = queries.other_submitted_scorecards(assignment) if visible else []
     return render_template(
         "review/scorecard.html",
         assignment=assignment,
