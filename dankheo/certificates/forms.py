@@ -24,6 +24,7 @@ from dankheo.forms import (
     IntegerField,
     VersionedForm,
     coerce_id,
+    coerce_id_or_zero,
     length,
     number_range,
     optional,
@@ -49,7 +50,7 @@ class DecisionForm(VersionedForm):
     place = StringField("Địa danh", validators=[required(), length(120)], default="Tây Ninh")
     signer_id = SelectField(
         "Người ký",
-        coerce=coerce_id,
+        coerce=coerce_id_or_zero,
         default=0,
         description=(
             "Chọn người ký để quyết định và giấy khen được ký số bằng khóa của chính người "

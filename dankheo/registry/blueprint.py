@@ -10,6 +10,7 @@ from dankheo.models import ExemplarKind, YearStatus
 from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
 from dankheo.registry import queries
 from dankheo.registry.lookups import unit_filter_choices
+from dankheo.web.params import arg_id
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
@@ -28,7 +29,7 @@ def filter_context(scope) -> dict:
     units, unit_search = unit_filter_choices(
         queries.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
         (request.args.get("unit-q") or "").strip()[:200],
-        request.args.get("unit", type=int),
+        arg_id("unit"),
     )
     return {
         "fields": campaign_queries.fields(),

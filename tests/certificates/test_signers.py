@@ -332,6 +332,7 @@ def test_an_edited_draft_must_be_sent_again_and_a_stale_confirmation_is_refused(
         signer_name="",
         signer_title="",
         nomination_ids=[n.id for n in approved],
+        expected_version=seen,
         signer=deputy,
     )
     db.session.commit()

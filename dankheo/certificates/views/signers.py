@@ -25,6 +25,7 @@ from dankheo.models import (
     User,
 )
 from dankheo.web.access import found, require
+from dankheo.web.params import page_arg
 from dankheo.web.transaction import FLASH, transaction
 
 # Bodies that sign decisions: the province, districts and their agencies and boards.
@@ -107,7 +108,10 @@ def signers_list():
     require("signer.manage")
     q = request.args.get("q", "").strip()[:100]
     pagination = db.paginate(
-        queries.signers_page(q), per_page=current_app.config["PER_PAGE"], error_out=False
+        queries.signers_page(q),
+        page=page_arg(),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
     )
     return render_template("certificates/signers/list.html", pagination=pagination, q=q)
 
