@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.models import (
     Assignment,
@@ -82,7 +83,7 @@ def seed() -> str:
     filled = _score(committee24, d24, rng, submit_share=0.55, draft_share=0.15)
 
     # 2025: a scored and approved set of Bằng khen, ready for a decision.
-    today = date.today()
+    today = vietnamese.today()
     scored = new[: APPROVED_2025 + 3]
     d25 = [_nominate(officer, bang_khen_25, i, today) for i, officer in scored]
     for nomination, (_, officer) in zip(d25, scored, strict=True):

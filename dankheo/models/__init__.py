@@ -22,6 +22,7 @@ from dankheo.models.certificates import (
     DecisionItem,
     DecisionStatus,
 )
+from dankheo.models.issuers import Issuer, IssuerName
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
 from dankheo.models.registry import (
     PUBLIC_STATUSES,
@@ -32,6 +33,7 @@ from dankheo.models.registry import (
     InitiativeYear,
     YearStatus,
 )
+from dankheo.models.reports import NARRATIVE_SECTIONS, ReportNarrative
 from dankheo.models.review import (
     Assignment,
     Committee,
@@ -45,6 +47,7 @@ from dankheo.models.review import (
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
 
 __all__ = [
+    "NARRATIVE_SECTIONS",
     "PUBLIC_STATUSES",
     "ROLE_LABELS",
     "Assignment",
@@ -70,6 +73,8 @@ __all__ = [
     "Field",
     "Initiative",
     "InitiativeYear",
+    "Issuer",
+    "IssuerName",
     "IssuerProfile",
     "Level",
     "LoginAttempt",
@@ -79,6 +84,7 @@ __all__ = [
     "NominationState",
     "PaperSize",
     "Phase",
+    "ReportNarrative",
     "Reviewer",
     "Role",
     "Score",

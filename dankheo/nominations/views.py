@@ -1,7 +1,5 @@
 """Routes of the nominations blueprint: dossiers, request letters, screening."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import exports, workflow
+from dankheo import exports, vietnamese, workflow
 from dankheo.extensions import db
 from dankheo.models.accounts import Role
 from dankheo.models.campaigns import AwardType, Campaign
@@ -189,7 +187,7 @@ def detail(nomination_id: int):
         history=queries.history(nomination),
         arrows=[
             a
-            for a in workflow.available_arrows(nomination, current_user, date.today())
+            for a in workflow.available_arrows(nomination, current_user, vietnamese.today())
             if a.action not in RANKING_ONLY
         ],
         form=TransitionForm(data={"version": nomination.version}),
@@ -406,6 +404,6 @@ def screening(campaign_id: int):
         states=STATE_LABELS,
         counts=queries.state_counts(campaign),
         pagination=queries.screening_page(campaign, state, _page()),
-        window_open=workflow.window_is_open(campaign, "screening", date.today()),
+        window_open=workflow.window_is_open(campaign, "screening", vietnamese.today()),
         form=TransitionForm(),
     )

@@ -3,10 +3,10 @@ with the list exporter's ``write_sheet`` (dankheo/exports.py: formatted headers,
 as numeric cells)."""
 
 import re
-from datetime import date
 
 from openpyxl import Workbook
 
+from dankheo import vietnamese
 from dankheo.exports import (  # noqa: F401 (re-exported for the report views)
     XLSX_MIME,
     file_response,
@@ -35,7 +35,7 @@ def report_workbook(stats: Statistics, tables: list[Table]) -> bytes:
             ["Đơn vị", stats.root.name],
             ["Kỳ báo cáo", stats.period.label],
             ["Cách tổng hợp", ROLLUP_LABELS[stats.rollup]],
-            ["Ngày lập", date.today()],
+            ["Ngày lập", vietnamese.today()],
         ],
         taken=taken,
     )

@@ -6,11 +6,9 @@ plus static/css/print/report.css for the tables and charts.
 The HTML is rendered in the request; the PDF is made by the background worker
 (``reports.jobs``' ``render_report`` job) under a time limit."""
 
-from datetime import date
-
 from flask import render_template
 
-from dankheo import jobs
+from dankheo import jobs, vietnamese
 from dankheo.extensions import db
 from dankheo.models import Unit
 from dankheo.pdf.render import app_renderer
@@ -39,7 +37,7 @@ def report_html(stats: Statistics, tables: list[Table], *, profile: str) -> str:
         stats=stats,
         tables=tables,
         profile=profile,
-        date_line=date_line(document_place(stats), date.today()),
+        date_line=date_line(document_place(stats), vietnamese.today()),
         rollup_label=ROLLUP_LABELS[stats.rollup],
         rollup_explanation=ROLLUP_EXPLANATIONS[stats.rollup],
         render_svg=render_svg,

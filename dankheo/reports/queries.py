@@ -15,6 +15,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
@@ -160,7 +161,7 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
     prefixes = index.scope_prefixes(root, rollup)
     in_scope = within_prefixes(Unit.path, prefixes)
     children = index.children(root)
-    today = date.today()
+    today = vietnamese.today()
 
     bucket_of: dict[int, int] = {}
 

@@ -1,8 +1,6 @@
 """Routes of the reports blueprint: the dashboard, and the yearly report and the phase
 summary as XLSX and PDF. Every figure comes from ``queries.compute_statistics``."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from dankheo import permissions
+from dankheo import permissions, vietnamese
 from dankheo.extensions import db
 from dankheo.jobs import JobFailed
 from dankheo.models import Unit
@@ -72,7 +70,7 @@ def _parse_request() -> tuple[Unit, Period, RollUp]:
     elif year_arg:
         abort(400)
     else:
-        year = min(max(date.today().year, start), end)
+        year = min(max(vietnamese.today().year, start), end)
     try:
         rollup = RollUp(request.args.get("mode", RollUp.RECORD_YEAR.value))
     except ValueError:

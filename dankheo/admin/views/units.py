@@ -6,7 +6,7 @@ from datetime import date
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from dankheo import exports
+from dankheo import exports, vietnamese
 from dankheo.admin import imports, queries
 from dankheo.admin import units as unit_services
 from dankheo.admin.forms import (
@@ -19,7 +19,6 @@ from dankheo.admin.forms import (
 from dankheo.admin.views.blueprint import bp, page
 from dankheo.extensions import db
 from dankheo.messages import MESSAGES
-from dankheo.models.base import utcnow
 from dankheo.models.units import SuccessionKind, Unit, UnitKind
 from dankheo.web.access import found, require
 from dankheo.web.transaction import transaction
@@ -42,7 +41,7 @@ def units():
         q=q,
         status=status,
         root=root,
-        today=utcnow().date(),
+        today=vietnamese.today(),
     )
 
 
@@ -102,7 +101,7 @@ def unit_detail(unit_id: int):
         became=became,
         came_from=came_from,
         memberships=queries.memberships_at(unit),
-        today=utcnow().date(),
+        today=vietnamese.today(),
     )
 
 
@@ -182,7 +181,7 @@ def unit_close(unit_id: int):
     unit = found(db.session.get(Unit, unit_id))
     form = CloseUnitForm()
     if request.method == "GET":
-        form.day.data = utcnow().date()
+        form.day.data = vietnamese.today()
     if form.validate_on_submit():
         with transaction(form.day) as done:
             unit_services.close_unit(unit, form.day.data, actor=current_user)

@@ -2,8 +2,6 @@
 order, sign (certificates are then issued by the worker), print, download, revoke and
 correct."""
 
-from datetime import date
-
 from flask import (
     abort,
     current_app,
@@ -19,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import exports
+from dankheo import exports, vietnamese
 from dankheo.certificates import printing, queries, revocation, storage
 from dankheo.certificates.decisions import (
     create_decision,
@@ -136,7 +134,7 @@ def decision_create():
     form = _decision_form(award_types)
     form.award_type_id.data = award_type.id
     if request.method == "GET" and award_type.campaign:
-        form.signed_on.data = form.signed_on.data or date.today()
+        form.signed_on.data = form.signed_on.data or vietnamese.today()
         form.signer_title.data = form.signer_title.data or "Chủ tịch"
     nominations = _nomination_choices(form, award_type)
     if request.method == "GET" and not form.nomination_ids.data:

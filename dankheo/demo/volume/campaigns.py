@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from dankheo import vietnamese
 from dankheo.demo.volume.core import CAMPAIGN_YEAR, PROVINCE_NAME, insert, lower_first
 from dankheo.demo.volume.names import CRITERIA
 from dankheo.demo.volume.state import Volume
@@ -150,7 +151,7 @@ def subjects(vol: Volume, year: int, count: int) -> list:
 
 def build_current_campaign(vol: Volume) -> str:
     r = vol.rng
-    today = date.today()
+    today = vietnamese.today()
     campaign = campaign_row(vol, CAMPAIGN_YEAR, vol.agency_ids["BTGDVTU"], today)
     cid = campaign["id"]
     vol.current_campaign_id = cid
