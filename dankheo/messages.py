@@ -20,6 +20,16 @@ MESSAGES: dict[str, str] = {
     "password.wrong_current": "Mật khẩu hiện tại không đúng.",
     "user.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
     "membership.duplicate": "Người dùng đã có vai trò này tại đơn vị này.",
+    # issuers and official documents (issue 12)
+    "issuer.no_name": "Cơ quan ban hành chưa có tên. Vui lòng khai báo tên và ngày bắt đầu dùng.",
+    "issuer.name_incomplete": (
+        "Vui lòng nhập đủ tên, dòng tiêu đề, ký hiệu, dòng trên giấy khen và dòng thẩm quyền."
+    ),
+    "certificate.text_does_not_fit": (
+        "Không in được {part} của “{name}”: nội dung quá dài ngay cả ở cỡ chữ nhỏ nhất cho "
+        "phép, sẽ bị chồng hoặc mất chữ. Vui lòng rút gọn trước khi ký."
+    ),
+    "report.period_invalid": "Kỳ báo cáo không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.",
     # units
     "unit.code_taken": "Mã đơn vị «{unit_code}» đã tồn tại.",
     "unit.parent_cycle": "Không thể chọn đơn vị cấp trên là chính nó hoặc đơn vị cấp dưới của nó.",

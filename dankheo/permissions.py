@@ -254,6 +254,18 @@ def _own_assignment(user, assignment) -> bool:
 # --- reports --------------------------------------------------------------------------
 
 
+# --- issuers (the bodies that sign decisions and reports) ----------------------------
+
+
+@rule("issuer.manage")
+def _issuer_manage(user, issuer) -> bool:
+    """A secretary whose reach covers the issuer's unit (admins: always); without an
+    issuer, whether the user may keep any issuer's settings."""
+    if issuer is None:
+        return bool(units_with_role(user, Role.SECRETARY))
+    return _has_role_over(user, _unit_of(issuer), Role.SECRETARY)
+
+
 @rule("reports.view")
 def _reports_view(user, unit) -> bool:
     if unit is None:

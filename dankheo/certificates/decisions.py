@@ -10,7 +10,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dankheo import audit, workflow
+from dankheo import audit, vietnamese, workflow
+from dankheo.certificates import layout
+from dankheo.certificates.issuers import settings_for
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models import (
@@ -20,7 +22,6 @@ from dankheo.models import (
     Decision,
     DecisionItem,
     DecisionStatus,
-    IssuerProfile,
     Nomination,
     NominationState,
     utcnow,
@@ -32,11 +33,36 @@ SERIAL_PREFIX = "DVK"
 SERIAL_RE = re.compile(r"^DVK-\d{4}-\d{6}$")
 
 
-def number_text(award_type: AwardType, number: int) -> str:
-    """ "Số: 123/QĐ-UBND" (State, Decree 30/2020) or "Số 123-QĐ/BDVTU" (Party)."""
-    if award_type.issuer_profile == IssuerProfile.PARTY:
-        return f"Số {number}-{award_type.decision_suffix}"
-    return f"Số: {number}/{award_type.decision_suffix}"
+def number_text(award_type: AwardType, number: int, day: date | None = None) -> str:
+    """ "Số: 123/QĐ-UBND" (State, Decree 30/2020) or "Số 123-QĐ/BTGDVTU" (Party), with
+    the issuer's code valid on ``day`` (the decision's date)."""
+    return settings_for(award_type, day or vietnamese.today()).number(number)
+
+
+# The document fields a draft carries (copied from the issuer's settings when not given;
+# the office adjusts them on the draft). Signer fields are filled the same way.
+DOCUMENT_FIELDS = ("signer_authority", "proposer", "legal_basis", "recipients")
+
+
+def document_defaults(award_type: AwardType, day: date) -> dict[str, str]:
+    """What a new draft starts with: the issuer's place, signer, legal basis, proposer
+    and Nơi nhận on ``day``."""
+    settings = settings_for(award_type, day)
+    return {
+        "place": settings.place,
+        "signer_authority": settings.signer_authority,
+        "signer_title": settings.signer_title,
+        "signer_name": settings.signer_name,
+        "proposer": settings.proposer,
+        "legal_basis": "\n".join(settings.legal_basis),
+        "recipients": "\n".join(settings.recipients),
+    }
+
+
+def _document_fields(decision: Decision, values: dict) -> None:
+    for key in DOCUMENT_FIELDS:
+        if values.get(key) is not None:
+            setattr(decision, key, nfc(values[key]))
 
 
 def decision_line(decision: Decision) -> str:
@@ -93,8 +119,10 @@ def create_decision(
     signer_name: str,
     signer_title: str,
     nomination_ids: list[int],
+    **document: str,
 ) -> Decision:
-    """A draft decision awarding the given approved nominations, in that order."""
+    """A draft decision awarding the given approved nominations, in that order.
+    ``document`` may give the DOCUMENT_FIELDS; the issuer's settings fill the rest."""
     campaign: Campaign = award_type.campaign
     require(actor, "decision.manage", campaign)
     _check_number(award_type, number, None)
@@ -103,13 +131,15 @@ def create_decision(
         campaign=campaign,
         award_type=award_type,
         number=number,
-        number_text=number_text(award_type, number),
+        number_text=number_text(award_type, number, signed_on),
         signed_on=signed_on,
         place=nfc(place),
         signer_name=nfc(signer_name),
         signer_title=nfc(signer_title),
         created_by_id=actor.id,
     )
+    defaults = document_defaults(award_type, signed_on)
+    _document_fields(decision, {k: document.get(k, defaults[k]) for k in DOCUMENT_FIELDS})
     for position, nomination in enumerate(nominations, start=1):
         decision.items.append(DecisionItem(nomination=nomination, position=position))
     db.session.add(decision)
@@ -135,6 +165,7 @@ def update_decision(
     signer_title: str,
     nomination_ids: list[int],
     expected_version: int | None = None,
+    **document: str,
 ) -> Decision:
     """Edit a draft: fields and which nominations (kept ones keep their order)."""
     require(actor, "decision.manage", decision.campaign)
@@ -148,11 +179,12 @@ def update_decision(
     ]
     nominations = _eligible_nominations(decision.award_type, ordered, decision)
     decision.number = number
-    decision.number_text = number_text(decision.award_type, number)
+    decision.number_text = number_text(decision.award_type, number, signed_on)
     decision.signed_on = signed_on
     decision.place = nfc(place)
     decision.signer_name = nfc(signer_name)
     decision.signer_title = nfc(signer_title)
+    _document_fields(decision, document)
     keep = {n.id for n in nominations}
     for item in list(decision.items):
         if item.nomination_id not in keep:
@@ -202,6 +234,18 @@ def move_item(actor, decision: Decision, item_id: int, direction: str) -> None:
         )
 
 
+def check_texts_fit(decision: Decision) -> None:
+    """Refuse to sign (DomainError naming the recipient) when a recipient's name,
+    position line or achievement cannot be printed on the award type's paper without
+    overlapping or clipping, in the full design or on a pre-printed blank."""
+    paper = decision.award_type.paper
+    for item in decision.items:
+        n = item.nomination
+        layout.check_fits(
+            nfc(n.recipient_name), nfc(n.recipient_line), nfc(n.achievement_text), paper
+        )
+
+
 def next_serials(year: int, count: int) -> list[str]:
     """``count`` fresh serials DVK-<year>-NNNNNN after the highest one issued."""
     prefix = f"{SERIAL_PREFIX}-{year}-"
@@ -223,6 +267,7 @@ def sign_decision(actor, decision: Decision, *, today: date | None = None) -> li
     items = list(decision.items)
     if not items:
         raise DomainError("decision.no_nominations")
+    check_texts_fit(decision)
     serials = next_serials(decision.signed_on.year, len(items))
     certificates = []
     for item, serial in zip(items, serials, strict=True):

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from dankheo.certificates.decisions import create_decision, sign_decision
+from dankheo.certificates.decisions import create_decision, document_defaults, sign_decision
 from dankheo.certificates.jobs import issue_pending, store_decision_pdf
 from dankheo.extensions import db
 from dankheo.models import (
@@ -72,14 +72,16 @@ def seed() -> str:
             )
             or 0
         ) + 1
+        day = date(award_type.campaign.year, 12, 15)
+        defaults = document_defaults(award_type, day)
         decision = create_decision(
             actor,
             award_type,
             number=number,
-            signed_on=date(award_type.campaign.year, 12, 15),
-            place="Tây Ninh",
-            signer_name="Nguyễn Thành Tâm",
-            signer_title="Chủ tịch" if award_type.issuer_profile.value == "state" else "Trưởng ban",
+            signed_on=day,
+            place=defaults["place"],
+            signer_name=defaults["signer_name"] or "Nguyễn Thành Tâm",
+            signer_title=defaults["signer_title"] or "Chủ tịch",
             nomination_ids=[n.id for n in nominations],
         )
         sign_decision(actor, decision, today=decision.signed_on)

@@ -10,7 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dankheo import vietnamese
+from dankheo import tree, vietnamese
 from dankheo.extensions import db
 from dankheo.models import (
     Assignment,
@@ -166,16 +166,26 @@ def _committee(secretary, campaign: Campaign, users: dict[str, User]) -> Committ
     return committee
 
 
+def collective_name(unit) -> str:
+    """A collective as official documents name it: the unit with its place, e.g. "Xã
+    Long Hòa, huyện Châu Thành, tỉnh Tây Ninh" (never "Phường 1" alone)."""
+    above = tree.ancestor_ids(unit)
+    names = [db.session.get(type(unit), i).name for i in reversed(above)]
+    parts = [unit.name] + [n[:1].lower() + n[1:] for n in names]
+    return ", ".join(parts)
+
+
 def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nomination:
+    # The model's name belongs in the achievement, not in the recipient's second line.
     return nominations.create_nomination(
         officer,
         award_type=award_type,
         subject=initiative,
-        recipient_name=initiative.unit.name,
-        recipient_line=initiative.name,
+        recipient_name=collective_name(initiative.unit),
+        recipient_line="",
         achievement_text=(
-            "Đã có thành tích xuất sắc trong phong trào thi đua «Dân vận khéo» "
-            f"năm {award_type.campaign.year}"
+            "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” "
+            f"năm {award_type.campaign.year} với mô hình “{initiative.name}”"
         ),
         report_text=(
             f"Báo cáo thành tích của {initiative.unit.name} khi thực hiện mô hình "
