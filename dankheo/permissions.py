@@ -266,6 +266,14 @@ def _issuer_manage(user, issuer) -> bool:
     return _has_role_over(user, _unit_of(issuer), Role.SECRETARY)
 
 
+@rule("reports.write")
+def _reports_write(user, unit) -> bool:
+    """Writing a report's narrative: a secretary whose reach covers the unit."""
+    if unit is None:
+        return bool(units_with_role(user, Role.SECRETARY))
+    return _has_role_over(user, _unit_of(unit), Role.SECRETARY)
+
+
 @rule("reports.view")
 def _reports_view(user, unit) -> bool:
     if unit is None:

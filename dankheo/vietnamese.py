@@ -157,6 +157,17 @@ def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def parse_date(text: str | None) -> date | None:
+    """A date typed as dd/mm/yyyy (as pages show it) or yyyy-mm-dd; None otherwise."""
+    raw = (text or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_decimal(text: str | None) -> Decimal | None:
     """A number typed the Vietnamese way ("210,5", "1.234,5") or with a point ("210.5").
     None when it is not a number."""

@@ -5,7 +5,14 @@ and DOCX by ``dankheo.documents`` with the same text."""
 from dankheo.certificates import queries
 from dankheo.certificates.issuers import settings_for
 from dankheo.documents import docx, render
-from dankheo.documents.model import Annex, Document, Paragraph, Signature, Table, lines
+from dankheo.documents.model import (
+    Annex,
+    Document,
+    Paragraph,
+    Signature,
+    Table,
+    lines,
+)
 from dankheo.models import Decision, ExemplarKind
 from dankheo.vietnamese import document_date, nfc
 

@@ -185,7 +185,8 @@ def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nominat
         recipient_line="",
         achievement_text=(
             "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” "
-            f"năm {award_type.campaign.year} với mô hình “{initiative.name}”"
+            f"năm {award_type.campaign.year} với {initiative.name[:1].lower()}"
+            f"{initiative.name[1:]}"
         ),
         report_text=(
             f"Báo cáo thành tích của {initiative.unit.name} khi thực hiện mô hình "

@@ -33,6 +33,19 @@ def keep_place(text: str) -> str:
     return text[: match.start()] + place
 
 
+_UPPER = "A-ZĐÀ-Ỹ"
+_PLACE_IN_TEXT = re.compile(
+    r"\b(tỉnh|thành phố|huyện|thị xã|xã|phường|Tỉnh ủy|Thành ủy)"
+    r"((?:\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][^\s,;.()]*)+)"
+)
+
+
+def keep_places(text: str) -> str:
+    """Join "tỉnh Tây Ninh", "xã Long Hòa" … in running text with non-breaking spaces,
+    so a line never ends inside a place name."""
+    return _PLACE_IN_TEXT.sub(lambda m: m.group(0).replace(" ", NBSP), nfc(text))
+
+
 def number_text(profile: str, number: int | None, kind: str, code: str) -> str:
     """ "Số: 12/QĐ-UBND" (State) or "Số 12-QĐ/BTGDVTU" (Party); an unnumbered draft
     keeps the blank the office fills in by hand."""

@@ -60,5 +60,7 @@ def report_filename(stats: Statistics, ext: str) -> str:
         if stats.period.year is not None
         else f"{stats.period.start_year}-{stats.period.end_year}"
     )
-    kind = "bao-cao" if stats.period.year is not None else "tong-ket"
+    if stats.period.dated:
+        period = stats.period.key[1:].replace("_", "-den-")
+    kind = "bao-cao" if stats.period.year is not None or stats.period.dated else "tong-ket"
     return f"{kind}-{unit}-{period}-{stats.rollup.value}.{ext}"

@@ -3,7 +3,7 @@
 ``flask --app dankheo certificates worker``. The public /verify pages are their own
 blueprint (``certificates.verification``)."""
 
-from dankheo.certificates.views import decisions, designs  # noqa: F401 (registers routes)
+from dankheo.certificates.views import decisions, designs, issuers  # noqa: F401 (routes)
 from dankheo.certificates.views.blueprint import bp
 
 __all__ = ["bp"]

@@ -7,6 +7,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,9 +19,11 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from dankheo import exports, vietnamese
-from dankheo.certificates import printing, queries, revocation, storage
+from dankheo.certificates import decision_document, printing, queries, revocation, storage
 from dankheo.certificates.decisions import (
+    DOCUMENT_FIELDS,
     create_decision,
+    document_defaults,
     move_item,
     sign_decision,
     update_decision,
@@ -40,6 +43,8 @@ from dankheo.models import CertificateStatus, Decision, DecisionStatus
 from dankheo.permissions import can
 from dankheo.web.access import require
 from dankheo.web.transaction import transaction
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # --- decisions ------------------------------------------------------------------------
 
@@ -119,6 +124,10 @@ def _nomination_choices(form, award_type, decision=None):
     return nominations
 
 
+def _document_values(form) -> dict[str, str]:
+    return {key: form[key].data or "" for key in DOCUMENT_FIELDS}
+
+
 @bp.route("/decisions/new", methods=["GET", "POST"])
 @login_required
 def decision_create():
@@ -135,7 +144,9 @@ def decision_create():
     form.award_type_id.data = award_type.id
     if request.method == "GET" and award_type.campaign:
         form.signed_on.data = form.signed_on.data or vietnamese.today()
-        form.signer_title.data = form.signer_title.data or "Chủ tịch"
+        for key, value in document_defaults(award_type, form.signed_on.data).items():
+            if not form[key].data:
+                form[key].data = value
     nominations = _nomination_choices(form, award_type)
     if request.method == "GET" and not form.nomination_ids.data:
         form.nomination_ids.data = [n.id for n in nominations]
@@ -150,6 +161,7 @@ def decision_create():
                 signer_name=form.signer_name.data,
                 signer_title=form.signer_title.data,
                 nomination_ids=form.nomination_ids.data,
+                **_document_values(form),
             )
         if done.ok:
             flash(f"Đã tạo dự thảo quyết định {decision.number_text}.", "success")
@@ -184,6 +196,7 @@ def decision_edit(decision_id: int):
                 signer_title=form.signer_title.data,
                 nomination_ids=form.nomination_ids.data,
                 expected_version=form.version_value(),
+                **_document_values(form),
             )
         if done.ok:
             flash("Đã lưu dự thảo quyết định.", "success")
@@ -318,6 +331,18 @@ def decision_pdf(decision_id: int):
     return pdf_response(data, f"du-thao-QD-{decision.number}.pdf")
 
 
+@bp.route("/decisions/<int:decision_id>/decision.docx")
+@login_required
+def decision_docx(decision_id: int):
+    """The decision as a Word file (same text as the PDF) for the office to adjust."""
+    decision = decision_for(decision_id, "certificate.issue")
+    response = make_response(decision_document.render_docx(decision))
+    response.headers["Content-Type"] = DOCX_MIMETYPE
+    response.headers["Content-Disposition"] = f'attachment; filename="QD-{decision.number}.docx"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/decisions/<int:decision_id>/print", methods=["POST"])
 @login_required
 def decision_print(decision_id: int):
@@ -372,7 +397,13 @@ def revoke(serial: str):
     form = ReasonForm()
     if form.validate_on_submit():
         with transaction(form.reason) as done:
-            revocation.revoke_certificate(current_user, cert, form.reason.data)
+            revocation.revoke_certificate(
+                current_user,
+                cert,
+                form.reason.data,
+                decision_number=form.decision_number.data,
+                decision_date=form.decision_date.data,
+            )
         if done.ok:
             flash(f"Đã thu hồi {cert.serial}.", "success")
             return redirect(url_for(".decision", decision_id=cert.decision_id))
