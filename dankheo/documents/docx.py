@@ -154,8 +154,9 @@ def _header(word, doc: Document) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _no_borders(table)
-    left = _cell(table.rows[0].cells[0], 72)
-    right = _cell(table.rows[0].cells[1], 93)
+    left_mm = 82 if doc.is_party else 74
+    left = _cell(table.rows[0].cells[0], left_mm)
+    right = _cell(table.rows[0].cells[1], 165 - left_mm)
     if doc.parent_line:
         _para(left, doc.parent_line, size=13, align=CENTER)
     for line in doc.body_lines:

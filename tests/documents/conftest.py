@@ -1,0 +1,27 @@
+"""One app and one world for the whole module (rendering is the slow part: build the
+data once). Artifacts (PDF, DOCX and, with DANKHEO_DOCUMENT_PNGS=1, PNG pages) are
+written to test-artifacts/documents/ for a person to look at (`make documents`)."""
+
+import pytest
+
+from dankheo import create_app
+from dankheo.extensions import db
+from tests.conftest import _TEMPLATE_CACHE, make_test_config
+from tests.documents import world as world_module
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    app = create_app(make_test_config(tmp_path_factory.mktemp("documents")))
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    return world_module.build()
