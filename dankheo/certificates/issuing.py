@@ -91,7 +91,12 @@ class CertificateView:
     def place(self, positions: dict | None = None) -> "CertificateView":
         """Fit every slot (at ``positions``, mm on this paper, for the overlay); raises
         DomainError naming the recipient when a text cannot fit."""
-        positions = positions or {}
+        positions = dict(positions or {})
+        if not self.signer_authority and "signer_title" not in positions:
+            # No authority line: the title takes its place under the date line.
+            k = layout.SCALE[self.paper]
+            above = layout.SLOTS["signer_authority"]
+            positions["signer_title"] = (above.x * k, above.y * k)
         self.slots = {
             name: layout.place(name, text, self.paper, positions.get(name))
             for name, text in self.texts().items()

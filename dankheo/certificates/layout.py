@@ -39,8 +39,8 @@ class Slot:
 # The frame's inner edge is 12.6 mm from the paper's edge; every slot keeps clear of it.
 SLOTS = {
     "recipient": Slot(148.5, 87, 236, 19, 24, 14, "bold", max_lines=2),
-    "recipient_line": Slot(148.5, 106.5, 236, 9, 15, 11, "italic", max_lines=2),
-    "achievement": Slot(148.5, 116, 226, 23.5, 16, 11, "regular", line_height=1.3),
+    "recipient_line": Slot(148.5, 106.5, 236, 11.5, 14, 11, "italic", max_lines=2),
+    "achievement": Slot(148.5, 119, 226, 21.5, 16, 11, "regular", line_height=1.3),
     "decision_line": Slot(24, 148, 108, 10, 11.5, 9, "regular", "left", max_lines=2),
     "register_number": Slot(24, 158, 108, 5, 11.5, 9, "bold", "left", max_lines=1),
     "date_line": Slot(218, 141, 110, 6, 13, 10, "italic", max_lines=1),

@@ -154,7 +154,7 @@ def _header(word, doc: Document) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _no_borders(table)
-    left_mm = 82 if doc.is_party else 74
+    left_mm = 82 if doc.is_party else 70
     left = _cell(table.rows[0].cells[0], left_mm)
     right = _cell(table.rows[0].cells[1], 165 - left_mm)
     if doc.parent_line:
@@ -169,7 +169,7 @@ def _header(word, doc: Document) -> None:
     if doc.is_party:
         _para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=15, align=CENTER)
     else:
-        _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5, align=CENTER)
+        _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align=CENTER)
         _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, align=CENTER)
     _para(right, doc.place_date, italic=True, align=CENTER, space_before=10)
     word.add_paragraph()

@@ -48,7 +48,7 @@ def _paragraphs(text: str) -> list[Paragraph]:
 
 def _figures(stats: Statistics) -> list[Paragraph]:
     n = format_number
-    scope = keep_places(f"{stats.root.name} và các đơn vị trực thuộc")
+    scope = keep_places(f"{in_sentence(stats.root.name)} và các đơn vị trực thuộc")
     out = [
         Paragraph(
             f"Trong {stats.period.label}, toàn địa bàn {scope} có {n(stats.total)} lượt mô hình "
@@ -94,6 +94,19 @@ def _table(table: StatTable) -> Table:
     )
 
 
+def _code_of(narrative: ReportNarrative) -> str:
+    name = narrative.issuer.current_name if narrative.issuer else None
+    return name.code if name else ""
+
+
+def in_sentence(name: str) -> str:
+    """A unit's name inside a sentence: "Tỉnh Tây Ninh" → "tỉnh Tây Ninh"."""
+    for word in ("Tỉnh", "Thành phố", "Huyện", "Thị xã", "Xã", "Phường", "Thị trấn"):
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
+
+
 def build(
     stats: Statistics,
     tables: list[StatTable],
@@ -106,7 +119,7 @@ def build(
         Paragraph(
             keep_places(
                 f"{settings.name} báo cáo kết quả {MOVEMENT} {stats.period.label} "
-                f"trên địa bàn {stats.root.name} như sau:"
+                f"trên địa bàn {in_sentence(stats.root.name)} như sau:"
             )
         )
     ]
@@ -122,13 +135,20 @@ def build(
             for i, table in enumerate(tables, start=1):
                 blocks.append(Paragraph(f"{i}. {table.title}", "heading"))
                 blocks.append(_table(table))
-    number = narrative.number if narrative is not None else None
-    signer = Signature(
-        (narrative.signer_authority if narrative else "") or settings.signer_authority,
-        (narrative.signer_title if narrative else "") or settings.signer_title,
-        (narrative.signer_name if narrative else "") or settings.signer_name,
+    # The number belongs to the issuer the narrative chose; another profile's header
+    # leaves the blank the office fills in.
+    # Number, signer and Nơi nhận belong to the issuer the narrative chose; a header of
+    # another profile takes that issuer's defaults and leaves the number blank.
+    own = narrative is not None and (
+        narrative.issuer_id is None or settings.code == _code_of(narrative)
     )
-    recipients = lines(narrative.recipients) if narrative and narrative.recipients else []
+    number = narrative.number if own and narrative.issuer_id is not None else None
+    signer = Signature(
+        (narrative.signer_authority if own else "") or settings.signer_authority,
+        (narrative.signer_title if own else "") or settings.signer_title,
+        (narrative.signer_name if own else "") or settings.signer_name,
+    )
+    recipients = lines(narrative.recipients) if own and narrative.recipients else []
     # An issuer's default list is written for decisions: "Như Điều …" has no place here.
     defaults = [r for r in settings.recipients if not r.lower().startswith("như điều")]
     return Document(

@@ -61,9 +61,10 @@ def save_narrative(
 def report_issuer(user, narrative: ReportNarrative | None, profile: str) -> Issuer | None:
     """The issuer whose header a report carries: the narrative's, else the first of the
     requested profile the user keeps, else the first of that profile."""
-    if narrative is not None and narrative.issuer is not None:
-        return narrative.issuer
     wanted = IssuerProfile(profile)
+    if narrative is not None and narrative.issuer is not None:
+        if narrative.issuer.profile == wanted:
+            return narrative.issuer
     mine = [i for i in issuers_for(user) if i.profile == wanted]
     if mine:
         return mine[0]

@@ -3,6 +3,7 @@ data once). Artifacts (PDF, DOCX and, with DANKHEO_DOCUMENT_PNGS=1, PNG pages) a
 written to test-artifacts/documents/ for a person to look at (`make documents`)."""
 
 import pytest
+from flask import g
 
 from dankheo import create_app
 from dankheo.extensions import db
@@ -25,3 +26,12 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def world(app):
     return world_module.build()
+
+
+@pytest.fixture(autouse=True)
+def _signed_out(app):
+    """The module's app context outlives each test: forget the signed-in user that
+    Flask-Login caches on ``g``, so a test starts signed out like a new browser."""
+    g.pop("_login_user", None)
+    yield
+    g.pop("_login_user", None)

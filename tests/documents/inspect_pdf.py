@@ -87,31 +87,33 @@ def norm(text: str) -> str:
 
 
 def words(pdf: bytes, *, skip_top_mm: float = 0) -> Counter:
-    """The words of a PDF as a reader takes them in: without what lies in the top margin
-    (page numbers) and without a table's header row repeated at the top of a page."""
+    """The words of a PDF, without what lies in the top margin (page numbers)."""
     counter: Counter = Counter()
-    seen: set[str] = set()
-    by_page: dict[int, list[Line]] = {}
     for line in lines(pdf):
         if line.top >= skip_top_mm * MM:
-            by_page.setdefault(line.page, []).append(line)
-    for page_lines in by_page.values():
-        page_lines.sort(key=lambda line: (line.top, line.x0))
-        top = page_lines[0].top
-        first_row = [line for line in page_lines if abs(line.top - top) < 2]
-        row_text = " | ".join(norm(line.text) for line in first_row)
-        repeated = row_text in seen
-        for line in page_lines:
-            if repeated and line in first_row:
-                continue  # a table's header row repeated at the top of the page
             counter.update(norm(line.text).split())
-        rows: dict[int, list[Line]] = {}
-        for line in page_lines:
-            rows.setdefault(round(line.top), []).append(line)
-        for row in rows.values():
-            if any(norm(line.text) == "STT" for line in row):
-                seen.add(" | ".join(norm(line.text) for line in row))
     return counter
+
+
+def same_text(pdf: bytes, docx: bytes) -> tuple[Counter, Counter]:
+    """(words of the DOCX missing from the PDF, words of the PDF the DOCX lacks) — the
+    PDF may only add the header rows its tables repeat at the top of a new page."""
+    pdf_words = words(pdf, skip_top_mm=15)
+    docx_text = docx_words(docx)
+    missing = docx_text - pdf_words
+    extra = pdf_words - docx_text
+    headers = docx_table_headers(docx)
+    return missing, Counter({w: n for w, n in extra.items() if w not in headers})
+
+
+def docx_table_headers(data: bytes) -> set[str]:
+    document = read_docx(io.BytesIO(data))
+    found: set[str] = set()
+    for table in document.tables:
+        if table.rows:
+            for cell in table.rows[0].cells:
+                found.update(norm(cell.text).split())
+    return found
 
 
 def find_exact(all_lines: list[Line], text: str) -> Line:
@@ -168,15 +170,14 @@ def write_artifact(name: str, data: bytes) -> Path | None:
         office = shutil.which("libreoffice") or shutil.which("soffice")
         if office is None:
             return path
+        outdir = ARTIFACTS / "libreoffice"
         subprocess.run(  # noqa: S603 (our own file, a fixed tool)
-            [office, "--headless", "--convert-to", "pdf", "--outdir", str(ARTIFACTS), str(path)],
+            [office, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
             check=True,
             capture_output=True,
             timeout=180,
         )
-        pdf = path.with_suffix(".pdf").with_name(path.stem + ".pdf")
-        converted = ARTIFACTS / (path.stem + ".pdf")
-        pdf = converted.rename(ARTIFACTS / (path.stem + "-word.pdf"))
+        pdf = (outdir / (path.stem + ".pdf")).replace(ARTIFACTS / (path.stem + "-word.pdf"))
     tool = shutil.which("pdftoppm")
     if tool:
         subprocess.run(  # noqa: S603
