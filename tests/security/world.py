@@ -66,6 +66,9 @@ def build_world() -> World:
         Decision,
         DecisionItem,
         DecisionStatus,
+        Issuer,
+        IssuerName,
+        IssuerProfile,
         NominationBatch,
         NominationState,
         Reviewer,
@@ -101,6 +104,20 @@ def build_world() -> World:
     r["approved_nomination"] = make_nomination(
         campaign, units["c12"], state=NominationState.APPROVED
     )
+    # An issuer kept by the provincial agency (its secretary reaches the province).
+    issuer = Issuer(unit=units["agency"], profile=IssuerProfile.PARTY, place="Tây Ninh")
+    issuer.names.append(
+        IssuerName(
+            valid_from=date(2021, 1, 1),
+            name="Ban Dân vận Tỉnh ủy",
+            header_name="BAN DÂN VẬN",
+            code="BDVTU",
+            certificate_line="BAN DÂN VẬN TỈNH ỦY TÂY NINH",
+            authority_line="BAN DÂN VẬN TỈNH ỦY",
+        )
+    )
+    db.session.add(issuer)
+    r["issuer"] = issuer
     committee = Committee(campaign=campaign, name="Hội đồng thi đua")
     db.session.add(committee)
     reviewer = Reviewer(committee=committee, user=users["reviewer"], unit=units["d2"])
