@@ -11,6 +11,7 @@ from dankheo.documents.model import (
     Paragraph,
     Signature,
     Table,
+    keep_places,
     lines,
 )
 from dankheo.models import Decision, ExemplarKind
@@ -91,6 +92,7 @@ def build(decision: Decision) -> Document:
     giver = _sentence(award_type.issuer_title)
     counted = _count_phrase(rows)
     summary = [f"Về việc tặng {form} cho các tập thể, cá nhân", f"trong {MOVEMENT} năm {year}"]
+    giver = keep_places(giver)
     articles = [
         Paragraph(
             f"Tặng {form} của {giver} cho {counted} (có danh sách kèm theo) đã có thành tích "
@@ -108,8 +110,10 @@ def build(decision: Decision) -> Document:
     number_only = decision.number_text.replace("Số:", "").replace("Số", "").strip()
     annex = Annex(
         title="DANH SÁCH",
-        subtitle=[f"tập thể, cá nhân được tặng {form} của {giver}"],
-        reference=(f"(Kèm theo Quyết định số {number_only} {document_date(day)} của {giver})"),
+        subtitle=[keep_places(f"tập thể, cá nhân được tặng {form} của {giver}")],
+        reference=keep_places(
+            f"(Kèm theo Quyết định số {number_only} {document_date(day)} của {giver})"
+        ),
         blocks=_annex_blocks(rows),
         landscape=_needs_landscape(rows),
     )
@@ -146,7 +150,7 @@ def _annex_blocks(rows: list[dict]) -> list:
         table_rows = []
         for r in members:
             number += 1
-            who = r["name"] + (f"\n{r['line']}" if r["line"] else "")
+            who = keep_places(r["name"]) + (f"\n{keep_places(r['line'])}" if r["line"] else "")
             table_rows.append([str(number), who, r["reason"]])
         blocks.append(
             Table(

@@ -62,9 +62,12 @@ def report_issuer(user, narrative: ReportNarrative | None, profile: str) -> Issu
     """The issuer whose header a report carries: the narrative's, else the first of the
     requested profile the user keeps, else the first of that profile."""
     wanted = IssuerProfile(profile)
-    if narrative is not None and narrative.issuer is not None:
-        if narrative.issuer.profile == wanted:
-            return narrative.issuer
+    if (
+        narrative is not None
+        and narrative.issuer is not None
+        and narrative.issuer.profile == wanted
+    ):
+        return narrative.issuer
     mine = [i for i in issuers_for(user) if i.profile == wanted]
     if mine:
         return mine[0]
