@@ -125,7 +125,7 @@ def export(fmt: str):
             n.campaign.name,
             n.award_type.form_label,
             n.state_label,
-            n.updated_at.date() if n.updated_at else None,
+            vietnamese.to_vietnam(n.updated_at).date() if n.updated_at else None,
         ]
         for n in items
     ]
@@ -290,7 +290,14 @@ def batches():
 def batches_export(fmt: str):
     items, truncated = exports.fetch(queries.batches_select(current_user))
     rows = [
-        [b.number or "", b.title, b.unit.name, b.campaign.name, b.created_at.date()] for b in items
+        [
+            b.number or "",
+            b.title,
+            b.unit.name,
+            b.campaign.name,
+            vietnamese.to_vietnam(b.created_at).date(),
+        ]
+        for b in items
     ]
     return exports.list_export(
         fmt,
