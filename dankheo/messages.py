@@ -18,7 +18,7 @@ MESSAGES: dict[str, str] = {
     ),
     "login.disabled": "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị hệ thống.",
     "password.wrong_current": "Mật khẩu hiện tại không đúng.",
-    "user.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
+    "user.username_taken": "Tên đăng nhập “{username}” đã có người dùng.",
     "membership.duplicate": "Người dùng đã có vai trò này tại đơn vị này.",
     # issuers and official documents (issue 12)
     "issuer.no_name": "Cơ quan ban hành chưa có tên. Vui lòng khai báo tên và ngày bắt đầu dùng.",
@@ -31,20 +31,20 @@ MESSAGES: dict[str, str] = {
     ),
     "report.period_invalid": "Kỳ báo cáo không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.",
     # units
-    "unit.code_taken": "Mã đơn vị «{unit_code}» đã tồn tại.",
+    "unit.code_taken": "Mã đơn vị “{unit_code}” đã tồn tại.",
     "unit.parent_cycle": "Không thể chọn đơn vị cấp trên là chính nó hoặc đơn vị cấp dưới của nó.",
-    "unit.already_closed": "Đơn vị «{name}» đã ngừng hoạt động từ {day}.",
+    "unit.already_closed": "Đơn vị “{name}” đã ngừng hoạt động từ {day}.",
     "unit.close_before_start": "Ngày ngừng hoạt động phải sau ngày bắt đầu hiệu lực.",
     "unit.succession_self": "Đơn vị tiền thân và đơn vị kế thừa phải khác nhau.",
     "unit.succession_exists": "Quan hệ kế thừa này đã được ghi nhận.",
     # workflow
-    "workflow.no_such_arrow": "Không thể «{action}» hồ sơ đang ở trạng thái «{state}».",
-    "workflow.window_closed": "Thời hạn «{window}» của đợt thi đua chưa mở hoặc đã kết thúc.",
+    "workflow.no_such_arrow": "Không thể “{action}” hồ sơ đang ở trạng thái “{state}”.",
+    "workflow.window_closed": "Thời hạn “{window}” của đợt thi đua chưa mở hoặc đã kết thúc.",
     "workflow.note_required": "Vui lòng ghi rõ lý do.",
-    "workflow.not_allowed": "Bạn không có quyền «{action}» hồ sơ này.",
+    "workflow.not_allowed": "Bạn không có quyền “{action}” hồ sơ này.",
     # --- registry: campaigns, fields, initiatives, exemplars, evidence, import ---------
-    "field.name_taken": "Lĩnh vực «{name}» đã có.",
-    "campaign.bad_window": "Ngày đóng của thời hạn «{window}» phải sau ngày mở.",
+    "field.name_taken": "Lĩnh vực “{name}” đã có.",
+    "campaign.bad_window": "Ngày đóng của thời hạn “{window}” phải sau ngày mở.",
     "campaign.rubric_locked": (
         "Thời hạn chấm điểm đã mở ({day}): không thể sửa tiêu chí chấm điểm của đợt thi đua nữa."
     ),
@@ -52,7 +52,7 @@ MESSAGES: dict[str, str] = {
     "initiative.no_year": "Mô hình chưa có năm nào để chuyển tiếp.",
     "initiative.dropped": "Mô hình đã dừng thực hiện năm {year}, không thể chuyển sang năm sau.",
     "initiative.replicates_itself": "Mô hình không thể nhân rộng từ chính nó.",
-    "initiative.unit_not_allowed": "Bạn không thể đăng ký mô hình cho đơn vị «{unit}».",
+    "initiative.unit_not_allowed": "Bạn không thể đăng ký mô hình cho đơn vị “{unit}”.",
     "initiative.dates_order": "Ngày đánh giá phải sau ngày bắt đầu.",
     "evidence.empty": "Tệp tải lên rỗng.",
     "evidence.bad_type": (
@@ -65,15 +65,15 @@ MESSAGES: dict[str, str] = {
     ),
     "evidence.zip_bomb": "Tệp nén bất thường (dung lượng giải nén quá lớn), không được chấp nhận.",
     "import.bad_file": "Không đọc được tệp Excel. Vui lòng dùng đúng mẫu nhập (.xlsx).",
-    "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là «{expected}».",
+    "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là “{expected}”.",
     "import.empty": "Tệp không có dòng dữ liệu nào.",
     "import.row_errors": "Không nhập dòng nào vì có {count} dòng lỗi.",
     "workflow.already_done": (
-        "Thao tác «{action}» đã được thực hiện trước đó; không có gì thay đổi."
+        "Thao tác “{action}” đã được thực hiện trước đó; không có gì thay đổi."
     ),
     # nominations and review (issue 4)
     "nomination.subject_required": "Vui lòng chọn một mô hình hoặc một điển hình để đề nghị.",
-    "nomination.duplicate": ("«{subject}» đã có hồ sơ đề nghị «{award}» trong đợt thi đua này."),
+    "nomination.duplicate": ("“{subject}” đã có hồ sơ đề nghị “{award}” trong đợt thi đua này."),
     "nomination.not_editable": "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc bị trả lại.",
     "nomination.report_required": (
         "Vui lòng viết báo cáo thành tích hoặc tải lên tệp báo cáo (PDF)."
@@ -83,17 +83,17 @@ MESSAGES: dict[str, str] = {
     "batch.empty": "Tờ trình chưa có hồ sơ nào ở trạng thái nháp hoặc bị trả lại để gửi.",
     "batch.wrong_campaign": "Hồ sơ phải thuộc cùng đợt thi đua và đơn vị với tờ trình.",
     "committee.not_reviewer": (
-        "Người dùng «{name}» chưa có vai trò thành viên hội đồng; "
+        "Người dùng “{name}” chưa có vai trò thành viên hội đồng; "
         "vui lòng nhờ quản trị hệ thống cấp vai trò trước."
     ),
-    "committee.already_member": "«{name}» đã là thành viên hội đồng.",
+    "committee.already_member": "“{name}” đã là thành viên hội đồng.",
     "committee.missing": "Đợt thi đua chưa có hội đồng. Vui lòng lập hội đồng trước.",
-    "assignment.conflicted": "«{reviewer}» có xung đột lợi ích với hồ sơ «{nomination}».",
-    "assignment.duplicate": "«{reviewer}» đã được phân công chấm hồ sơ này.",
+    "assignment.conflicted": "“{reviewer}” có xung đột lợi ích với hồ sơ “{nomination}”.",
+    "assignment.duplicate": "“{reviewer}” đã được phân công chấm hồ sơ này.",
     "assignment.has_submitted_scorecard": (
-        "Không thể bỏ phân công: «{reviewer}» đã nộp phiếu chấm hồ sơ này."
+        "Không thể bỏ phân công: “{reviewer}” đã nộp phiếu chấm hồ sơ này."
     ),
-    "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái «Đang chấm».",
+    "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái “Đang chấm”.",
     "conflict.reason_required": "Vui lòng ghi rõ lý do xung đột lợi ích.",
     "conflict.already_decided": "Xung đột lợi ích này đã được xử lý.",
     "scorecard.locked": "Phiếu chấm đã nộp và bị khóa; chỉ thư ký hội đồng có thể mở lại.",
@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     # certificates and decisions (issue 5)
     "decision.no_nominations": "Quyết định phải có ít nhất một tập thể, cá nhân được khen.",
     "decision.nomination_not_eligible": (
-        "Có hồ sơ không còn ở trạng thái «Được đề xuất khen» hoặc đã thuộc quyết định khác."
+        "Có hồ sơ không còn ở trạng thái “Được đề xuất khen” hoặc đã thuộc quyết định khác."
     ),
     "decision.number_taken": "Số quyết định {number} đã được dùng cho hình thức khen thưởng này.",
     "decision.already_signed": "Quyết định đã ký, không thể thay đổi.",
@@ -161,7 +161,7 @@ WTFORMS_MESSAGES = {
     "Invalid UUID.": "Mã định danh không hợp lệ.",
     "Invalid IP address.": "Địa chỉ IP không hợp lệ.",
     "Invalid Mac address.": "Địa chỉ MAC không hợp lệ.",
-    "Field must be equal to %(other_name)s.": "Giá trị phải trùng với trường «%(other_name)s».",
+    "Field must be equal to %(other_name)s.": "Giá trị phải trùng với trường “%(other_name)s”.",
     "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
     "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
     "Field cannot be longer than %(max)d character.": "Không quá %(max)d ký tự.",

@@ -29,7 +29,7 @@ def test_fold_removes_diacritics_case_and_extra_spaces(text, folded):
 def test_fold_is_the_same_for_nfc_and_nfd_input():
     import unicodedata
 
-    text = "Mô hình «Tuyến đường hoa» ở ấp Bình Hòa"
+    text = "Mô hình “Tuyến đường hoa” ở ấp Bình Hòa"
     assert fold(unicodedata.normalize("NFD", text)) == fold(text)
 
 

@@ -110,7 +110,7 @@ class DesignForm(BaseForm):
     issuer_profile = SelectField(
         "Thể thức",
         choices=[SelectChoice(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
-        description="Nhà nước: Quốc hiệu, tiêu ngữ. Đảng: «ĐẢNG CỘNG SẢN VIỆT NAM».",
+        description="Nhà nước: Quốc hiệu, tiêu ngữ. Đảng: “ĐẢNG CỘNG SẢN VIỆT NAM”.",
     )
     issuer_title = StringField(
         "Người/cơ quan tặng (in màu đỏ)",
@@ -122,7 +122,7 @@ class DesignForm(BaseForm):
         "Ký hiệu quyết định",
         validators=[required(), length(40)],
         description=(
-            "Nhà nước: QĐ-UBND (in «Số: 123/QĐ-UBND»). Đảng: QĐ/BDVTU (in «Số 123-QĐ/BDVTU»)."
+            "Nhà nước: QĐ-UBND (in “Số: 123/QĐ-UBND”). Đảng: QĐ/BDVTU (in “Số 123-QĐ/BDVTU”)."
         ),
     )
 
@@ -223,7 +223,7 @@ class IssuerForm(VersionedForm):
     legal_basis = TextAreaField(
         "Căn cứ pháp lý",
         validators=[optional(), length(5000)],
-        description="Mỗi căn cứ một dòng, bắt đầu bằng «Căn cứ». In nghiêng trước «Xét đề nghị».",
+        description="Mỗi căn cứ một dòng, bắt đầu bằng “Căn cứ”. In nghiêng trước “Xét đề nghị”.",
     )
     proposer = StringField(
         "Cơ quan đề nghị (Xét đề nghị của …)",
@@ -265,7 +265,7 @@ class IssuerNameForm(BaseForm):
     code = StringField(
         "Ký hiệu cơ quan trong số văn bản",
         validators=[required(), length(40)],
-        description="UBND → «Số: 12/QĐ-UBND»; BTGDVTU → «Số 12-QĐ/BTGDVTU».",
+        description="UBND → “Số: 12/QĐ-UBND”; BTGDVTU → “Số 12-QĐ/BTGDVTU”.",
     )
     certificate_line = StringField(
         "Dòng người tặng trên giấy khen (in màu đỏ)",

@@ -171,7 +171,7 @@ def _campaigns(units: dict[str, Unit]) -> None:
         campaign = Campaign(
             phase=phase,
             organising_unit=organiser,
-            name=f"Phong trào thi đua «Dân vận khéo» năm {year}",
+            name=f"Phong trào thi đua “Dân vận khéo” năm {year}",
             year=year,
             kind=CampaignKind.YEARLY,
             level=Level.PROVINCE,
@@ -271,7 +271,7 @@ def _initiatives(rng: random.Random, units, fields) -> list[Initiative]:
             unit = rng.choice(old)
             last_possible = 2024  # the commune was merged on 1/7/2025
         subject = SUBJECTS[n % len(SUBJECTS)]
-        name = f"Mô hình «{subject}» ở {rng.choice(PLACES)}"
+        name = f"Mô hình “{subject}” ở {rng.choice(PLACES)}"
         if n >= len(SUBJECTS) * 3:
             name += f" ({unit.name})"
         initiative = Initiative(

@@ -190,7 +190,7 @@ def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nominat
         ),
         report_text=(
             f"Báo cáo thành tích của {initiative.unit.name} khi thực hiện mô hình "
-            f"«{initiative.name}»: kết quả nổi bật, cách làm sáng tạo, sự đồng tình "
+            f"“{initiative.name}”: kết quả nổi bật, cách làm sáng tạo, sự đồng tình "
             "và tham gia của Nhân dân, khả năng nhân rộng."
         ),
         today=day,

@@ -172,7 +172,7 @@ def new():
                 batch=batch,
             )
         if done.ok:
-            flash("Đã tạo hồ sơ đề nghị (bản nháp). Kiểm tra lại rồi bấm «Gửi hồ sơ».", "success")
+            flash("Đã tạo hồ sơ đề nghị (bản nháp). Kiểm tra lại rồi bấm “Gửi hồ sơ”.", "success")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     return render_template("nominations/form.html", form=form, nomination=None)
 

@@ -67,10 +67,10 @@ def _int(value: str, name: str, errors: dict, lo=None, hi=None) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        errors[name] = f"Tham số «{name}» phải là số nguyên."
+        errors[name] = f"Tham số “{name}” phải là số nguyên."
         return None
     if (lo is not None and number < lo) or (hi is not None and number > hi):
-        errors[name] = f"Tham số «{name}» phải từ {lo} đến {hi}."
+        errors[name] = f"Tham số “{name}” phải từ {lo} đến {hi}."
         return None
     return number
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
 )
 
-INITIATIVE = "Mô hình «Chợ quê không rác thải nhựa» ở ấp Long Bình"
+INITIATIVE = "Mô hình “Chợ quê không rác thải nhựa” ở ấp Long Bình"
 CAMPAIGN_YEAR = 2025
 
 

@@ -94,13 +94,13 @@ def build_world() -> World:
     r["campaign"] = campaign
     r["criterion"] = campaign.criteria[0]
     r["award_type"] = campaign.award_types[0]
-    r["initiative"] = make_initiative(units["c11"], "Mô hình «Tuyến đường hoa»")
+    r["initiative"] = make_initiative(units["c11"], "Mô hình “Tuyến đường hoa”")
     r["exemplar"] = make_exemplar(units["c11"], "Nguyễn Thị Mai")
     r["nomination"] = make_nomination(
         campaign, units["c11"], initiative=r["initiative"], state=NominationState.IN_REVIEW
     )
     r["draft_nomination"] = make_nomination(campaign, units["c11"])
-    r["free_initiative"] = make_initiative(units["c11"], "Mô hình «Sân chơi cho thiếu nhi»")
+    r["free_initiative"] = make_initiative(units["c11"], "Mô hình “Sân chơi cho thiếu nhi”")
     r["approved_nomination"] = make_nomination(
         campaign, units["c12"], state=NominationState.APPROVED
     )

@@ -113,7 +113,7 @@ def _parent_from(form: UnitForm, unit: Unit | None = None) -> Unit | None:
         return None
     parent = queries.unit_by_code(code)
     if parent is None:
-        form.parent_code.errors.append(f"Không tìm thấy đơn vị có mã «{code}».")
+        form.parent_code.errors.append(f"Không tìm thấy đơn vị có mã “{code}”.")
     elif unit_services.parent_cycle(unit, parent):
         form.parent_code.errors.append(MESSAGES["unit.parent_cycle"])
     return parent
@@ -140,7 +140,7 @@ def unit_new():
                     actor=current_user,
                 )
             if done.ok:
-                flash(f"Đã tạo đơn vị «{unit.name}».", "success")
+                flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
                 return redirect(url_for("admin.unit_detail", unit_id=unit.id))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
@@ -186,7 +186,7 @@ def unit_close(unit_id: int):
         with transaction(form.day) as done:
             unit_services.close_unit(unit, form.day.data, actor=current_user)
         if done.ok:
-            flash(f"Đơn vị «{unit.name}» ngừng hoạt động sau ngày {form.day.data:%d/%m/%Y}.")
+            flash(f"Đơn vị “{unit.name}” ngừng hoạt động sau ngày {form.day.data:%d/%m/%Y}.")
             return redirect(url_for("admin.unit_detail", unit_id=unit_id))
     return render_template("admin/unit_close.html", form=form, unit=unit)
 
