@@ -102,6 +102,8 @@ class CertificateView:
             for name, text in self.texts().items()
             if text
         }
+        if not positions:
+            self.slots.update(layout.stack_centre(self.slots, self.paper))
         self.frame_slots = {"issuer": layout.place("issuer", self.issuer_upper, self.paper)}
         k = layout.SCALE[self.paper]
         x, y = positions.get("serial") or (layout.SERIAL["x"] * k, layout.SERIAL["y"] * k)

@@ -4,12 +4,12 @@ and text fitting with the bundled font's metrics (``documents.fit``): long names
 achievements shrink within bounds and wrap; a text that cannot fit at the minimum size
 is refused before anything is signed, naming the recipient."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import current_app
 
-from dankheo.documents.fit import Box, Fitted, FontMetrics, fit
+from dankheo.documents.fit import PT_PER_MM, Box, Fitted, FontMetrics, fit
 from dankheo.errors import DomainError
 from dankheo.models import PaperSize
 
@@ -135,6 +135,37 @@ def place(name: str, text: str, paper: PaperSize, at: tuple[float, float] | None
         fitted.lines,
         slot.align,
     )
+
+
+# The recipient block of the full design: name, position line and achievement share one
+# region and are stacked and centred in it (a short name leaves no hole above the text).
+STACK = ("recipient", "recipient_line", "achievement")
+STACK_GAP_MM = {"recipient_line": 1.0, "achievement": 3.0}
+
+
+def stack_centre(slots: dict, paper: PaperSize) -> dict:
+    """The stacked slots moved so that, with their used heights and small gaps, they sit
+    centred in the region their boxes reserve (never beyond it: used ≤ reserved)."""
+    k = SCALE[paper]
+    present = [name for name in STACK if name in slots]
+    if not present:
+        return {}
+    region_top = SLOTS[STACK[0]].y * k
+    region_bottom = (SLOTS[STACK[-1]].y + SLOTS[STACK[-1]].height) * k
+    used = {name: _used_height(slots[name]) for name in present}
+    gaps = {name: STACK_GAP_MM.get(name, 0) * k for name in present[1:]}
+    total = sum(used.values()) + sum(gaps.values())
+    top = region_top + max(region_bottom - region_top - total, 0) / 2
+    moved = {}
+    for name in present:
+        top += gaps.get(name, 0)
+        moved[name] = replace(slots[name], top=top, height=used[name])
+        top += used[name]
+    return moved
+
+
+def _used_height(placed: "Placed") -> float:
+    return len(placed.lines) * placed.size_pt * placed.line_height / PT_PER_MM
 
 
 def check_fits(recipient_name: str, recipient_line: str, achievement: str, paper) -> None:

@@ -199,3 +199,23 @@ def test_merged_batch_has_unique_font_subset_tags(full):
     # … merged by dankheo.pdf.merge, each subset has its own.
     merged = merge_pdfs(parts)
     assert all(len(subsets) == 1 for subsets in tags(merged).values())
+
+
+def test_a_short_name_is_centred_in_its_region_without_a_hole(world):
+    award_type = world["types"]["state_a4"]
+    view = issuing.sample_view(award_type)
+    view.recipient_name = "Hội Nông dân xã Long Hòa, tỉnh Tây Ninh"
+    view.recipient_line = ""
+    view.reason = w.achievement(0)
+    pdf = issuing.render_certificate_pdf(view)
+    write_artifact("giay-khen-state_a4-ngan.pdf", pdf)
+    all_lines = lines(pdf)
+    name = find(all_lines, "Hội Nông dân xã Long Hòa")
+    achievement = find(all_lines, "Đã có thành tích xuất sắc")
+    gap = achievement.top - name.bottom
+    assert 0 < gap < 10 * MM  # stacked under the name, not left at its fixed place
+    last = layout.SLOTS["achievement"]
+    region = (layout.SLOTS["recipient"].y, last.y + last.height)
+    middle = (name.top + find(all_lines, "Tuyến đường hoa").bottom) / 2 / MM
+    assert abs(middle - sum(region) / 2) < 4
+    assert overlaps(all_lines) == []
