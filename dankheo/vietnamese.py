@@ -149,6 +149,18 @@ def date_line(place: str, day: date) -> str:
     return f"{place}, {document_date(day)}"
 
 
+_UNIT_WORDS = ("Tỉnh", "Thành phố", "Huyện", "Thị xã", "Thị trấn", "Xã", "Phường", "Đặc khu")
+
+
+def in_sentence(name: str) -> str:
+    """A unit's name inside a sentence: "Tỉnh Tây Ninh" → "tỉnh Tây Ninh" (the kind in
+    lower case, the proper name as it is)."""
+    for word in _UNIT_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
+
+
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """Vietnamese grouping: 1.234.567,5"""
     if value is None:

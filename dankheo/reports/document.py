@@ -11,7 +11,7 @@ from dankheo.models import ReportNarrative
 from dankheo.reports.queries import Statistics
 from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS
 from dankheo.reports.tables import Table as StatTable
-from dankheo.vietnamese import format_number, nfc
+from dankheo.vietnamese import format_number, in_sentence, nfc
 
 MOVEMENT = "phong trào thi đua “Dân vận khéo”"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -97,14 +97,6 @@ def _table(table: StatTable) -> Table:
 def _code_of(narrative: ReportNarrative) -> str:
     name = narrative.issuer.current_name if narrative.issuer else None
     return name.code if name else ""
-
-
-def in_sentence(name: str) -> str:
-    """A unit's name inside a sentence: "Tỉnh Tây Ninh" → "tỉnh Tây Ninh"."""
-    for word in ("Tỉnh", "Thành phố", "Huyện", "Thị xã", "Xã", "Phường", "Thị trấn"):
-        if name.startswith(word + " "):
-            return word.lower() + name[len(word) :]
-    return name
 
 
 def build(
