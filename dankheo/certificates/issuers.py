@@ -106,7 +106,15 @@ def settings_for(award_type: AwardType, day: date) -> IssuerSettings:
         certificate_line=title.upper(),
         authority_line=title.upper(),
         place=province_place(award_type.campaign.organising_unit),
+        signer_title=_head_of(title),
     )
+
+
+def _head_of(title: str) -> str:
+    """ "Chủ tịch Ủy ban nhân dân tỉnh X" → "CHỦ TỊCH": the head who signs, read from an
+    older award type's own title ("" when the title names no head)."""
+    match = re.match(_TITLES, title, flags=re.I)
+    return match.group(1).upper() if match else ""
 
 
 _PLACE_PREFIXES = ("Thành phố ", "Tỉnh ")

@@ -194,3 +194,13 @@ def test_at_2330_utc_the_app_shows_and_defaults_to_vietnams_next_day(
     stats = compute_statistics(world["province"].id, Period(2021, 2025, 2025), RollUp.RECORD_YEAR)
     doc = report_document(world["secretary"], stats, [], profile="state")
     assert doc.place_date == "Tây Ninh, ngày 15 tháng 12 năm 2025"
+
+
+def test_one_narrative_per_unit_and_period_is_a_database_rule(world, narrative):
+    """Two secretaries saving the first text of one report at once: the second insert
+    fails on the unique constraint (the error page answers 409), never a second row."""
+    twin = ReportNarrative(unit=world["province"], period_key=narrative.period_key)
+    db.session.add(twin)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
