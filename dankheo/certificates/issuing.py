@@ -195,10 +195,15 @@ def frame_context(view: CertificateView) -> dict:
     return {"k": k, "width": width, "height": height, "serial": layout.SERIAL}
 
 
-def render_certificate_pdf(view: CertificateView, *, archival: bool = True) -> bytes:
+def certificate_html(view: CertificateView) -> str:
+    """The full design's HTML of ``view``, its text fitted and placed (DomainError when
+    a text cannot fit)."""
     view.place()
-    html = render_template("certificates/print/certificate.html", c=view, g=frame_context(view))
-    return app_renderer().render(html, "certificate", archival=archival)
+    return render_template("certificates/print/certificate.html", c=view, g=frame_context(view))
+
+
+def render_certificate_pdf(view: CertificateView, *, archival: bool = True) -> bytes:
+    return app_renderer().render(certificate_html(view), "certificate", archival=archival)
 
 
 def render_decision_pdf(decision, *, archival: bool = True) -> bytes:

@@ -6,8 +6,7 @@ import pytest
 from flask import g
 
 from dankheo import create_app
-from dankheo.extensions import db
-from tests.conftest import _TEMPLATE_CACHE, make_test_config
+from tests.conftest import _TEMPLATE_CACHE, _empty_tables, _prepare_schema, make_test_config
 from tests.documents import world as world_module
 
 
@@ -16,11 +15,9 @@ def app(tmp_path_factory):
     app = create_app(make_test_config(tmp_path_factory.mktemp("documents")))
     app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     with app.app_context():
-        db.create_all()
+        _prepare_schema()  # a fresh SQLite, or the shared PostgreSQL schema
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+        _empty_tables()
 
 
 @pytest.fixture(scope="module")

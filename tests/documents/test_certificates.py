@@ -219,3 +219,23 @@ def test_a_short_name_is_centred_in_its_region_without_a_hole(world):
     middle = (name.top + find(all_lines, "Tuyến đường hoa").bottom) / 2 / MM
     assert abs(middle - sum(region) / 2) < 4
     assert overlaps(all_lines) == []
+
+
+def test_overlay_calibration_shows_and_takes_millimetres_the_vietnamese_way(client, auth, world):
+    award_type = world["types"]["state_a3"]
+    auth.login("thuky")
+    url = f"/certificates/award-types/{award_type.id}/overlay"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="210,0"' in page  # the recipient's centre on A3
+    form = {
+        f"{name}_{axis}": f"{value:.1f}".replace(".", ",")
+        for name, (x, y) in printing.overlay_layout(award_type)["fields"].items()
+        for axis, value in (("x", x), ("y", y))
+    }
+    form.update(offset_x="1,5", offset_y="-0,5", recipient_x="205,5")
+    assert client.post(url, data=form).status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(type(award_type), award_type.id).overlay_layout
+    assert stored["offset"] == [1.5, -0.5] and stored["fields"]["recipient"][0] == 205.5
+    bad = client.post(url, data={**form, "recipient_x": "hai trăm"}).get_data(as_text=True)
+    assert "Vui lòng nhập" in bad or "số" in bad

@@ -154,3 +154,15 @@ def test_a_decision_carries_the_issuer_name_valid_on_its_date(world):
     assert decisions.number_text(party, 5, date(2025, 12, 15)) == "Số 5-QĐ/BTGDVTU"
     state = world["types"]["state_a4"]
     assert decisions.number_text(state, 5, date(2025, 12, 15)) == "Số: 5/QĐ-UBND"
+
+
+def test_long_achievements_set_the_annex_landscape(app, world):
+    decision = world["decisions"]["party_a4"]
+    for item in decision.items:
+        item.nomination.achievement_text = " ".join(["Đã vận động Nhân dân hiến đất"] * 14)
+    doc = decision_document.build(decision)
+    pdf = decision_document.render_pdf(decision, archival=False)
+    db.session.rollback()
+    assert doc.annexes[0].landscape
+    sizes = pages(pdf)
+    assert sizes[0][0] < sizes[0][1] and sizes[-1][0] > sizes[-1][1]  # portrait, then landscape

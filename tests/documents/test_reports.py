@@ -204,3 +204,12 @@ def test_one_narrative_per_unit_and_period_is_a_database_rule(world, narrative):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_any_date_range_is_a_period_and_a_reversed_one_is_refused(client, auth, world):
+    auth.login("thuky")
+    page = client.get("/reports/?from=01/03/2025&to=31/08/2025").get_data(as_text=True)
+    assert "từ ngày 01/03/2025 đến ngày 31/08/2025" in page
+    assert client.get("/reports/?from=31/08/2025&to=01/03/2025").status_code == 400
+    assert client.get("/reports/?from=01/03/2019&to=31/08/2019").status_code == 400
+    assert client.get("/reports/?year=2025&half=3").status_code == 400
