@@ -5,9 +5,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app dankheo
 PORT ?= 5000
-# Debian packages WeasyPrint needs at run time, and the PDF/QR tools the tests read PDFs with.
+# Debian packages WeasyPrint needs at run time, and the PDF/QR tools the tests read PDFs with;
+# softhsm2: the PKCS#11 token the signing tests start in a temporary directory (issue 15).
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := poppler-utils zbar-tools
+TEST_DEBS := poppler-utils zbar-tools softhsm2
 # The browser tests: Debian's Chromium (Playwright drives it; no downloaded browser).
 # Java (for the vnu HTML checker) and npm are installed only when missing (see test-e2e).
 E2E_DEBS := chromium fonts-dejavu-core
@@ -52,6 +53,8 @@ endef
 # The demo signs certificates with a self-signed key that seed-demo creates in instance/.
 run worker: export DANKHEO_SIGNING_PKCS12_PATH ?= $(CURDIR)/instance/demo-signing.p12
 run worker: export DANKHEO_SIGNING_PKCS12_PASSPHRASE ?= dankheo-demo
+# Demo signers sign with their own self-signed keys, opened with this passphrase (issue 15).
+run worker: export DANKHEO_SIGNING_SECRETS ?= {"demo-signers": "dankheo-demo"}
 run: install ## Set up .venv, migrate, load the demo and serve on 127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

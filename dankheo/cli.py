@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, seed-volume, create-user, backup, restore (db upgrade comes
-from Flask-Migrate)."""
+"""Flask commands: seed-demo, seed-volume, create-user, backup, restore, units (db upgrade
+comes from Flask-Migrate)."""
 
 from pathlib import Path
 
@@ -7,9 +7,12 @@ import click
 from flask import Flask
 
 from dankheo.extensions import db
+from dankheo.units.cli import units_cli
 
 
 def register(app: Flask) -> None:
+    app.cli.add_command(units_cli)
+
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo province (idempotent: does nothing already loaded)."""

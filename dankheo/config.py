@@ -76,9 +76,23 @@ class Defaults:
     HUEY_SQLITE_PATH = "{instance}/huey.sqlite3"
     HUEY_REDIS_URL = "redis://127.0.0.1:6379/0"
 
-    # Optional PKCS#12 key that signs stored certificates (PAdES) and its passphrase.
+    # The organisation's seal: an optional PKCS#12 key that signs the stored files of
+    # decisions recorded without a personal signer (signed on paper), and its passphrase.
     SIGNING_PKCS12_PATH = ""
     SIGNING_PKCS12_PASSPHRASE = ""
+    # Personal signers (admin → Người ký; docs/security.md, "Signing keys"):
+    # their PKCS#12 files live in this folder (0700, files 0600), never in the database;
+    SIGNING_KEY_DIR = "{instance}/keys"
+    # the PKCS#11 modules (USB token or HSM drivers) a signer may name, by a short name:
+    # {"softhsm": "/usr/lib/softhsm/libsofthsm2.so"}. Only these libraries are loaded.
+    SIGNING_PKCS11_MODULES: dict = {}
+    # passphrases / PINs of signers whose secret source is "config", by the name the
+    # signer record gives (secret_ref). Empty: every signer types theirs at confirmation.
+    SIGNING_SECRETS: dict = {}
+    # Hours a PIN typed at confirmation may wait in the job queue (sealed with SECRET_KEY)
+    # before the worker refuses it; after that, or after a worker restart, the signer
+    # confirms again to finish the remaining certificates.
+    SIGNING_SECRET_MAX_AGE_HOURS = 24
 
     # Gunicorn settings used by `make serve` (gunicorn.conf.py): processes × threads per
     # process, the address to listen on (loopback: nginx in front, docs/operations.md),

@@ -125,6 +125,36 @@ MESSAGES: dict[str, str] = {
     "decision.number_taken": "Số quyết định {number} đã được dùng cho hình thức khen thưởng này.",
     "decision.already_signed": "Quyết định đã ký, không thể thay đổi.",
     "decision.no_such_item": "Không tìm thấy dòng này trong danh sách kèm theo.",
+    # --- signers: personal signing keys, delegations, confirmation (issue 15) -----------
+    "signer.not_found": "Không tìm thấy người ký này.",
+    "signer.inactive": "Người ký “{name}” đã ngừng sử dụng, không thể ký.",
+    "signer.not_yours": (
+        "Chỉ người ký “{name}” hoặc văn phòng được người ký ủy quyền (còn hiệu lực) mới "
+        "được xác nhận ký quyết định này."
+    ),
+    "signer.key_missing": (
+        "Không tìm thấy khóa ký số của “{name}” (tệp khóa hoặc thiết bị ký số chưa được "
+        "kết nối với máy chủ). Vui lòng liên hệ quản trị hệ thống."
+    ),
+    "signer.key_secret": "Mật khẩu hoặc mã PIN của khóa ký số không đúng.",
+    "signer.key_invalid": "Tệp hoặc thiết bị không chứa khóa ký số và chứng thư số dùng được.",
+    "signer.key_file_bad": "Tệp khóa ký số phải là tệp PKCS#12 (.p12, .pfx) hợp lệ.",
+    "signer.module_unknown": "Thư viện PKCS#11 “{name}” chưa được khai báo trong cấu hình máy chủ.",
+    "signer.secret_unknown": (
+        "Cấu hình máy chủ chưa có mật khẩu/mã PIN mang tên “{name}” (SIGNING_SECRETS)."
+    ),
+    "signer.pin_required": "Vui lòng nhập mật khẩu hoặc mã PIN của khóa ký số.",
+    "signer.unit_scope": "Người ký này không ký cho đơn vị tổ chức đợt thi đua.",
+    "delegation.not_in_force": "Ủy quyền này đã hết hiệu lực hoặc đã bị thu hồi.",
+    "delegation.self": "Không thể ủy quyền cho chính tài khoản của người ký.",
+    "print.nothing": "Chưa có giấy khen nào đã phát hành để in.",
+    "print.bad_mode": "Cách in không hợp lệ.",
+    "decision.not_submitted": "Quyết định chưa được trình ký.",
+    "decision.no_signer": "Quyết định chưa chọn người ký.",
+    "decision.signer_required": (
+        "Quyết định đã chọn người ký: người ký (hoặc người được ủy quyền) xác nhận ký trên "
+        "trang “Quyết định chờ ký”."
+    ),
     "certificate.serials_exhausted": "Đã hết số hiệu giấy khen của năm {year}.",
     "certificate.reason_required": "Vui lòng ghi rõ lý do.",
     "certificate.already_revoked": "Giấy khen {serial} đã bị thu hồi.",

@@ -8,10 +8,14 @@ ask ``can(user, action, obj)``; list queries ask ``scope_paths(user, action)``.
 """
 
 from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.orm import object_session
 
 from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
 from dankheo.models.review import is_assigned
+from dankheo.models.signers import signers_for
 from dankheo.models.units import Unit, UnitKind
 from dankheo.tree import minimal_prefixes
 
@@ -279,6 +283,48 @@ def _reports_view(user, unit) -> bool:
     if unit is None:
         return bool(units_with_role(user, *READERS))
     return _has_role_over(user, _unit_of(unit), *READERS)
+
+
+# --- signers (issue 15) --------------------------------------------------------------
+
+
+@rule("signer.manage")
+def _signer_manage(user, obj) -> bool:
+    return False  # admins only: keys and who signs for a body are the system's trust
+
+
+@rule("signer.delegate")
+def _signer_delegate(user, signer) -> bool:
+    """A signer records (and revokes) who in their office may confirm for them."""
+    return signer is not None and signer.user_id is not None and signer.user_id == user.id
+
+
+@rule("decision.sign")
+def _decision_sign(user, decision) -> bool:
+    """Reading a decision sent for signature: its signer and their delegates."""
+    if decision is None:
+        return may_sign_somewhere(user)
+    signer = getattr(decision, "signer", None)
+    return signer is not None and may_sign_as(user, signer, date.today())
+
+
+def may_sign_as(user, signer, on: date) -> bool:
+    """Whether ``user`` may confirm a signature of ``signer`` on day ``on``: the signer's
+    own account, or a user holding a delegation in force. Not decided by ``can``: an
+    admin passes every rule there, and nobody may sign in another person's name."""
+    if not _authenticated(user) or signer is None or not signer.active:
+        return False
+    if signer.user_id is not None and signer.user_id == user.id:
+        return True
+    return any(d.user_id == user.id for d in signer.active_delegations(on))
+
+
+def may_sign_somewhere(user) -> bool:
+    """Whether ``user`` is a signer or a delegate of one (the signing pages): one query."""
+    session = object_session(user) if _authenticated(user) else None
+    if session is None:
+        return False
+    return session.scalar(signers_for(user, date.today()).limit(1)) is not None
 
 
 # --- list scoping ---------------------------------------------------------------------

@@ -17,8 +17,28 @@ def certificate_json(cert) -> dict:
         "decision_number": decision.number_text,
         "decision_date": decision.signed_on.isoformat(),
         "sha256": cert.sha256,
+        "signer": signer_json(decision),
         "revoked_reason": cert.revoked_reason or None,
         "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
+    }
+
+
+def signer_json(decision) -> dict:
+    """Who signed: the printed signature block, and whose certificate the digital
+    signature of the stored file carries (a personal signer's, or none: signed on paper)."""
+    return {
+        "name": decision.signer_name,
+        "title": decision.signer_title,
+        "authority": decision.signer_authority or None,
+        "digital_signature": (
+            {
+                "certificate_subject": decision.signature_subject,
+                "certificate_sha256": decision.signature_fingerprint,
+                "delegated": decision.delegation_id is not None,
+            }
+            if decision.signature_fingerprint
+            else None
+        ),
     }
 
 
@@ -74,6 +94,7 @@ OPENAPI_SCHEMAS: dict = {
             "decision_number",
             "decision_date",
             "sha256",
+            "signer",
         ],
         "properties": {
             "serial": {"type": "string"},
@@ -84,8 +105,37 @@ OPENAPI_SCHEMAS: dict = {
             "decision_number": {"type": "string"},
             "decision_date": {"type": "string", "format": "date"},
             "sha256": {"type": "string", "description": "SHA-256 của tệp PDF đã lưu"},
+            "signer": {"$ref": "#/components/schemas/Signer"},
             "revoked_reason": {"type": "string", "nullable": True},
             "revoked_at": {"type": "string", "format": "date-time", "nullable": True},
         },
-    }
+    },
+    "Signer": {
+        "type": "object",
+        "description": "Người ký quyết định và chữ ký số trên tệp đã lưu",
+        "required": ["name", "title", "authority", "digital_signature"],
+        "properties": {
+            "name": {"type": "string"},
+            "title": {"type": "string"},
+            "authority": {
+                "type": "string",
+                "nullable": True,
+                "description": "Dòng thẩm quyền, ví dụ “KT. CHỦ TỊCH”",
+            },
+            "digital_signature": {
+                "type": "object",
+                "nullable": True,
+                "description": "Chứng thư số của người ký; null khi quyết định ký trên giấy",
+                "required": ["certificate_subject", "certificate_sha256", "delegated"],
+                "properties": {
+                    "certificate_subject": {"type": "string"},
+                    "certificate_sha256": {"type": "string"},
+                    "delegated": {
+                        "type": "boolean",
+                        "description": "Xác nhận ký do văn phòng thực hiện theo ủy quyền",
+                    },
+                },
+            },
+        },
+    },
 }

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from dankheo import audit, vietnamese, workflow
 from dankheo.certificates import layout
+from dankheo.certificates import signers as signer_keys
 from dankheo.certificates.issuers import settings_for
-from dankheo.errors import DomainError, StaleVersion
+from dankheo.errors import DomainError, PermissionDenied, StaleVersion
 from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
@@ -24,9 +25,10 @@ from dankheo.models import (
     DecisionStatus,
     Nomination,
     NominationState,
+    Signer,
     utcnow,
 )
-from dankheo.permissions import require
+from dankheo.permissions import can, require, unit_within
 from dankheo.vietnamese import document_date, nfc
 
 SERIAL_PREFIX = "DVK"
@@ -60,7 +62,11 @@ def document_defaults(award_type: AwardType, day: date) -> dict[str, str]:
 
 
 def _document_fields(decision: Decision, values: dict) -> None:
+    """Set the document fields given; a chosen signer's own authority line wins over a
+    typed one (issue 15 copies it from the signer record)."""
     for key in DOCUMENT_FIELDS:
+        if key == "signer_authority" and decision.signer is not None:
+            continue
         if values.get(key) is not None:
             setattr(decision, key, nfc(values[key]))
 
@@ -119,10 +125,13 @@ def create_decision(
     signer_name: str,
     signer_title: str,
     nomination_ids: list[int],
+    signer: Signer | None = None,
     **document: str,
 ) -> Decision:
-    """A draft decision awarding the given approved nominations, in that order.
-    ``document`` may give the DOCUMENT_FIELDS; the issuer's settings fill the rest."""
+    """A draft decision awarding the given approved nominations, in that order. With a
+    ``signer``, the printed signature block is theirs (authority line, title, name) and
+    only they, or their office under a recorded delegation, can sign it. ``document`` may
+    give the DOCUMENT_FIELDS; the issuer's settings fill the rest."""
     campaign: Campaign = award_type.campaign
     require(actor, "decision.manage", campaign)
     _check_number(award_type, number, None)
@@ -134,10 +143,9 @@ def create_decision(
         number_text=number_text(award_type, number, signed_on),
         signed_on=signed_on,
         place=nfc(place),
-        signer_name=nfc(signer_name),
-        signer_title=nfc(signer_title),
         created_by_id=actor.id,
     )
+    _set_signer(decision, campaign, signer, signer_name, signer_title)
     defaults = document_defaults(award_type, signed_on)
     _document_fields(decision, {k: document.get(k, defaults[k]) for k in DOCUMENT_FIELDS})
     for position, nomination in enumerate(nominations, start=1):
@@ -165,6 +173,7 @@ def update_decision(
     signer_title: str,
     nomination_ids: list[int],
     expected_version: int | None = None,
+    signer: Signer | None = None,
     **document: str,
 ) -> Decision:
     """Edit a draft: fields and which nominations (kept ones keep their order)."""
@@ -182,9 +191,10 @@ def update_decision(
     decision.number_text = number_text(decision.award_type, number, signed_on)
     decision.signed_on = signed_on
     decision.place = nfc(place)
-    decision.signer_name = nfc(signer_name)
-    decision.signer_title = nfc(signer_title)
+    _set_signer(decision, decision.campaign, signer, signer_name, signer_title)
     _document_fields(decision, document)
+    decision.submitted_at = None  # an edited draft goes to its signer again
+    decision.submitted_by_id = None
     keep = {n.id for n in nominations}
     for item in list(decision.items):
         if item.nomination_id not in keep:
@@ -206,6 +216,26 @@ def update_decision(
         details={"number": decision.number_text, "nominations": [n.id for n in nominations]},
     )
     return decision
+
+
+def _set_signer(decision, campaign, signer, name: str, title: str) -> None:
+    """The printed signature block: the signer record's, or the typed name and title of
+    a decision signed on paper. A signer signs for the organising unit or a body above
+    it (the Ban's head, the provincial chairman)."""
+    if signer is not None:
+        if not signer.active:
+            raise DomainError("signer.inactive", name=signer.full_name)
+        if not unit_within(campaign.organising_unit, signer.unit):
+            raise DomainError("signer.unit_scope")
+        decision.signer = signer
+        decision.signer_name = signer.full_name
+        decision.signer_title = signer.title
+        decision.signer_authority = signer.authority_line(decision.award_type.issuer_profile.value)
+        return
+    decision.signer = None
+    decision.signer_name = nfc(name)
+    decision.signer_title = nfc(title)
+    decision.signer_authority = ""
 
 
 def _require_draft(decision: Decision) -> None:
@@ -258,12 +288,99 @@ def next_serials(year: int, count: int) -> list[str]:
     return [f"{prefix}{n:06d}" for n in range(start, start + count)]
 
 
-def sign_decision(actor, decision: Decision, *, today: date | None = None) -> list[Certificate]:
-    """Sign a draft: every nomination moves to ``awarded`` (workflow.transition) and gets
-    a pending certificate with its serial, in one transaction. Rendering is queued by the
-    caller after commit."""
+def submit_for_signature(actor, decision: Decision) -> None:
+    """Send a draft to its signer (trình ký): it appears on their “Quyết định chờ ký”."""
     require(actor, "decision.manage", decision.campaign)
     _require_draft(decision)
+    if decision.signer is None:
+        raise DomainError("decision.no_signer")
+    if not decision.items:
+        raise DomainError("decision.no_nominations")
+    decision.submitted_at = utcnow()
+    decision.submitted_by_id = actor.id
+    db.session.flush()
+    audit.record(
+        actor,
+        "decision.submit",
+        decision,
+        unit_id=decision.campaign.organising_unit_id,
+        details={"number": decision.number_text, "signer": decision.signer.full_name},
+    )
+
+
+def return_to_drafting(actor, decision: Decision, note: str, *, today: date | None = None):
+    """The signer (or their office) sends a submitted draft back with a note."""
+    _require_draft(decision)
+    if decision.signer is None:
+        raise DomainError("decision.no_signer")
+    signer_keys.acting_delegation(actor, decision.signer, today or date.today())
+    if decision.submitted_at is None:
+        raise DomainError("decision.not_submitted")
+    decision.submitted_at = None
+    decision.submitted_by_id = None
+    db.session.flush()
+    audit.record(
+        actor,
+        "decision.return",
+        decision,
+        unit_id=decision.campaign.organising_unit_id,
+        note=nfc(note),
+        details={"number": decision.number_text},
+    )
+
+
+def _confirm_signature(actor, decision: Decision, typed_secret: str, today: date) -> dict:
+    """Who signs and with what: the signer in person or under a delegation in force, a
+    draft sent for signature, and the signer's registered key opened by the worker."""
+    signer = decision.signer
+    delegation = signer_keys.acting_delegation(actor, signer, today)
+    if decision.submitted_at is None:
+        raise DomainError("decision.not_submitted")
+    info = signer_keys.check_key(signer_keys.key_fields(signer), typed_secret)
+    if signer.cert_fingerprint and info["fingerprint"] != signer.cert_fingerprint:
+        # Another key (a swapped token, a replaced file) does not sign in their name.
+        raise DomainError("signer.key_invalid")
+    decision.signed_by_id = actor.id
+    decision.delegation = delegation
+    decision.signature_subject = info["subject"][:500]
+    decision.signature_fingerprint = info["fingerprint"]
+    return {
+        "signer": signer.full_name,
+        "certificate": info["fingerprint"],
+        "delegation": delegation.id if delegation is not None else None,
+        "delegation_reference": delegation.reference if delegation is not None else "",
+    }
+
+
+def sign_decision(
+    actor,
+    decision: Decision,
+    *,
+    typed_secret: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> list[Certificate]:
+    """Sign a draft: every nomination moves to ``awarded`` (workflow.transition) and gets
+    a pending certificate with its serial, in one transaction. Rendering (and the
+    signature of each file) is queued by the caller after commit.
+
+    A decision with a signer is signed only by that person, or by their office under a
+    recorded delegation, with the signer's own key (``typed_secret``: the PIN or
+    passphrase when it is typed). A decision without one was signed on paper: the
+    campaign's secretary records it."""
+    day = today or date.today()
+    _require_draft(decision)
+    if expected_version is not None and expected_version != decision.version:
+        raise StaleVersion()  # the draft changed while the signer was reading it
+    if decision.signer is not None:
+        signature = _confirm_signature(actor, decision, typed_secret, day)
+        # The award is the secretary's proposal, signed by the signer (see submitted_by).
+        proposer = decision.submitted_by
+    else:
+        if not can(actor, "decision.manage", decision.campaign):
+            raise PermissionDenied("permission_denied")
+        signature = {}
+        proposer = actor
     items = list(decision.items)
     if not items:
         raise DomainError("decision.no_nominations")
@@ -275,9 +392,13 @@ def sign_decision(actor, decision: Decision, *, today: date | None = None) -> li
         workflow.transition(
             nomination,
             "award",
-            actor,
+            proposer,
             today=today,
-            details={"decision": decision.number_text, "serial": serial},
+            details={
+                "decision": decision.number_text,
+                "serial": serial,
+                "signed_by": actor.username,
+            },
         )
         cert = Certificate(
             serial=serial,
@@ -293,6 +414,7 @@ def sign_decision(actor, decision: Decision, *, today: date | None = None) -> li
         certificates.append(cert)
     decision.status = DecisionStatus.SIGNED
     decision.signed_at = utcnow()
+    decision.signed_by_id = actor.id
     db.session.flush()
     audit.record(
         actor,
@@ -301,6 +423,6 @@ def sign_decision(actor, decision: Decision, *, today: date | None = None) -> li
         unit_id=decision.campaign.organising_unit_id,
         from_state=DecisionStatus.DRAFT.value,
         to_state=DecisionStatus.SIGNED.value,
-        details={"number": decision.number_text, "serials": serials},
+        details={"number": decision.number_text, "serials": serials, **signature},
     )
     return certificates

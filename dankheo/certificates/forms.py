@@ -3,9 +3,11 @@ uploads and the public verification look-up."""
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     IntegerField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,8 +19,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from dankheo.certificates.decisions import SERIAL_RE
 from dankheo.certificates.design import OVERLAY_FIELDS
-from dankheo.forms import BaseForm, VersionedForm, length, number_range, optional, required
+from dankheo.forms import (
+    CHOOSE,
+    BaseForm,
+    VersionedForm,
+    length,
+    number_range,
+    optional,
+    required,
+)
 from dankheo.models.campaigns import ISSUER_PROFILE_LABELS, IssuerProfile, PaperSize
+from dankheo.models.signers import AUTHORITY_LABELS, KeyKind, SecretSource, SignerAuthority
 from dankheo.vietnamese import format_number, parse_decimal
 
 
@@ -36,20 +47,35 @@ class DecisionForm(VersionedForm):
     )
     signed_on = DateField("Ngày ký", validators=[required("Vui lòng nhập ngày ký.")])
     place = StringField("Địa danh", validators=[required(), length(120)], default="Tây Ninh")
+    signer_id = SelectField(
+        "Người ký",
+        coerce=int,
+        default=0,
+        description=(
+            "Chọn người ký để quyết định và giấy khen được ký số bằng khóa của chính người "
+            "đó (người ký hoặc văn phòng được ủy quyền xác nhận ký). “Không chọn”: quyết "
+            "định đã ký trên giấy, chỉ ghi nhận chức vụ và họ tên dưới đây."
+        ),
+    )
     signer_authority = StringField(
         "Thẩm quyền ký",
-        validators=[optional(), length(200)],
+        validators=[optional(), length(300)],
         description=(
-            "In trên một dòng riêng, trên chức vụ: Nhà nước TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH; "
-            "Đảng T/M BAN THƯỜNG VỤ, K/T TRƯỞNG BAN. Để trống khi người đứng đầu ký."
+            "Khi không chọn người ký. In trên một dòng riêng, trên chức vụ: Nhà nước TM. ỦY "
+            "BAN NHÂN DÂN, KT. CHỦ TỊCH; Đảng T/M BAN THƯỜNG VỤ, K/T TRƯỞNG BAN. Để trống khi "
+            "người đứng đầu ký."
         ),
     )
     signer_title = StringField(
         "Chức vụ người ký",
-        validators=[required(), length(300)],
-        description="Ví dụ: PHÓ CHỦ TỊCH; TRƯỞNG BAN (mặc định theo cơ quan ban hành).",
+        validators=[optional(), length(300)],
+        description="Khi không chọn người ký. Ví dụ: Chủ tịch; Trưởng ban.",
     )
-    signer_name = StringField("Họ tên người ký", validators=[required(), length(200)])
+    signer_name = StringField(
+        "Họ tên người ký",
+        validators=[optional(), length(200)],
+        description="Khi không chọn người ký.",
+    )
     proposer = StringField(
         "Xét đề nghị của",
         validators=[optional(), length(300)],
@@ -72,6 +98,15 @@ class DecisionForm(VersionedForm):
         coerce=int,
         validators=[required("Vui lòng chọn ít nhất một hồ sơ đã được đề xuất khen.")],
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.signer_id.data:
+            for field in (self.signer_title, self.signer_name):
+                if not (field.data or "").strip():
+                    field.errors = [*field.errors, "Vui lòng nhập trường này (hoặc chọn người ký)."]
+                    ok = False
+        return ok
 
 
 class ReasonForm(BaseForm):
@@ -281,3 +316,125 @@ class IssuerNameForm(BaseForm):
 
 class ChooseIssuerForm(BaseForm):
     issuer_id = SelectField("Cơ quan ban hành", coerce=int)
+
+
+class ConfirmSignatureForm(VersionedForm):
+    """The signer's confirmation (issue 15): their key's PIN when it is typed, and an
+    explicit statement that they sign this decision."""
+
+    secret = PasswordField(
+        "Mật khẩu / mã PIN của khóa ký số",
+        validators=[optional(), length(128)],
+        description="Không được lưu lại: chỉ dùng để mở khóa ký số cho lần ký này.",
+    )
+    confirm = BooleanField(
+        "Tôi đã xem dự thảo và xác nhận ký số quyết định này",
+        validators=[required("Vui lòng đánh dấu xác nhận ký.")],
+    )
+
+
+class ReturnForm(BaseForm):
+    note = TextAreaField(
+        "Ý kiến trả lại",
+        validators=[required("Vui lòng ghi rõ lý do trả lại dự thảo."), length(1000)],
+    )
+
+
+class ResumeSigningForm(BaseForm):
+    secret = PasswordField("Mật khẩu / mã PIN của khóa ký số", validators=[optional(), length(128)])
+
+
+class SignerForm(VersionedForm):
+    """A person who signs, and where their key lives (issue 15; docs/security.md)."""
+
+    full_name = StringField("Họ và tên", validators=[required(), length(200)])
+    title = StringField(
+        "Chức vụ",
+        validators=[required(), length(300)],
+        description="In dưới dòng thẩm quyền, ví dụ: Chủ tịch; Phó Chủ tịch; Trưởng ban.",
+    )
+    unit_id = SelectField("Cơ quan ký", coerce=int, validators=[required(CHOOSE)])
+    authority = SelectField(
+        "Thẩm quyền ký",
+        choices=[SelectChoice(a.value, AUTHORITY_LABELS[a]) for a in SignerAuthority],
+    )
+    authority_of = StringField(
+        "Thẩm quyền của",
+        validators=[optional(), length(300)],
+        description=(
+            "Phần sau TM./KT./TL./TUQ., ví dụ “Chủ tịch” (in “KT. CHỦ TỊCH”) hoặc “Ủy ban "
+            "nhân dân” (in “TM. ỦY BAN NHÂN DÂN”). Bỏ trống khi người đứng đầu ký."
+        ),
+    )
+    username = StringField(
+        "Tài khoản của người ký",
+        validators=[optional(), length(64)],
+        description="Tên đăng nhập của chính người ký, nếu họ dùng hệ thống để xác nhận ký.",
+    )
+    key_kind = SelectField(
+        "Loại khóa ký số",
+        choices=[
+            SelectChoice(KeyKind.PKCS11.value, "Thiết bị ký số: USB token hoặc HSM (PKCS#11)"),
+            SelectChoice(KeyKind.PKCS12.value, "Tệp khóa PKCS#12 (.p12, .pfx)"),
+        ],
+    )
+    key_upload = FileField(
+        "Tệp khóa PKCS#12",
+        description="Chỉ với loại tệp khóa. Khi sửa, bỏ trống để giữ tệp đang dùng.",
+    )
+    pkcs11_module = SelectField("Thư viện PKCS#11 (khai báo trong cấu hình máy chủ)", default="")
+    token_label = StringField("Nhãn thiết bị (token label)", validators=[optional(), length(64)])
+    key_label = StringField(
+        "Nhãn khóa và chứng thư trên thiết bị", validators=[optional(), length(64)]
+    )
+    secret_source = SelectField(
+        "Mật khẩu / mã PIN",
+        choices=[
+            SelectChoice(SecretSource.PROMPT.value, "Người ký nhập mỗi lần xác nhận ký"),
+            SelectChoice(SecretSource.CONFIG.value, "Lấy từ cấu hình máy chủ (SIGNING_SECRETS)"),
+        ],
+    )
+    secret_ref = StringField("Tên mục trong SIGNING_SECRETS", validators=[optional(), length(64)])
+    secret = PasswordField(
+        "Mật khẩu / mã PIN để kiểm tra khóa",
+        validators=[optional(), length(128)],
+        description="Chỉ dùng để mở thử khóa lúc lưu; không được lưu lại.",
+    )
+    active = BooleanField("Đang sử dụng", default=True)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.key_kind.data == KeyKind.PKCS11:
+            for field in (self.pkcs11_module, self.key_label):
+                if not (field.data or "").strip():
+                    field.errors = [*field.errors, "Vui lòng nhập trường này cho thiết bị ký số."]
+                    ok = False
+        if self.secret_source.data == SecretSource.CONFIG and not self.secret_ref.data:
+            self.secret_ref.errors = [*self.secret_ref.errors, "Vui lòng nhập tên mục cấu hình."]
+            ok = False
+        if self.authority.data != SignerAuthority.HEAD and not self.authority_of.data:
+            self.authority_of.errors = [
+                *self.authority_of.errors,
+                "Vui lòng nhập phần sau TM./KT./TL./TUQ. (ví dụ: Chủ tịch).",
+            ]
+            ok = False
+        return ok
+
+
+class DelegationForm(BaseForm):
+    username = StringField(
+        "Tài khoản được ủy quyền xác nhận ký",
+        validators=[required(), length(64)],
+        description="Tên đăng nhập của cán bộ văn phòng (văn thư) được ủy quyền.",
+    )
+    reference = StringField(
+        "Văn bản ủy quyền",
+        validators=[required("Vui lòng ghi số, ngày văn bản ủy quyền."), length(300)],
+        description="Ví dụ: Giấy ủy quyền số 12/GUQ-UBND ngày 02/01/2025.",
+    )
+    valid_from = DateField("Hiệu lực từ ngày", validators=[required()])
+    valid_to = DateField("Đến ngày", validators=[optional()])
+
+    def validate_valid_to(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")

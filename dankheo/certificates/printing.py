@@ -1,18 +1,91 @@
 """Printing a decision: one PDF of its stored certificates in decision order (merged,
 never re-rendered), and overlay pages (the variable text only, at the award type's
 calibrated positions) for pre-printed blanks, rendered in chunks of at most 100 pages
-and merged (DESIGN: never a whole decision as one document)."""
+and merged (DESIGN: never a whole decision as one document).
 
+A batch print is a ``PrintJob``: requested from the decision page, built by the worker
+(``certificates.jobs.print_batch``) into a file under CERTIFICATE_DIR/prints with a
+progress count the page polls, downloaded when ready, removed after PRINT_KEEP."""
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, render_template
 
 from dankheo.certificates.design import OVERLAY_FIELDS, PAPER_MM, overlay_layout
 from dankheo.certificates.issuing import CertificateView, certificate_view
-from dankheo.certificates.storage import certificate_file
-from dankheo.models import AwardType, Certificate, Decision
-from dankheo.pdf.merge import merge_pdfs
+from dankheo.certificates.storage import certificate_dir, certificate_file
+from dankheo.errors import DomainError
+from dankheo.extensions import db
+from dankheo.models import AwardType, Certificate, Decision, PrintJob
+from dankheo.pdf.merge import merge_pdfs, write_concatenated
 from dankheo.pdf.render import app_renderer
+from dankheo.permissions import require
+
+PRINT_MODES = ("full", "overlay")
+PRINT_KEEP = timedelta(hours=24)  # how long a built print file is kept for download
+
+
+def request_print(actor, decision: Decision, mode: str, certificates: list) -> PrintJob:
+    """A print job of ``certificates`` (valid, in decision order); the caller queues it
+    after commit."""
+    require(actor, "certificate.issue", decision.campaign)
+    if mode not in PRINT_MODES:
+        raise DomainError("print.bad_mode")
+    if not certificates:
+        raise DomainError("print.nothing")
+    job = PrintJob(
+        decision=decision,
+        requested_by_id=actor.id,
+        mode=mode,
+        certificate_ids=[c.id for c in certificates],
+        total=len(certificates),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def print_file(job: PrintJob) -> Path:
+    return certificate_dir() / job.file_path
+
+
+def build_print(job: PrintJob, certificates: list, progress: Callable[[int], None]) -> str:
+    """Write the job's PDF under prints/ (atomically) and return its relative path.
+    Stored files are concatenated in a stream; overlay pages are rendered 100 at a time
+    and concatenated the same way, so memory stays flat whatever the batch."""
+    relative = f"prints/{job.id}-{secrets.token_hex(8)}.pdf"
+    path = certificate_dir() / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(".tmp-" + path.name)
+    try:
+        with open(tmp, "wb") as out:
+            if job.mode == "overlay":
+                write_concatenated(
+                    _overlay_chunks(job.decision, certificates),
+                    out,
+                    progress=lambda n: progress(min(len(certificates), n * OVERLAY_CHUNK)),
+                    every=1,
+                )
+            else:
+                write_concatenated(
+                    (certificate_file(c) for c in certificates), out, progress=progress
+                )
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return relative
+
+
+def _overlay_chunks(decision: Decision, certificates: list) -> Iterator[bytes]:
+    for start in range(0, len(certificates), OVERLAY_CHUNK):
+        chunk = certificates[start : start + OVERLAY_CHUNK]
+        yield render_overlay_pdf(decision.award_type, [certificate_view(c) for c in chunk])
 
 
 def stored_batch(certificates: list[Certificate]) -> bytes:

@@ -12,10 +12,15 @@ from dankheo.models import (
     CertificateStatus,
     Decision,
     DecisionItem,
+    DecisionStatus,
     Nomination,
     NominationState,
     Role,
+    Signer,
+    SignerDelegation,
+    Unit,
 )
+from dankheo.models.signers import signers_for
 from dankheo.permissions import is_admin, units_with_role
 
 
@@ -160,3 +165,89 @@ def certificate_by_serial(serial: str) -> Certificate | None:
 
 def replacement_of(cert: Certificate) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.replaces_id == cert.id))
+
+
+# --- signers and signing (issue 15) ----------------------------------------------------
+
+
+def signers_for_campaign(campaign: Campaign) -> list[Signer]:
+    """Active signers who sign for the campaign's organising unit or a body above it."""
+    organiser_path = campaign.organising_unit.path
+    return list(
+        db.session.scalars(
+            sa.select(Signer)
+            .join(Unit, Unit.id == Signer.unit_id)
+            .where(Signer.active.is_(True), sa.literal(organiser_path).startswith(Unit.path))
+            .order_by(Signer.full_name, Signer.id)
+        )
+    )
+
+
+def signer(signer_id: int) -> Signer | None:
+    return db.session.scalar(
+        sa.select(Signer)
+        .where(Signer.id == signer_id)
+        .options(
+            joinedload(Signer.unit),
+            joinedload(Signer.user),
+            selectinload(Signer.delegations).joinedload(SignerDelegation.user),
+        )
+    )
+
+
+def signers_page(q: str = "") -> sa.Select:
+    query = (
+        sa.select(Signer)
+        .options(joinedload(Signer.unit), joinedload(Signer.user))
+        .order_by(Signer.active.desc(), Signer.full_name, Signer.id)
+    )
+    if q:
+        query = query.where(Signer.full_name.ilike(f"%{q.strip()}%"))
+    return query
+
+
+def awaiting_signature(user, on) -> list[Decision]:
+    """Drafts sent for signature to a signer ``user`` may confirm for (their own, or
+    under a delegation in force), oldest first."""
+    ids = signers_for(user, on).with_only_columns(Signer.id)
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(
+                Decision.status == DecisionStatus.DRAFT,
+                Decision.submitted_at.is_not(None),
+                Decision.signer_id.in_(ids),
+            )
+            .options(
+                joinedload(Decision.campaign),
+                joinedload(Decision.award_type),
+                joinedload(Decision.signer),
+                selectinload(Decision.items),
+            )
+            .order_by(Decision.submitted_at, Decision.id)
+        )
+    )
+
+
+def signed_by_me(user, limit: int = 20) -> list[Decision]:
+    """Decisions ``user`` confirmed lately (the signer's own record of what they signed)."""
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(Decision.signed_by_id == user.id, Decision.signer_id.is_not(None))
+            .options(joinedload(Decision.award_type), joinedload(Decision.signer))
+            .order_by(Decision.signed_at.desc(), Decision.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def pending_count(decision: Decision) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Certificate)
+        .where(
+            Certificate.decision_id == decision.id,
+            Certificate.status == CertificateStatus.PENDING,
+        )
+    )

@@ -1,6 +1,7 @@
 """Stored files of the certificates area: where issued certificates and decisions live
-(CERTIFICATE_DIR), written atomically, named and checked by SHA-256, and signed with the
-issuing body's key when one is configured."""
+(CERTIFICATE_DIR), written atomically, named and checked by SHA-256, and signed — with
+the signer's own key (loaded by the worker, ``certificates.signers``), or with the
+organisation's seal for a decision recorded without a personal signer."""
 
 import hashlib
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 from flask import current_app
 
 from dankheo.models import Certificate, Decision
-from dankheo.pdf.signing import sign_pdf
+from dankheo.pdf.signing import KeySpec, LoadedKey, load_key, sign_pdf
 
 
 def sha256(data: bytes) -> str:
@@ -44,11 +45,14 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def signed(data: bytes, reason: str) -> bytes:
-    """The PDF/A bytes with the issuing body's signature when a key is configured."""
-    key = current_app.config.get("SIGNING_PKCS12_PATH")
-    if not key:
-        return data
-    return sign_pdf(
-        data, key, current_app.config.get("SIGNING_PKCS12_PASSPHRASE", ""), reason=reason
-    )
+def signed(data: bytes, reason: str, key: LoadedKey | None = None, *, name: str = "") -> bytes:
+    """The PDF/A bytes signed with ``key``; without one, with the organisation's seal
+    when one is configured (SIGNING_PKCS12_PATH), else as rendered."""
+    if key is None:
+        path = current_app.config.get("SIGNING_PKCS12_PATH")
+        if not path:
+            return data
+        key = load_key(
+            KeySpec("pkcs12", path=path), current_app.config.get("SIGNING_PKCS12_PASSPHRASE", "")
+        )
+    return sign_pdf(data, key, reason=reason, name=name)

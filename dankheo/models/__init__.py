@@ -21,6 +21,8 @@ from dankheo.models.certificates import (
     Decision,
     DecisionItem,
     DecisionStatus,
+    PrintJob,
+    PrintJobStatus,
 )
 from dankheo.models.issuers import Issuer, IssuerName
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
@@ -44,9 +46,18 @@ from dankheo.models.review import (
     Score,
     Scorecard,
 )
+from dankheo.models.signers import (
+    AUTHORITY_LABELS,
+    KeyKind,
+    SecretSource,
+    Signer,
+    SignerAuthority,
+    SignerDelegation,
+)
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
 
 __all__ = [
+    "AUTHORITY_LABELS",
     "NARRATIVE_SECTIONS",
     "PUBLIC_STATUSES",
     "ROLE_LABELS",
@@ -76,6 +87,7 @@ __all__ = [
     "Issuer",
     "IssuerName",
     "IssuerProfile",
+    "KeyKind",
     "Level",
     "LoginAttempt",
     "Membership",
@@ -84,11 +96,17 @@ __all__ = [
     "NominationState",
     "PaperSize",
     "Phase",
+    "PrintJob",
+    "PrintJobStatus",
     "ReportNarrative",
     "Reviewer",
     "Role",
     "Score",
     "Scorecard",
+    "SecretSource",
+    "Signer",
+    "SignerAuthority",
+    "SignerDelegation",
     "SuccessionKind",
     "Unit",
     "UnitKind",

@@ -10,6 +10,7 @@ from dankheo.models.accounts import User
 from dankheo.models.base import Base, enum_type, utcnow
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import Nomination
+from dankheo.models.signers import Signer, SignerDelegation
 
 
 class DecisionStatus(enum.StrEnum):
@@ -30,9 +31,25 @@ class Decision(Base):
     place: Mapped[str] = mapped_column(sa.String(120))
     signer_name: Mapped[str] = mapped_column(sa.String(200))
     signer_title: Mapped[str] = mapped_column(sa.String(300))
-    # The authority line above the title: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN
-    # THƯỜNG VỤ" (empty when the head signs in their own name).
-    signer_authority: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The authority line above the title ("KT. CHỦ TỊCH"); "" when the head signs.
+    signer_authority: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # The person who signs (models.signers); the printed fields above are copied from
+    # the record when one is chosen. None: a decision signed on paper and only recorded.
+    signer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signers.id"), index=True)
+    # When the secretary sent the draft to its signer (trình ký); None again when the
+    # draft is edited or the signer returns it.
+    submitted_at: Mapped[datetime | None]
+    # The secretary who sent it: the nominations are awarded on their proposal, so the
+    # workflow's "award" arrow is taken in their name when the signer signs.
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Who confirmed the signature in the application: the signer, or their office under
+    # the recorded delegation.
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    delegation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signer_delegations.id"))
+    # The certificate the stored files are signed with, as it was when signed (the
+    # signer's key may be replaced later): its subject and SHA-256 fingerprint.
+    signature_subject: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    signature_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # "Xét đề nghị của …": the body that proposed the awards.
     proposer: Mapped[str] = mapped_column(sa.String(300), default="")
     # Copied from the issuer when the draft is made; the office may adjust them.
@@ -49,7 +66,11 @@ class Decision(Base):
 
     campaign: Mapped[Campaign] = relationship()
     award_type: Mapped[AwardType] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    signer: Mapped[Signer | None] = relationship()
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    delegation: Mapped[SignerDelegation | None] = relationship()
     items: Mapped[list["DecisionItem"]] = relationship(
         back_populates="decision",
         order_by="DecisionItem.position",
@@ -135,3 +156,51 @@ class Certificate(Base):
     @property
     def status_label(self) -> str:
         return CERTIFICATE_STATUS_LABELS[self.status]
+
+
+class PrintJobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"  # the file was removed after PRINT_KEEP_HOURS
+
+
+PRINT_JOB_STATUS_LABELS = {
+    PrintJobStatus.QUEUED: "Đang chờ máy in nền",
+    PrintJobStatus.RUNNING: "Đang ghép tệp in",
+    PrintJobStatus.READY: "Sẵn sàng tải về",
+    PrintJobStatus.FAILED: "Không tạo được tệp in",
+    PrintJobStatus.EXPIRED: "Tệp in đã được dọn, vui lòng tạo lại",
+}
+
+
+class PrintJob(Base):
+    """A batch print of a decision's certificates, built by the worker (never in a
+    request): the stored files merged in decision order, or overlay pages for blanks."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    mode: Mapped[str] = mapped_column(sa.String(16))  # "full" | "overlay"
+    certificate_ids: Mapped[list] = mapped_column(sa.JSON)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    status: Mapped[PrintJobStatus] = mapped_column(
+        enum_type(PrintJobStatus, "print_job_status"), default=PrintJobStatus.QUEUED
+    )
+    file_path: Mapped[str] = mapped_column(sa.String(300), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    decision: Mapped[Decision] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("done >= 0 AND done <= total", name="done_in_range"),)
+
+    @property
+    def status_label(self) -> str:
+        return PRINT_JOB_STATUS_LABELS[self.status]

@@ -13,7 +13,12 @@ PATH_WIDTH = 7  # digits per path segment: room for ten million units
 
 class UnitKind(enum.StrEnum):
     PROVINCE = "province"
-    DISTRICT = "district"
+    MUNICIPALITY = "municipality"  # thành phố trực thuộc trung ương
+    DISTRICT = "district"  # any district-level unit, when its exact kind is not recorded
+    CITY = "city"  # thành phố thuộc tỉnh
+    TOWN = "town"  # thị xã
+    RURAL_DISTRICT = "rural_district"  # huyện
+    URBAN_DISTRICT = "urban_district"  # quận
     COMMUNE = "commune"
     WARD = "ward"
     TOWNSHIP = "township"
@@ -31,7 +36,12 @@ class UnitKind(enum.StrEnum):
 
 UNIT_KIND_LABELS = {
     UnitKind.PROVINCE: "Tỉnh",
+    UnitKind.MUNICIPALITY: "Thành phố trực thuộc trung ương",
     UnitKind.DISTRICT: "Huyện, thị xã, thành phố",
+    UnitKind.CITY: "Thành phố thuộc tỉnh",
+    UnitKind.TOWN: "Thị xã",
+    UnitKind.RURAL_DISTRICT: "Huyện",
+    UnitKind.URBAN_DISTRICT: "Quận",
     UnitKind.COMMUNE: "Xã",
     UnitKind.WARD: "Phường",
     UnitKind.TOWNSHIP: "Thị trấn",
@@ -47,17 +57,35 @@ UNIT_KIND_LABELS = {
     UnitKind.PARTY_CELL: "Chi bộ, đảng bộ",
 }
 
+# The administrative levels: provinces, the district level (abolished on 1/7/2025) and
+# the commune level.
+PROVINCE_LEVEL_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.MUNICIPALITY})
+DISTRICT_LEVEL_KINDS = frozenset(
+    {
+        UnitKind.DISTRICT,
+        UnitKind.CITY,
+        UnitKind.TOWN,
+        UnitKind.RURAL_DISTRICT,
+        UnitKind.URBAN_DISTRICT,
+    }
+)
+COMMUNE_LEVEL_KINDS = frozenset(
+    {UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP, UnitKind.SPECIAL_ZONE}
+)
+
 
 class SuccessionKind(enum.StrEnum):
     MERGE = "merge"
     SPLIT = "split"
     RENAME = "rename"
+    KEEP = "keep"  # one unit became one unit of the same name (e.g. under a new parent)
 
 
 SUCCESSION_KIND_LABELS = {
     SuccessionKind.MERGE: "Sáp nhập",
     SuccessionKind.SPLIT: "Chia tách",
     SuccessionKind.RENAME: "Đổi tên",
+    SuccessionKind.KEEP: "Giữ nguyên",
 }
 
 
@@ -78,6 +106,9 @@ class Unit(Base):
     valid_to: Mapped[date | None]
     search_text: Mapped[str] = mapped_column(sa.String(400), default="")
     sort_key: Mapped[str] = mapped_column(binary_string(800), default="")
+    # Centroid in WGS 84 degrees, where the official list gives one (for the dot map).
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent")
@@ -108,7 +139,9 @@ class Unit(Base):
 
 class UnitSuccession(Base):
     """One predecessor → successor link, dated. A merge of three communes is three rows
-    with the same successor; a split is several rows with the same predecessor."""
+    with the same successor; a split is several rows with the same predecessor, one of
+    which may be marked ``is_default``: the successor that takes over the predecessor's
+    records when nothing finer (an address) says which part they belong to."""
 
     __tablename__ = "unit_successions"
 
@@ -118,6 +151,7 @@ class UnitSuccession(Base):
     kind: Mapped[SuccessionKind] = mapped_column(enum_type(SuccessionKind, "succession_kind"))
     effective_on: Mapped[date]
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    is_default: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     predecessor: Mapped[Unit] = relationship(foreign_keys=[predecessor_id])
     successor: Mapped[Unit] = relationship(foreign_keys=[successor_id])

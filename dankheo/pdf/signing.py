@@ -1,94 +1,89 @@
-"""PAdES signatures of stored PDFs with the issuing body's PKCS#12 key (pyHanko),
-and the self-signed demo key.
+"""PAdES signatures of stored PDFs (pyHanko) with a key of ``pdf.keys``, and their
+validation.
 
 The signature is an incremental update appended after WeasyPrint's PDF/A output, so
-the PDF/A part stays as rendered and the signature covers it whole.
+the PDF/A part stays as rendered and the signature covers it whole. Each signature
+reserves exactly the space its key's container needs (measured once when the key is
+loaded): pyHanko signs once, never a dry run first, and pads nothing.
 
-pyHanko and the key handling of ``cryptography`` are imported inside the functions: they
-cost ~0.5 s and ~20 MB to import, and only worker processes (and the demo) sign."""
+pyHanko is imported inside the functions (see ``pdf.keys``)."""
 
-import threading
-from datetime import UTC, datetime, timedelta
 from io import BytesIO
-from pathlib import Path
 
-_local = threading.local()
+from dankheo.pdf.keys import (
+    KeySpec,
+    KeyUnavailable,
+    LoadedKey,
+    certificate_info,
+    generate_demo_key,
+    load_certificate,
+    load_key,
+    signature_metadata,
+)
 
-
-def _signer(pkcs12_path: str, passphrase: str):
-    from pyhanko.sign import signers
-
-    key = (pkcs12_path, passphrase)
-    cached = getattr(_local, "signer", None)
-    if cached is None or cached[0] != key:
-        loaded = signers.SimpleSigner.load_pkcs12(
-            pfx_file=pkcs12_path, passphrase=passphrase.encode() if passphrase else None
-        )
-        if loaded is None:
-            raise ValueError(f"cannot load the PKCS#12 key at {pkcs12_path}")
-        signer = _signer_class()(
-            signing_key=loaded.signing_key,
-            signing_cert=loaded.signing_cert,
-            cert_registry=loaded.cert_registry,
-            signature_mechanism=loaded.signature_mechanism,
-        )
-        _local.signer = cached = (key, signer)
-    return cached[1]
-
-
-def _signer_class():
-    """SimpleSigner that parses its private key once: pyHanko re-reads it for every
-    raw signature (twice a PDF, ~30 ms each for RSA-2048)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-    from pyhanko.sign import signers
-    from pyhanko.sign.general import get_pyca_cryptography_hash
-
-    class CachedKeySigner(signers.SimpleSigner):
-        _pyca_key = None
-
-        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-            if self._pyca_key is None:
-                self._pyca_key = serialization.load_der_private_key(
-                    self.signing_key.dump(), password=None
-                )
-            if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(
-                self._pyca_key, RSAPrivateKey
-            ):
-                hash_algo = get_pyca_cryptography_hash(digest_algorithm)
-                return self._pyca_key.sign(data, PKCS1v15(), hash_algo)
-            return super().sign_raw(data, digest_algorithm)
-
-    return CachedKeySigner
+__all__ = [
+    "KeySpec",
+    "KeyUnavailable",
+    "LoadedKey",
+    "generate_demo_key",
+    "load_certificate",
+    "load_key",
+    "sign_pdf",
+    "sign_pdf_with_file",
+    "signature_status",
+]
 
 
-def sign_pdf(data: bytes, pkcs12_path: str, passphrase: str = "", *, reason: str = "") -> bytes:
-    """``data`` with an invisible PAdES baseline signature appended."""
+def _writer_class():
+    """pyHanko's incremental writer, minus its metadata refresh: by default it rewrites
+    the document's XMP stream and /Info (Producer, ModDate) in the update, ~1 KB a
+    file that says nothing the signature does not (its /M is the signing time). Both stay
+    as WeasyPrint wrote them, so PDF/A's Info–XMP agreement holds. tests/pdf/
+    test_signing.py fails if a pyHanko release stops honouring the override."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(BytesIO(data))
-    meta = signers.PdfSignatureMetadata(
-        field_name="ChuKySo",
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason or None,
+    class SignatureOnlyWriter(IncrementalPdfFileWriter):
+        def _update_meta(self):
+            return None
+
+    return SignatureOnlyWriter
+
+
+def sign_pdf(data: bytes, key: LoadedKey, *, reason: str = "", name: str = "") -> bytes:
+    """``data`` with an invisible PAdES baseline signature of ``key`` appended.
+    ``name`` is the signer's name as the signature dictionary records it (/Name)."""
+    from pyhanko.sign import signers
+
+    writer = _writer_class()(BytesIO(data))
+    out = signers.sign_pdf(
+        writer,
+        signature_metadata(reason, name),
+        signer=key.signer,
+        bytes_reserved=key.reserved,
     )
-    out = signers.sign_pdf(writer, meta, signer=_signer(pkcs12_path, passphrase))
     return out.getvalue()
 
 
+def sign_pdf_with_file(
+    data: bytes, pkcs12_path: str, passphrase: str = "", *, reason: str = ""
+) -> bytes:
+    """``data`` signed with a PKCS#12 file (the organisation's seal, the demo)."""
+    key = load_key(KeySpec("pkcs12", path=str(pkcs12_path)), passphrase)
+    return sign_pdf(data, key, reason=reason)
+
+
 def signature_status(data: bytes, trust_roots: list | None = None) -> dict:
-    """Validate the first embedded signature: {"intact", "valid", "signer"}."""
+    """Validate the first embedded signature: {"intact", "valid", "signer", "coverage",
+    "whole_file", "certificate"} — ``whole_file`` when the signature covers every byte
+    of the file (nothing was appended after signing)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     reader = PdfFileReader(BytesIO(data))
     if not reader.embedded_signatures:
-        return {"intact": False, "valid": False, "signer": ""}
+        return {"intact": False, "valid": False, "signer": "", "whole_file": False}
     sig = reader.embedded_signatures[0]
     context = ValidationContext(trust_roots=trust_roots or [], allow_fetching=False)
     status = validate_pdf_signature(sig, context)
@@ -96,77 +91,7 @@ def signature_status(data: bytes, trust_roots: list | None = None) -> dict:
         "intact": bool(status.intact),
         "valid": bool(status.valid),
         "signer": status.signing_cert.subject.human_friendly,
+        "certificate": certificate_info(status.signing_cert),
         "coverage": str(status.coverage),
+        "whole_file": status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
     }
-
-
-def generate_demo_key(path: Path, passphrase: str, common_name: str) -> Path:
-    """A self-signed RSA key and certificate in PKCS#12, for the demo only."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Dân vận khéo (demo)"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
-        )
-        .sign(key, hashes.SHA256())
-    )
-    blob = pkcs12.serialize_key_and_certificates(
-        b"dankheo-demo",
-        key,
-        cert,
-        None,
-        serialization.BestAvailableEncryption(passphrase.encode())
-        if passphrase
-        else serialization.NoEncryption(),
-    )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(blob)
-    path.chmod(0o600)
-    return path
-
-
-def load_certificate(pkcs12_path: str, passphrase: str = ""):
-    """The X.509 certificate of a PKCS#12 file, as asn1crypto (pyHanko's trust roots)."""
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-
-    _key, cert, _extra = pkcs12.load_key_and_certificates(
-        Path(pkcs12_path).read_bytes(), passphrase.encode() if passphrase else None
-    )
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))

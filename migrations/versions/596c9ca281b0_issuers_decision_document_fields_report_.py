@@ -1,7 +1,7 @@
 """issuers, decision document fields, report narratives, revoking decision
 
 Revision ID: 596c9ca281b0
-Revises: 8b1f3c2d4e5a
+Revises: da121f82cfc7
 Create Date: 2026-11-29 23:32:42
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '596c9ca281b0'
-down_revision = '8b1f3c2d4e5a'
+down_revision = 'da121f82cfc7'
 branch_labels = None
 depends_on = None
 
@@ -94,7 +94,6 @@ def upgrade():
         batch_op.add_column(sa.Column('revoked_decision_on', sa.Date(), nullable=True))
 
     with op.batch_alter_table('decisions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('signer_authority', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(sa.Column('proposer', sa.String(length=300), server_default='', nullable=False))
         batch_op.add_column(sa.Column('legal_basis', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('recipients', sa.Text(), server_default='', nullable=False))
@@ -108,7 +107,6 @@ def downgrade():
         batch_op.drop_column('recipients')
         batch_op.drop_column('legal_basis')
         batch_op.drop_column('proposer')
-        batch_op.drop_column('signer_authority')
 
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_column('revoked_decision_on')

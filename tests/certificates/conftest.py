@@ -73,3 +73,36 @@ def signed(secretary, campaign, approved):
     enqueue_issue(decision.id, [c.id for c in certificates])
     db.session.expire_all()
     return decision
+
+
+# --- personal signers (issue 15) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def softhsm_tokens(tmp_path_factory):
+    """SoftHSM2 started in a temporary token directory for the whole run, with two
+    tokens: the chairman's and the deputy's, each holding their own RSA key and a
+    certificate naming them (skipped where softhsm2 is not installed: `make install-dev`
+    installs it)."""
+    from tests.pdf import softhsm
+
+    if not softhsm.available():
+        pytest.skip("softhsm2 is not installed (make sysdeps-test installs it)")
+    softhsm.start(tmp_path_factory.mktemp("softhsm"))
+    chairman, deputy = softhsm.make_tokens(
+        ("CHUTICH", "1111", "Trần Văn Bình", "Chủ tịch"),
+        ("PHOCHUTICH", "2222", "Lê Thị Hoa", "Phó Chủ tịch"),
+    )
+    return {"chairman": chairman, "deputy": deputy}
+
+
+def signer_config(tmp_path, tokens=None, **overrides) -> dict:
+    from tests.conftest import make_test_config
+
+    modules = {"softhsm": tokens["chairman"].module} if tokens else {}
+    return make_test_config(
+        tmp_path,
+        SIGNING_KEY_DIR=str(tmp_path / "keys"),
+        SIGNING_PKCS11_MODULES=modules,
+        **overrides,
+    )

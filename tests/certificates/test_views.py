@@ -75,13 +75,19 @@ def test_secretary_creates_orders_and_signs_a_decision(client, auth, secretary, 
 
     assert hashlib.sha256(download.data).hexdigest() == certs[0].sha256
     download.close()
-    batch = client.post(f"/certificates/decisions/{decision.id}/print", data={"mode": "full"})
+    queued = client.post(f"/certificates/decisions/{decision.id}/print", data={"mode": "full"})
+    # The worker builds the batch (immediate here); the request only queues it.
+    assert "/certificates/prints/" in queued.headers["Location"]
+    page = client.get(queued.headers["Location"])
+    assert "Sẵn sàng tải về: 3/3" in page.get_data(as_text=True)
+    batch = client.get(queued.headers["Location"] + "/file.pdf")
     assert batch.mimetype == "application/pdf"
     from io import BytesIO
 
     from pypdf import PdfReader
 
     assert len(PdfReader(BytesIO(batch.data)).pages) == 3
+    batch.close()
 
 
 def test_decision_form_bad_input_saves_nothing(client, auth, secretary, campaign, approved):
@@ -193,12 +199,14 @@ def test_overlay_batch_prints_a_chosen_subset_in_decision_order(client, auth, si
 
     auth.login("thuky")
     certs = db.session.scalars(sa.select(Certificate).order_by(Certificate.position)).all()
-    response = client.post(
+    queued = client.post(
         f"/certificates/decisions/{signed.id}/print",
         data={"mode": "overlay", "certificate_ids": [certs[2].id, certs[0].id]},
     )
+    response = client.get(queued.headers["Location"] + "/file.pdf")
     assert response.mimetype == "application/pdf"
     pages = PdfReader(BytesIO(response.data)).pages
+    response.close()
     assert len(pages) == 2
     assert certs[0].serial in pages[0].extract_text()
     assert certs[2].serial in pages[1].extract_text()

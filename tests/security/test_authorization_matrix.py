@@ -51,6 +51,8 @@ OWN_OFFICER = frozenset({"admin", "officer"})
 RECORD_READERS = frozenset({"admin", "officer", "leader", "secretary"})
 # A nomination of C11 in review: its readers, the organising secretary, its reviewer.
 NOMINATION_READERS = frozenset({"admin", "officer", "leader", "secretary", "reviewer"})
+# The world's officer confirms signatures for its signer under a recorded delegation.
+DELEGATE = frozenset({"admin", "officer"})
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,28 @@ MATRIX: dict[str, Expect] = {
     ),
     "certificates.revoke": Expect(allow=SECRETARY),
     "certificates.correct": Expect(allow=SECRETARY),
+    # issue 15: sending to the signer; the signer's side, where the world's officer holds
+    # the signer's delegation (admins read those pages but never sign in another person's
+    # name: tests/certificates/test_signers.py); signers and their keys; batch prints.
+    "certificates.decision_submit": Expect(allow=SECRETARY),
+    "certificates.signing": Expect(allow=DELEGATE),
+    "certificates.signing_confirm": Expect(
+        allow=DELEGATE,
+        allow_post=frozenset({"officer"}),
+        content=lambda w: w.signing_decision.number_text,
+    ),
+    "certificates.signing_preview": Expect(allow=DELEGATE, sample_allowed=True),
+    "certificates.signing_progress": Expect(allow=DELEGATE),
+    "certificates.signing_return": Expect(allow=frozenset({"officer"})),
+    "certificates.signing_resume": Expect(allow=frozenset({"officer"})),
+    "certificates.signers_list": Expect(allow=ADMIN, content=lambda w: w.signer.full_name),
+    "certificates.signer_new": Expect(allow=ADMIN),
+    "certificates.signer_edit": Expect(allow=ADMIN, content=lambda w: w.signer.full_name),
+    "certificates.signer": Expect(allow=ADMIN, content=lambda w: w.signer.full_name),
+    "certificates.delegation_revoke": Expect(allow=ADMIN),
+    "certificates.print_job": Expect(allow=SECRETARY, content="In hàng loạt"),
+    "certificates.print_progress": Expect(allow=SECRETARY),
+    "certificates.print_file": Expect(allow=SECRETARY, ok_codes=(404,)),  # no file built
     "certificates.design": Expect(allow=SECRETARY),
     "certificates.overlay": Expect(allow=SECRETARY),
     "certificates.preview": Expect(allow=SECRETARY, ok_codes=(404,)),  # no blank uploaded
@@ -257,7 +281,12 @@ PARAMS: dict[str, Callable] = {
     "scorecard_id": lambda w, e: w.scorecard.id,
     "conflict_id": lambda w, e: w.conflict.id,
     "issuer_id": lambda w, e: w.issuer.id,
-    "decision_id": lambda w, e: w.decision.id,
+    "decision_id": lambda w, e: (
+        w.signing_decision.id if e.startswith("certificates.signing") else w.decision.id
+    ),
+    "signer_id": lambda w, e: w.signer.id,
+    "delegation_id": lambda w, e: w.delegation.id,
+    "print_id": lambda w, e: w.print_job.id,
     "certificate_id": lambda w, e: w.certificate.id,
     "serial": lambda w, e: w.certificate.serial,
     "year": lambda w, e: 2024,

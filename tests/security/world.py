@@ -175,6 +175,7 @@ def build_world() -> World:
     r.update(
         awarded_nomination=awarded, decision=decision, decision_item=item, certificate=certificate
     )
+    _signing_records(world)
     r["batch"] = NominationBatch(
         campaign=campaign, unit=units["c11"], title="Tờ trình đề nghị khen thưởng"
     )
@@ -183,6 +184,61 @@ def build_world() -> World:
     r["field"] = r["initiative"].field
     db.session.commit()
     return world
+
+
+def _signing_records(world: World) -> None:
+    """Issue 15: a signer (no account: only admins reach their pages among the personas),
+    a delegation, a draft sent to that signer, and a print job of the signed decision."""
+    from datetime import datetime
+
+    from dankheo.models import (
+        Decision,
+        KeyKind,
+        PrintJob,
+        PrintJobStatus,
+        Signer,
+        SignerDelegation,
+    )
+
+    r = world.records
+    signer = Signer(
+        unit=world.units["province"],
+        full_name="Trần Văn Ký",
+        title="Chủ tịch",
+        key_kind=KeyKind.PKCS12,
+        key_file="signer-world.p12",
+    )
+    db.session.add(signer)
+    db.session.flush()
+    delegation = SignerDelegation(
+        signer=signer,
+        user=world.users["officer"],
+        reference="Giấy ủy quyền số 1/GUQ",
+        valid_from=date(2024, 1, 1),
+    )
+    submitted = Decision(
+        campaign=r["campaign"],
+        award_type=r["award_type"],
+        # A number and a date that other tests of the world do not use or sort before.
+        number=900,
+        number_text="900/QĐ-UBND",
+        signed_on=date(2024, 12, 1),
+        place="Tây Ninh",
+        signer_name=signer.full_name,
+        signer_title=signer.title,
+        signer=signer,
+        submitted_at=datetime(2024, 12, 14, 8, 0),
+    )
+    print_job = PrintJob(
+        decision=r["decision"],
+        mode="full",
+        certificate_ids=[r["certificate"].id],
+        total=1,
+        status=PrintJobStatus.READY,
+    )
+    db.session.add_all([delegation, submitted, print_job])
+    db.session.flush()
+    r.update(signer=signer, delegation=delegation, signing_decision=submitted, print_job=print_job)
 
 
 def row_counts() -> tuple:

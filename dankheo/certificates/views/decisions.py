@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import exports, vietnamese
+from dankheo import exports, jobs, vietnamese
 from dankheo.certificates import decision_document, printing, queries, revocation, storage
 from dankheo.certificates.decisions import (
     DOCUMENT_FIELDS,
@@ -26,10 +26,11 @@ from dankheo.certificates.decisions import (
     document_defaults,
     move_item,
     sign_decision,
+    submit_for_signature,
     update_decision,
 )
 from dankheo.certificates.forms import BatchPrintForm, CorrectionForm, DecisionForm, ReasonForm
-from dankheo.certificates.jobs import TIMEOUT_BATCH, enqueue_issue
+from dankheo.certificates.jobs import enqueue_issue
 from dankheo.certificates.views.blueprint import (
     bp,
     certificate_for,
@@ -37,12 +38,13 @@ from dankheo.certificates.views.blueprint import (
     pdf_response,
     wait_for_pdf,
 )
+from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
-from dankheo.models import CertificateStatus, Decision, DecisionStatus
+from dankheo.models import CertificateStatus, Decision, DecisionStatus, SecretSource
 from dankheo.permissions import can
 from dankheo.web.access import require
-from dankheo.web.transaction import transaction
+from dankheo.web.transaction import FLASH, transaction
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -103,12 +105,18 @@ def decisions_export(fmt: str):
     )
 
 
-def _decision_form(award_types, decision=None):
+def _decision_form(award_types, award_type, decision=None):
     form = DecisionForm(obj=decision)
     form.award_type_id.choices = [
         SelectChoice(a.id, f"{a.label} – {a.campaign.name}") for a in award_types
     ]
-    return form
+    signers = queries.signers_for_campaign(award_type.campaign)
+    form.signer_id.choices = [SelectChoice(0, "— Không chọn: quyết định ký trên giấy —")] + [
+        SelectChoice(s.id, f"{s.full_name} – {s.title}") for s in signers
+    ]
+    if decision is not None and request.method == "GET":
+        form.signer_id.data = decision.signer_id or 0
+    return form, {s.id: s for s in signers}
 
 
 def _nomination_choices(form, award_type, decision=None):
@@ -140,7 +148,7 @@ def decision_create():
     award_type = next((a for a in award_types if a.id == chosen_id), None)
     if award_type is None:
         abort(404)
-    form = _decision_form(award_types)
+    form, signers = _decision_form(award_types, award_type)
     form.award_type_id.data = award_type.id
     if request.method == "GET" and award_type.campaign:
         form.signed_on.data = form.signed_on.data or vietnamese.today()
@@ -161,6 +169,7 @@ def decision_create():
                 signer_name=form.signer_name.data,
                 signer_title=form.signer_title.data,
                 nomination_ids=form.nomination_ids.data,
+                signer=signers.get(form.signer_id.data),
                 **_document_values(form),
             )
         if done.ok:
@@ -178,7 +187,7 @@ def decision_edit(decision_id: int):
     if decision.status != DecisionStatus.DRAFT:
         flash("Quyết định đã ký, không thể sửa.", "warning")
         return redirect(url_for(".decision", decision_id=decision.id))
-    form = _decision_form([decision.award_type], decision)
+    form, signers = _decision_form([decision.award_type], decision.award_type, decision)
     form.award_type_id.data = decision.award_type_id
     _nomination_choices(form, decision.award_type, decision)
     if request.method == "GET":
@@ -196,6 +205,7 @@ def decision_edit(decision_id: int):
                 signer_title=form.signer_title.data,
                 nomination_ids=form.nomination_ids.data,
                 expected_version=form.version_value(),
+                signer=signers.get(form.signer_id.data),
                 **_document_values(form),
             )
         if done.ok:
@@ -289,6 +299,9 @@ def decision_sign(decision_id: int):
     decision = decision_for(decision_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if decision.signer_id is not None:
+        flash(str(DomainError("decision.signer_required")), "warning")
+        return redirect(url_for(".decision", decision_id=decision.id))
     with transaction():
         certificates = sign_decision(current_user, decision)
     enqueue_issue(decision.id, [c.id for c in certificates])
@@ -300,6 +313,20 @@ def decision_sign(decision_id: int):
     return redirect(url_for(".decision", decision_id=decision.id))
 
 
+@bp.route("/decisions/<int:decision_id>/submit", methods=["POST"])
+@login_required
+def decision_submit(decision_id: int):
+    """Send a draft to its signer (trình ký)."""
+    decision = decision_for(decision_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with transaction(FLASH) as done:
+        submit_for_signature(current_user, decision)
+    if done.ok:
+        flash(f"Đã trình ký: chờ {decision.signer.full_name} xác nhận ký số.", "success")
+    return redirect(url_for(".decision", decision_id=decision.id))
+
+
 @bp.route("/decisions/<int:decision_id>/resume", methods=["POST"])
 @login_required
 def decision_resume(decision_id: int):
@@ -307,6 +334,14 @@ def decision_resume(decision_id: int):
     decision = decision_for(decision_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    signer = decision.signer
+    if signer is not None and signer.secret_source == SecretSource.PROMPT:
+        flash(
+            f"Khóa của {signer.full_name} cần mã PIN: người ký (hoặc người được ủy quyền) "
+            "mở trang “Quyết định chờ ký” và xác nhận lại để phát hành tiếp.",
+            "warning",
+        )
+        return redirect(url_for(".decision", decision_id=decision.id))
     pending = [
         c.id for c in queries.certificates_of(decision) if c.status == CertificateStatus.PENDING
     ]
@@ -346,7 +381,8 @@ def decision_docx(decision_id: int):
 @bp.route("/decisions/<int:decision_id>/print", methods=["POST"])
 @login_required
 def decision_print(decision_id: int):
-    """One PDF of the chosen (or all) certificates in decision order."""
+    """Queue one PDF of the chosen (or all) certificates in decision order; the worker
+    builds it and the print page shows its progress and the download."""
     decision = decision_for(decision_id, "certificate.issue")
     form = BatchPrintForm()
     form.certificate_ids.choices = [
@@ -357,21 +393,12 @@ def decision_print(decision_id: int):
         return redirect(url_for(".decision", decision_id=decision.id))
     ids = form.certificate_ids.data or None
     certificates = queries.certificates_in_order(decision, ids)
-    if not certificates:
-        flash("Chưa có giấy khen nào đã phát hành để in.", "warning")
+    with transaction(FLASH) as done:
+        job = printing.request_print(current_user, decision, form.mode.data, certificates)
+    if not done.ok:
         return redirect(url_for(".decision", decision_id=decision.id))
-    name = f"QD-{decision.number}-{len(certificates)}.pdf"
-    if form.mode.data == "overlay":
-        data = wait_for_pdf(
-            "render_overlay_batch",
-            decision.id,
-            [c.id for c in certificates],
-            timeout=TIMEOUT_BATCH,
-        )
-        if data is None:
-            return redirect(url_for(".decision", decision_id=decision.id))
-        return pdf_response(data, "phoi-" + name)
-    return pdf_response(printing.stored_batch(certificates), name)
+    jobs.enqueue("print_batch", job.id)
+    return redirect(url_for(".print_job", print_id=job.id))
 
 
 # --- certificates ---------------------------------------------------------------------
