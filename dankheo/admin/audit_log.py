@@ -81,6 +81,14 @@ ACTION_LABELS = {
     "issuer.update": "Sửa thiết lập cơ quan ban hành",
     "issuer.rename": "Ghi nhận tên cơ quan ban hành",
     "report.narrative": "Soạn nội dung báo cáo",
+    "decision.submit": "Trình ký quyết định",
+    "decision.return": "Trả lại dự thảo quyết định",
+    "signer.create": "Thêm người ký",
+    "signer.update": "Sửa người ký",
+    "signer.delegate": "Ủy quyền xác nhận ký",
+    "signer.delegation_revoke": "Thu hồi ủy quyền xác nhận ký",
+    "unit.keep": "Ghi nhận chuyển đơn vị giữ nguyên tên",
+    "units.load_official": "Nạp danh mục đơn vị hành chính chính thức",
 }
 
 OBJECT_LABELS = {
@@ -105,6 +113,9 @@ OBJECT_LABELS = {
     "field": "Lĩnh vực",
     "issuer": "Cơ quan ban hành",
     "report_narrative": "Nội dung báo cáo",
+    "signer": "Người ký",
+    "signer_delegation": "Ủy quyền xác nhận ký",
+    "print_job": "Lượt in",
     "nomination_batch": "Tờ trình",
     "criterion": "Tiêu chí",
 }

@@ -74,6 +74,7 @@ def _audited_kinds() -> set[str]:
         "initiative", "initiative_year", "exemplar", "evidence", "campaign", "committee",
         "reviewer", "assignment", "scorecard", "conflict_of_interest", "decision",
         "certificate", "award_type", "field", "criterion", "issuer", "report_narrative",
+        "signer", "signer_delegation",
     }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from dankheo.certificates import decisions, issuing, layout, printing
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import Certificate
-from dankheo.pdf.merge import merge_pdfs
+from dankheo.pdf.merge import merge_pdfs, write_concatenated
 from tests.documents import world as w
 from tests.documents.inspect_pdf import MM, find, lines, norm, overlaps, pages, write_artifact
 
@@ -196,9 +196,12 @@ def test_merged_batch_has_unique_font_subset_tags(full):
     out = io.BytesIO()
     naive.write(out)
     assert any(len(subsets) > 1 for subsets in tags(out.getvalue()).values())
-    # … merged by dankheo.pdf.merge, each subset has its own.
+    # … merged by dankheo.pdf.merge, each subset has its own, in both ways of merging.
     merged = merge_pdfs(parts)
     assert all(len(subsets) == 1 for subsets in tags(merged).values())
+    streamed = io.BytesIO()
+    write_concatenated(parts, streamed)
+    assert all(len(subsets) == 1 for subsets in tags(streamed.getvalue()).values())
 
 
 def test_a_short_name_is_centred_in_its_region_without_a_hole(world):
