@@ -2,9 +2,12 @@
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_login import current_user
 
 from dankheo.config import Defaults
 
@@ -95,6 +98,7 @@ def register_jobs(app: Flask) -> None:
     dankheo.jobs before a request queues one or a worker starts (the queue itself is
     built on first use)."""
     import dankheo.certificates.jobs
+    import dankheo.notifications.jobs
     import dankheo.reports.jobs  # noqa: F401
 
 
@@ -107,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from dankheo.certificates.views import bp as certificates_bp
     from dankheo.main.views import bp as main_bp
     from dankheo.nominations.views import bp as nominations_bp
+    from dankheo.notifications.views import bp as notifications_bp
     from dankheo.public.views import bp as public_bp
     from dankheo.registry.views import bp as registry_bp
     from dankheo.reports.views import bp as reports_bp
@@ -125,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         public_bp,
         verify_bp,
         api_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -137,12 +143,17 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from dankheo import permissions, vietnamese
-    from dankheo.main.navigation import nav_items
+    from dankheo.main.navigation import nav_items, review_shortcuts
+    from dankheo.notifications.queries import unread_count
 
     app.jinja_env.globals.update(
+        unread_notifications=lambda: unread_count(current_user),
+        # Vietnam's calendar day (printed on list pages).
+        vn_today=lambda: datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),
         can=permissions.can,
         roles=permissions.Role,
         nav_items=nav_items,
+        review_shortcuts=review_shortcuts,
         has_endpoint=lambda name: name in app.view_functions,
     )
     app.jinja_env.filters.update(

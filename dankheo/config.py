@@ -76,6 +76,23 @@ class Defaults:
     HUEY_SQLITE_PATH = "{instance}/huey.sqlite3"
     HUEY_REDIS_URL = "redis://127.0.0.1:6379/0"
 
+    # Notifications by e-mail (SMTP, sent by the background worker from the outbox table).
+    # No server configured: notifications stay in the app only. Port 465 speaks TLS from
+    # the start; otherwise MAIL_USE_TLS upgrades the connection with STARTTLS.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "Dân vận khéo <khong-tra-loi@localhost>"
+    # Seconds an SMTP conversation may hang; attempts before an e-mail is marked failed
+    # (visible to the admin, who can send it again); the first retry's delay in seconds,
+    # doubled at each attempt up to MAIL_RETRY_MAX_SECONDS.
+    MAIL_TIMEOUT = 30
+    MAIL_MAX_ATTEMPTS = 12
+    MAIL_RETRY_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
+
     # The organisation's seal: an optional PKCS#12 key that signs the stored files of
     # decisions recorded without a personal signer (signed on paper), and its passphrase.
     SIGNING_PKCS12_PATH = ""

@@ -8,7 +8,12 @@ This module knows no feature. A feature registers its bodies in its own ``jobs.p
     @jobs.job("issue_certificates", retries=2, retry_delay=5)
     def issue_certificates(decision_id, certificate_ids): ...
 
-and create_app imports those modules before a request or a worker needs them.
+and create_app imports those modules before a request or a worker needs them. Periodic
+bodies (huey periodic tasks, run by the consumer's scheduler; no cron scripts) register
+the same way with a crontab in UTC::
+
+    @jobs.periodic("deliver_mail", minute="*")
+    def deliver_mail(): ...
 
 HUEY_BACKEND selects the queue: "sqlite" (embedded, HUEY_SQLITE_PATH; the default),
 "redis" (HUEY_REDIS_URL) or "immediate" (in-process, for tests). The instance is built
@@ -28,7 +33,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import with_appcontext
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import HueyException, TaskException
 
 from dankheo.extensions import db
@@ -46,7 +51,17 @@ class Job:
     retry_delay: int = 0
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A body the consumer runs on a schedule (crontab fields, evaluated in UTC)."""
+
+    name: str
+    body: Callable
+    schedule: tuple[tuple[str, str], ...]
+
+
 _registry: dict[str, Job] = {}
+_periodic: dict[str, Periodic] = {}
 _warm_ups: list[Callable[[], None]] = []
 _recoveries: list[Callable[[], str]] = []
 
@@ -63,6 +78,27 @@ def job(name: str, *, retries: int = 0, retry_delay: int = 0):
         return body
 
     return register
+
+
+def periodic(name: str, **schedule: str):
+    """Register the decorated function as a periodic job: the consumer runs it when the
+    crontab ``schedule`` (minute, hour, day, month, day_of_week; UTC) matches. Bodies
+    must be idempotent and safe to run late or twice: a consumer that was down misses
+    runs, and two consumers both run them."""
+
+    def register(body: Callable) -> Callable:
+        known = _periodic.get(name)
+        if known is not None and known.body is not body:
+            raise ValueError(f"periodic job {name!r} is already registered")
+        _periodic[name] = Periodic(name, body, tuple(sorted(schedule.items())))
+        return body
+
+    return register
+
+
+def periodic_jobs() -> dict[str, Periodic]:
+    """The registered periodic jobs by name (the worker's console and tests list them)."""
+    return dict(_periodic)
 
 
 def on_worker_start(hook: Callable[[], None]) -> Callable[[], None]:
@@ -109,6 +145,10 @@ def _build(app: Flask) -> Huey:
         )
         for spec in _registry.values()
     }
+    for spec in _periodic.values():
+        huey.dankheo_tasks[spec.name] = huey.periodic_task(
+            crontab(**dict(spec.schedule)), name=spec.name
+        )(_in_app(app, spec.body))
 
     @huey.on_startup()
     def _warm_up():

@@ -117,6 +117,14 @@ MESSAGES: dict[str, str] = {
     "user.self_disable": "Bạn không thể tự khóa tài khoản của chính mình.",
     "membership.last_admin": "Không thể bỏ vai trò quản trị cuối cùng của hệ thống.",
     "membership.not_found": "Không tìm thấy vai trò này của người dùng.",
+    # --- notifications, bulk work and lookups (issue 17) -----------------------------
+    "mail.already_sent": "Thư này đã được gửi.",
+    "screening.nothing_selected": "Vui lòng chọn ít nhất một hồ sơ.",
+    "decision.bad_order": (
+        "Thứ tự gửi lên không khớp với danh sách kèm theo; vui lòng tải lại trang."
+    ),
+    "evidence.file_refused": "Tệp “{filename}”: {reason} Chưa tệp nào được lưu.",
+    "lookup.not_found": "Không tìm thấy mục đã chọn hoặc bạn không có quyền chọn mục này.",
     # certificates and decisions (issue 5)
     "decision.no_nominations": "Quyết định phải có ít nhất một tập thể, cá nhân được khen.",
     "decision.nomination_not_eligible": (

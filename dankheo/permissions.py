@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import object_session
 
+from dankheo import vietnamese
 from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
 from dankheo.models.review import is_assigned
@@ -121,7 +122,7 @@ def require(user, action: str, obj=None) -> None:
 # --- administration -------------------------------------------------------------------
 
 
-@rule("admin.units", "admin.users", "admin.settings")
+@rule("admin.units", "admin.users", "admin.settings", "admin.mail")
 def _admin_only(user, obj) -> bool:
     return False  # admins pass in can()
 
@@ -255,6 +256,15 @@ def _own_assignment(user, assignment) -> bool:
     return reviewer is not None and reviewer.user_id == user.id
 
 
+# --- notifications --------------------------------------------------------------------
+
+
+@rule("notification.view")
+def _own_notification(user, notification) -> bool:
+    """A notification is its person's only (admins included: nobody reads another's)."""
+    return notification is None or getattr(notification, "user_id", None) == user.id
+
+
 # --- reports --------------------------------------------------------------------------
 
 
@@ -305,7 +315,7 @@ def _decision_sign(user, decision) -> bool:
     if decision is None:
         return may_sign_somewhere(user)
     signer = getattr(decision, "signer", None)
-    return signer is not None and may_sign_as(user, signer, date.today())
+    return signer is not None and may_sign_as(user, signer, vietnamese.today())
 
 
 def may_sign_as(user, signer, on: date) -> bool:
@@ -324,7 +334,7 @@ def may_sign_somewhere(user) -> bool:
     session = object_session(user) if _authenticated(user) else None
     if session is None:
         return False
-    return session.scalar(signers_for(user, date.today()).limit(1)) is not None
+    return session.scalar(signers_for(user, vietnamese.today()).limit(1)) is not None
 
 
 # --- list scoping ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ in which it is open, and whether a note is required. Each successful transition
 writes exactly one audit row.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -115,6 +116,21 @@ WINDOW_LABELS = {
 _ROLE_ACTION = {Role.OFFICER: "nomination.submit", Role.SECRETARY: "screening.act"}
 
 
+# Features that react to a move (notifications) register an observer here: the rules
+# layer calls them and never imports a feature. An observer runs inside the transition's
+# transaction, after the audit row is flushed, and may only add rows.
+Observer = Callable[..., None]
+_observers: list[Observer] = []
+
+
+def on_transition(observer: Observer) -> Observer:
+    """Call ``observer(nomination, arrow, actor, note=…, event=…)`` after every transition
+    (``event`` is its audit row, flushed, with an id)."""
+    if observer not in _observers:
+        _observers.append(observer)
+    return observer
+
+
 def window_is_open(campaign, window: str | None, day: date) -> bool:
     """Screening runs from the nomination window's opening to the review window's
     close; decisions can be taken from the review window's opening onwards."""
@@ -180,7 +196,7 @@ def transition(
 
     from_state = nomination.state
     nomination.state = arrow.target
-    audit.record(
+    event = audit.record(
         actor,
         f"nomination.{action}",
         nomination,
@@ -190,4 +206,6 @@ def transition(
         details=details,
     )
     db.session.flush()
+    for observer in _observers:
+        observer(nomination, arrow, actor, note=note, event=event)
     return arrow

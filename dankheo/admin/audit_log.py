@@ -89,6 +89,8 @@ ACTION_LABELS = {
     "signer.delegation_revoke": "Thu hồi ủy quyền xác nhận ký",
     "unit.keep": "Ghi nhận chuyển đơn vị giữ nguyên tên",
     "units.load_official": "Nạp danh mục đơn vị hành chính chính thức",
+    "notification.preferences": "Đổi cách nhận thông báo",
+    "mail.retry": "Gửi lại thư",
 }
 
 OBJECT_LABELS = {
@@ -116,6 +118,8 @@ OBJECT_LABELS = {
     "signer": "Người ký",
     "signer_delegation": "Ủy quyền xác nhận ký",
     "print_job": "Lượt in",
+    "mail_outbox": "Thư gửi đi",
+    "notification_preference": "Cách nhận thông báo",
     "nomination_batch": "Tờ trình",
     "criterion": "Tiêu chí",
 }

@@ -28,6 +28,8 @@ from dankheo.models import (
     Signer,
     utcnow,
 )
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.permissions import can, require, unit_within
 from dankheo.vietnamese import document_date, nfc
 
@@ -276,6 +278,30 @@ def check_texts_fit(decision: Decision) -> None:
         )
 
 
+def reorder_items(actor, decision: Decision, ordered_item_ids: list[int]) -> None:
+    """Put the decision's recipients in the given order (drag and drop, typed positions
+    or a sort): ``ordered_item_ids`` must name every item of the draft exactly once."""
+    require(actor, "decision.manage", decision.campaign)
+    _require_draft(decision)
+    items = {item.id: item for item in decision.items}
+    if sorted(ordered_item_ids) != sorted(items):
+        raise DomainError("decision.bad_order")
+    before = [item.id for item in decision.items]
+    if before == list(ordered_item_ids):
+        return
+    for position, item_id in enumerate(ordered_item_ids, start=1):
+        items[item_id].position = position
+    db.session.flush()
+    decision.items.sort(key=lambda item: item.position)
+    audit.record(
+        actor,
+        "decision.reorder",
+        decision,
+        unit_id=decision.campaign.organising_unit_id,
+        details={"order": list(ordered_item_ids)},
+    )
+
+
 def next_serials(year: int, count: int) -> list[str]:
     """``count`` fresh serials DVK-<year>-NNNNNN after the highest one issued."""
     prefix = f"{SERIAL_PREFIX}-{year}-"
@@ -313,7 +339,7 @@ def return_to_drafting(actor, decision: Decision, note: str, *, today: date | No
     _require_draft(decision)
     if decision.signer is None:
         raise DomainError("decision.no_signer")
-    signer_keys.acting_delegation(actor, decision.signer, today or date.today())
+    signer_keys.acting_delegation(actor, decision.signer, today or vietnamese.today())
     if decision.submitted_at is None:
         raise DomainError("decision.not_submitted")
     decision.submitted_at = None
@@ -368,7 +394,7 @@ def sign_decision(
     recorded delegation, with the signer's own key (``typed_secret``: the PIN or
     passphrase when it is typed). A decision without one was signed on paper: the
     campaign's secretary records it."""
-    day = today or date.today()
+    day = today or vietnamese.today()
     _require_draft(decision)
     if expected_version is not None and expected_version != decision.version:
         raise StaleVersion()  # the draft changed while the signer was reading it
@@ -425,4 +451,5 @@ def sign_decision(
         to_state=DecisionStatus.SIGNED.value,
         details={"number": decision.number_text, "serials": serials, **signature},
     )
+    notifications.emit(NotificationKind.DECISION_SIGNED, decision, actor=actor)
     return certificates

@@ -23,6 +23,8 @@ from dankheo.models import (
     PrintJobStatus,
     utcnow,
 )
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.pdf.keys import KeyUnavailable, LoadedKey
 from dankheo.pdf.render import app_renderer
 
@@ -105,7 +107,7 @@ def _decision_key(decision: Decision, sealed: str) -> LoadedKey | bool | None:
 def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
     """Mark stored certificates valid in one transaction (guarded: only rows still
     pending change; a file that lost a race is removed). Empties ``stored``."""
-    recorded = 0
+    recorded = []
     losers = []
     winners = []
     for cert_id, relative, data in stored:
@@ -122,10 +124,13 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount:
-            recorded += 1
+            recorded.append(cert_id)
             winners.append(relative)
         else:
             losers.append((cert_id, relative))
+    if recorded:
+        # The units are told their certificates are ready, in the same transaction.
+        notifications.emit(NotificationKind.CERTIFICATE_ISSUED, recorded)
     db.session.commit()
     db.session.expire_all()
     for cert_id, relative in losers:
@@ -137,7 +142,7 @@ def _record(stored: list[tuple[int, str, bytes]], root: Path) -> int:
             (root / relative).unlink(missing_ok=True)
     _remove_strays(root, winners)
     stored.clear()
-    return recorded
+    return len(recorded)
 
 
 def _remove_strays(root: Path, recorded: list[str]) -> None:

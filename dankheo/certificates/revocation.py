@@ -10,6 +10,8 @@ from dankheo.certificates.layout import check_fits
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import Certificate, CertificateStatus, utcnow
+from dankheo.models.notifications import NotificationKind
+from dankheo.notifications import events as notifications
 from dankheo.permissions import require
 from dankheo.vietnamese import nfc
 
@@ -24,6 +26,21 @@ def revoke_certificate(
 ) -> Certificate:
     """Revoke (never delete): the record stays and the verify page shows the reason and
     the revoking decision's number and date (Quyết định số … ngày …)."""
+    _revoke(actor, cert, reason, decision_number=decision_number, decision_date=decision_date)
+    notifications.emit(
+        NotificationKind.CERTIFICATE_REVOKED, cert, actor=actor, note=cert.revoked_reason
+    )
+    return cert
+
+
+def _revoke(
+    actor,
+    cert: Certificate,
+    reason: str,
+    *,
+    decision_number: str = "",
+    decision_date: date | None = None,
+) -> Certificate:
     require(actor, "certificate.revoke", cert.decision.campaign)
     reason = nfc(reason)
     if not reason:
@@ -83,7 +100,7 @@ def correct_certificate(
     )
     db.session.add(new)
     db.session.flush()
-    revoke_certificate(actor, cert, f"Cấp lại do đính chính ({note}); thay bằng {serial}")
+    _revoke(actor, cert, f"Cấp lại do đính chính ({note}); thay bằng {serial}")
     audit.record(
         actor,
         "certificate.correct",
@@ -92,4 +109,5 @@ def correct_certificate(
         note=note,
         details={"serial": serial, "replaces": cert.serial},
     )
+    notifications.emit(NotificationKind.CERTIFICATE_CORRECTED, new, actor=actor, note=note)
     return new

@@ -5,7 +5,12 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from flask_login import current_user
 
-from dankheo.permissions import can
+from dankheo.models.accounts import Role
+from dankheo.permissions import can, is_admin, units_with_role
+from dankheo.review.queries import organised_campaigns
+
+# Campaigns the secretary's "Hồ sơ đề nghị" menu leads into directly (the newest).
+SHORTCUT_CAMPAIGNS = 3
 
 
 @dataclass(frozen=True)
@@ -61,3 +66,13 @@ def nav_items() -> list[NavItem]:
         elif can(current_user, item.action):
             out.append(item)
     return out
+
+
+def review_shortcuts() -> list:
+    """The newest campaigns the signed-in secretary runs: the navigation bar links each
+    one's screening, committee and ranking directly (no detour through the lists)."""
+    if not current_user.is_authenticated:
+        return []
+    if not (is_admin(current_user) or units_with_role(current_user, Role.SECRETARY)):
+        return []
+    return organised_campaigns(current_user)[:SHORTCUT_CAMPAIGNS]

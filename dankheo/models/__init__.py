@@ -26,6 +26,14 @@ from dankheo.models.certificates import (
 )
 from dankheo.models.issuers import Issuer, IssuerName
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
+from dankheo.models.notifications import (
+    MailMode,
+    MailOutbox,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    OutboxStatus,
+)
 from dankheo.models.registry import (
     PUBLIC_STATUSES,
     Evidence,
@@ -90,10 +98,16 @@ __all__ = [
     "KeyKind",
     "Level",
     "LoginAttempt",
+    "MailMode",
+    "MailOutbox",
     "Membership",
     "Nomination",
     "NominationBatch",
     "NominationState",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutboxStatus",
     "PaperSize",
     "Phase",
     "PrintJob",

@@ -242,7 +242,12 @@ def officer_waiting(user, limit: int = 20) -> tuple[list[Nomination], list[Nomin
             db.session.scalars(
                 sa.select(Nomination)
                 .join(Unit, Unit.id == Nomination.unit_id)
-                .options(joinedload(Nomination.campaign), joinedload(Nomination.unit))
+                .options(
+                    joinedload(Nomination.campaign),
+                    joinedload(Nomination.unit),
+                    joinedload(Nomination.initiative),
+                    joinedload(Nomination.exemplar),
+                )
                 .where(within_prefixes(Unit.path, paths), Nomination.state == state)
                 .order_by(Nomination.updated_at.desc())
                 .limit(limit)
@@ -250,3 +255,35 @@ def officer_waiting(user, limit: int = 20) -> tuple[list[Nomination], list[Nomin
         )
 
     return of_state(NominationState.RETURNED), of_state(NominationState.DRAFT)
+
+
+def return_reasons(nomination_ids) -> dict[int, str]:
+    """The note of the latest return of each nomination (the reason the officer must
+    read first): one query over the audit trail."""
+    ids = list(nomination_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(AuditEvent.object_id, AuditEvent.note)
+        .where(
+            AuditEvent.object_type == "nomination",
+            AuditEvent.object_id.in_(ids),
+            AuditEvent.action == "nomination.return",
+        )
+        .order_by(AuditEvent.id)
+    )
+    return {object_id: note for object_id, note in rows}  # the latest wins
+
+
+def screening_targets(campaign: Campaign, ids: list[int]) -> list[Nomination]:
+    """The campaign's nominations among ``ids``, in id order (a bulk screening move)."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Nomination)
+            .options(joinedload(Nomination.campaign))
+            .where(Nomination.campaign_id == campaign.id, Nomination.id.in_(ids))
+            .order_by(Nomination.id)
+        )
+    )

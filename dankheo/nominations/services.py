@@ -153,6 +153,31 @@ def take_arrow(
     )
 
 
+SCREENING_ACTIONS = ("accept", "return", "reject")
+
+
+def screen(actor, campaign, action: str, items) -> int:
+    """One screening move (accept, return, reject) on several submitted dossiers of
+    ``campaign`` at once: ``items`` are (nomination, note, expected version). All or
+    nothing: one refusal (a note missing, a stale version, the window closed) leaves
+    every dossier as it was. A dossier already moved there (a double click) is skipped.
+    Each move is a workflow transition with its own audit row and notification."""
+    if action not in SCREENING_ACTIONS:
+        raise DomainError("workflow.no_such_arrow", action=action, state="")
+    if not items:
+        raise DomainError("screening.nothing_selected")
+    moved = 0
+    for nomination, note, version in items:
+        if nomination.campaign_id != campaign.id:
+            raise DomainError("screening.nothing_selected")
+        try:
+            workflow.transition(nomination, action, actor, note=note, expected_version=version)
+        except workflow.AlreadyDone:
+            continue
+        moved += 1
+    return moved
+
+
 # --- request letters (tờ trình) ----------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from dankheo import exports, vietnamese, workflow
 from dankheo.extensions import db
+from dankheo.forms import EmptyForm
 from dankheo.models.accounts import Role
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import STATE_LABELS, NominationBatch, NominationState
@@ -23,6 +24,9 @@ from dankheo.nominations import queries, services
 from dankheo.nominations.forms import BatchForm, NominationForm, TransitionForm
 from dankheo.permissions import can, units_with_role
 from dankheo.registry import evidence as evidence_files
+from dankheo.review import inbox as review_inbox
+from dankheo.review import queries as review_queries
+from dankheo.web import lookup
 from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
 
@@ -144,7 +148,6 @@ def export(fmt: str):
 def new():
     require("nomination.create")
     form = NominationForm()
-    form.subject.choices = _choices([("", "— Chọn —"), *queries.subject_choices(current_user)])
     form.award_type_id.choices = _choices(
         [(0, "— Chọn —")]
         + [(a.id, f"{a.campaign.name} – {a.label}") for a in queries.open_award_types()]
@@ -152,7 +155,10 @@ def new():
     _batch_choices(form)
     if request.method == "GET" and request.args.get("subject"):
         form.subject.data = request.args["subject"]
-    if form.validate_on_submit():
+    # The subject is a search field (web.lookup): every initiative and exemplar of the
+    # officer's units can be found, not only the first ones of a capped list.
+    lookup.prepare(form.subject, "subjects", current_user, empty=(("", "— Chọn —"),))
+    if not lookup.requested() and form.validate_on_submit():
         subject = queries.subject_from_choice(form.subject.data)
         award_type = db.session.get(AwardType, form.award_type_id.data)
         if subject is None or award_type is None:
@@ -404,13 +410,66 @@ def screening_export(campaign_id: int, fmt: str):
 @login_required
 def screening(campaign_id: int):
     campaign, state = _screening_campaign_and_state(campaign_id)
+    pagination = queries.screening_page(campaign, state, _page())
+    # "Chọn tất cả" without JavaScript: the page comes back with every row ticked.
+    selected = {n.id for n in pagination.items} if request.args.get("chon") == "tat-ca" else set()
     return render_template(
         "nominations/screening.html",
         campaign=campaign,
         state=state,
         states=STATE_LABELS,
         counts=queries.state_counts(campaign),
-        pagination=queries.screening_page(campaign, state, _page()),
+        pagination=pagination,
+        selected=selected,
         window_open=workflow.window_is_open(campaign, "screening", vietnamese.today()),
         form=TransitionForm(),
+        review=review_inbox.secretary_campaign_counts([campaign.id])[campaign.id],
+        has_committee=review_queries.committee_of(campaign) is not None,
     )
+
+
+SCREENING_DONE = {
+    "accept": "Đã tiếp nhận {n} hồ sơ vào chấm điểm.",
+    "return": "Đã trả lại {n} hồ sơ để bổ sung.",
+    "reject": "Đã loại {n} hồ sơ không đủ điều kiện.",
+}
+NOTE_LIMIT = 2000
+
+
+def _ids(values) -> list[int]:
+    """Ids posted by the page: ASCII digits within 64 bits; anything else is ignored."""
+    out = []
+    for value in values:
+        if value.isascii() and value.isdigit() and len(value) < 19 and int(value) not in out:
+            out.append(int(value))
+    return out
+
+
+@bp.route("/screening/<int:campaign_id>/act", methods=["POST"])
+@login_required
+def screening_act(campaign_id: int):
+    """Accept, return or reject the ticked dossiers (one note for all, or one each), or
+    the one dossier whose own button was pressed."""
+    campaign, _state = _screening_campaign_and_state(campaign_id)
+    back = url_for("nominations.screening", campaign_id=campaign.id)
+    action, _, one = request.form.get("do", "").partition(":")
+    if action not in services.SCREENING_ACTIONS or not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = _ids([one] if one else request.form.getlist("ids"))
+    nominations = queries.screening_targets(campaign, ids)
+    if len(nominations) != len(ids):
+        abort(404)
+    common = (request.form.get("note") or "").strip()
+    items = []
+    for n in nominations:
+        note = (request.form.get(f"note_{n.id}") or "").strip() or common
+        if len(note) > NOTE_LIMIT:
+            flash(f"Ghi chú quá dài (tối đa {NOTE_LIMIT} ký tự).", "danger")
+            return redirect(back)
+        version = _ids([request.form.get(f"version_{n.id}", "")])
+        items.append((n, note, version[0] if version else None))
+    with transaction(FLASH) as done:
+        moved = services.screen(current_user, campaign, action, items)
+    if done.ok:
+        flash(SCREENING_DONE[action].format(n=moved), "success")
+    return redirect(back)

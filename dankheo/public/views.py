@@ -10,6 +10,7 @@ from dankheo.public import queries
 from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
 from dankheo.registry.evidence import send_evidence
+from dankheo.registry.lookups import unit_filter_choices
 from dankheo.web.access import found
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -27,12 +28,18 @@ def gallery():
     params = registry_queries.parse_list_params(request.args)
     params.status = None  # the gallery shows the public statuses only
     page = queries.gallery_page(params, per_page=int(current_app.config.get("PER_PAGE", 50)))
+    units, unit_search = unit_filter_choices(
+        registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
+        (request.args.get("unit-q") or "").strip()[:200],
+        params.unit,
+    )
     return render_template(
         "public/gallery.html",
         page=page,
         params=params,
         fields=campaign_queries.fields(),
-        units=registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
+        units=units,
+        unit_search=unit_search,
     )
 
 

@@ -1,13 +1,14 @@
 """The registry blueprint and what its view modules share: the page size, the filter
 choices of the lists and the current year."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
 from dankheo import vietnamese
 from dankheo.campaigns import queries as campaign_queries
 from dankheo.models import ExemplarKind, YearStatus
 from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
 from dankheo.registry import queries
+from dankheo.registry.lookups import unit_filter_choices
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
@@ -23,9 +24,15 @@ def per_page() -> int:
 
 def filter_context(scope) -> dict:
     """The choices of a list's filter bar (templates/registry/_filters.html)."""
+    units, unit_search = unit_filter_choices(
+        queries.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
+        (request.args.get("unit-q") or "").strip()[:200],
+        request.args.get("unit", type=int),
+    )
     return {
         "fields": campaign_queries.fields(),
-        "units": queries.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
+        "units": units,
+        "unit_search": unit_search,
         "statuses": [(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
         "kinds": [(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind],
     }

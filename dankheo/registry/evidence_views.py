@@ -1,7 +1,7 @@
 """Routes of the registry blueprint for evidence: upload to an initiative or exemplar,
 download, thumbnail, publish and delete."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from dankheo.extensions import db
@@ -16,23 +16,31 @@ from dankheo.web.transaction import FLASH, transaction
 
 
 def _upload(owner, back_url: str):
+    """One or several files; all or nothing. The page's script sends the form with a
+    progress bar and asks for JSON, then opens ``back_url`` (where the message shows)."""
     require("evidence.upload", owner)
     form = EvidenceForm()
     if form.validate_on_submit():
-        upload = form.file.data
+        files = [(f.filename or "", f.read()) for f in form.file.data if f and f.filename]
         with transaction(FLASH) as done:
-            services.add_evidence(
+            rows = services.add_evidence_files(
                 current_user,
                 owner,
-                data=upload.read(),
-                filename=upload.filename or "",
+                files,
                 title=form.title.data,
                 is_public=form.is_public.data,
             )
         if done.ok:
-            flash("Đã tải lên minh chứng.", "success")
+            flash(
+                "Đã tải lên minh chứng."
+                if len(rows) == 1
+                else f"Đã tải lên {len(rows)} tệp minh chứng.",
+                "success",
+            )
     else:
         flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return jsonify(redirect=back_url)
     return redirect(back_url)
 
 

@@ -13,6 +13,7 @@ from dankheo.permissions import can, scope_paths
 from dankheo.registry import exports, queries, services
 from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
 from dankheo.registry.forms import EvidenceForm, ExemplarForm, choice_list
+from dankheo.web import lookup
 from dankheo.web.access import found, require
 from dankheo.web.transaction import transaction
 
@@ -46,22 +47,24 @@ def exemplars_export(fmt: str):
     )
 
 
-def _exemplar_form_choices(form: ExemplarForm):
-    form.unit_id.choices = choice_list(
-        [
-            (None, "— Chọn đơn vị —"),
-            *queries.unit_choices(scope_paths(current_user, "registry.edit")),
-        ]
+def _exemplar_form_choices(form: ExemplarForm, exemplar: Exemplar | None = None):
+    """Units and initiatives are search fields (web.lookup): the selects hold the stored
+    values and what the person searched for, never a capped slice of the table."""
+    lookup.prepare(
+        form.unit_id,
+        "units",
+        current_user,
+        empty=(("", "— Chọn đơn vị —"),),
+        stored=exemplar.unit_id if exemplar else (),
+        hidden_label="Đơn vị hiện tại của điển hình",
     )
     form.field_id.choices = choice_list(
         [(None, "— Không —")] + [(f.id, f.name) for f in campaign_queries.fields()]
     )
-    form.initiative_ids.choices = choice_list(
-        queries.initiative_choices(scope_paths(current_user, "registry.list"))
-    )
+    lookup.prepare(form.initiative_ids, "scope-initiatives", current_user)
 
 
-def _form_targets(form: ExemplarForm, action: str):
+def _form_targets(form: ExemplarForm, action: str, exemplar: Exemplar | None = None):
     """The unit, field and initiatives of a valid form, or None after adding a field
     error (the unit must be one the user may register for). Initiatives the user may
     not see are left out."""
@@ -75,6 +78,13 @@ def _form_targets(form: ExemplarForm, action: str):
         for i in (db.session.get(Initiative, i) for i in form.initiative_ids.data or [])
         if i is not None and can(current_user, "initiative.view", i)
     ]
+    # Links to initiatives this person cannot see were not on the form: they are kept.
+    if exemplar is not None:
+        chosen += [
+            i
+            for i in exemplar.initiatives
+            if i not in chosen and not can(current_user, "initiative.view", i)
+        ]
     return unit, field, chosen
 
 
@@ -105,7 +115,11 @@ def exemplar_new():
     _exemplar_form_choices(form)
     if request.method == "GET":
         form.year.data = this_year()
-    if form.validate_on_submit() and (targets := _form_targets(form, "exemplar.create")):
+    if (
+        not lookup.requested()
+        and form.validate_on_submit()
+        and (targets := _form_targets(form, "exemplar.create"))
+    ):
         with transaction():
             exemplar = _save_exemplar(form, None, targets)
         flash("Đã đăng ký điển hình.", "success")
@@ -119,12 +133,16 @@ def exemplar_edit(exemplar_id: int):
     exemplar = found(db.session.get(Exemplar, exemplar_id))
     require("exemplar.edit", exemplar)
     form = ExemplarForm(obj=exemplar)
-    _exemplar_form_choices(form)
     if request.method == "GET":
         form.version.data = exemplar.version
         form.kind.data = exemplar.kind.value
         form.initiative_ids.data = [i.id for i in exemplar.initiatives]
-    if form.validate_on_submit() and (targets := _form_targets(form, "exemplar.edit")):
+    _exemplar_form_choices(form, exemplar)
+    if (
+        not lookup.requested()
+        and form.validate_on_submit()
+        and (targets := _form_targets(form, "exemplar.edit", exemplar))
+    ):
         with transaction(form) as done:
             _save_exemplar(form, exemplar, targets)
         if done.ok:

@@ -1,7 +1,7 @@
 """Forms of the registry: the registration form of an initiative, exemplars, evidence,
 evaluation of a year, import; and the select fields other features' forms reuse."""
 
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -132,13 +132,20 @@ class EvaluateYearForm(BaseForm):
 
 
 class EvidenceForm(BaseForm):
-    file = FileField(
+    file = MultipleFileField(
         "Tệp minh chứng",
         validators=[FileRequired("Vui lòng chọn tệp.")],
-        description="Ảnh (JPEG, PNG, WebP), PDF, Word (DOCX) hoặc Excel (XLSX).",
-        render_kw={"accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx"},
+        description=(
+            "Chọn một hoặc nhiều tệp: ảnh (JPEG, PNG, WebP), PDF, Word (DOCX) hoặc Excel "
+            "(XLSX); tổng dung lượng mỗi lần tải tối đa 10 MB."
+        ),
+        render_kw={"accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx", "multiple": True},
     )
-    title = StringField("Tiêu đề", validators=[length(300)])
+    title = StringField(
+        "Tiêu đề",
+        validators=[length(300)],
+        description="Để trống: lấy tên tệp. Nhiều tệp: tiêu đề được đánh số (1), (2)…",
+    )
     is_public = BooleanField("Công khai trên trang mô hình tiêu biểu")
 
 

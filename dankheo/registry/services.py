@@ -241,6 +241,28 @@ def save_exemplar(
 # --- evidence ---------------------------------------------------------------------------
 
 
+def add_evidence_files(
+    actor, owner: Initiative | Exemplar, files: list[tuple[str, bytes]], *, title: str, is_public
+) -> list[Evidence]:
+    """Several files at once, all or nothing: a refused file names itself and nothing is
+    kept. With several files a common title is numbered; without one each file's name is
+    its title."""
+    rows = []
+    for number, (filename, data) in enumerate(files, start=1):
+        own_title = f"{title} ({number})" if title and len(files) > 1 else title
+        try:
+            rows.append(
+                add_evidence(
+                    actor, owner, data=data, filename=filename, title=own_title, is_public=is_public
+                )
+            )
+        except DomainError as err:
+            raise DomainError(
+                "evidence.file_refused", filename=evidence_files.safe_filename(filename), reason=err
+            ) from err
+    return rows
+
+
 def add_evidence(
     actor, owner: Initiative | Exemplar, *, data: bytes, filename: str, title: str, is_public
 ) -> Evidence:

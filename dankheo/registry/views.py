@@ -13,7 +13,15 @@ from dankheo.forms import EmptyForm
 from dankheo.models import Field, Initiative, Unit, YearStatus
 from dankheo.models.registry import YEAR_STATUS_LABELS
 from dankheo.permissions import can, scope_paths
-from dankheo.registry import evidence_views, exemplar_views, exports, imports, queries, services
+from dankheo.registry import (
+    evidence_views,
+    exemplar_views,
+    exports,
+    imports,
+    lookups,
+    queries,
+    services,
+)
 from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
 from dankheo.registry.forms import (
     EvaluateYearForm,
@@ -22,12 +30,14 @@ from dankheo.registry.forms import (
     InitiativeForm,
     choice_list,
 )
+from dankheo.web import lookup
 from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The blueprint's other routes: importing their modules adds them to ``bp``.
-ROUTE_MODULES = (exemplar_views, evidence_views)
+# The blueprint's other routes: importing their modules adds them to ``bp``; lookups
+# registers the registry's search sources for long selects.
+ROUTE_MODULES = (exemplar_views, evidence_views, lookups)
 
 
 def _initiative(initiative_id: int, action: str) -> Initiative:
@@ -108,21 +118,29 @@ def import_template():
 
 
 def _initiative_form_choices(form: InitiativeForm, initiative: Initiative | None = None):
-    edit_scope = scope_paths(current_user, "registry.edit")
-    form.unit_id.choices = choice_list(
-        [(None, "— Chọn đơn vị —"), *queries.unit_choices(edit_scope)]
+    """Units and "replicated from" are search fields (web.lookup): the select holds the
+    stored value and what the person searched for, so a stored link is never dropped."""
+    lookup.prepare(
+        form.unit_id,
+        "units",
+        current_user,
+        empty=(("", "— Chọn đơn vị —"),),
+        stored=initiative.unit_id if initiative else (),
+        hidden_label="Đơn vị hiện tại của mô hình",
     )
     form.field_id.choices = choice_list(
         [(None, "— Chọn lĩnh vực —")]
         + [(f.id, f.name) for f in campaign_queries.fields(active_only=initiative is None)]
     )
-    read_scope = scope_paths(current_user, "registry.list")
-    others = [
-        c
-        for c in queries.initiative_choices(read_scope, include_public=True)
-        if initiative is None or c[0] != initiative.id
-    ]
-    form.replicated_from_id.choices = choice_list([(None, "— Không —"), *others])
+    lookup.prepare(
+        form.replicated_from_id,
+        "initiatives",
+        current_user,
+        empty=(("", "— Không —"),),
+        exclude=(initiative.id,) if initiative else (),
+        stored=initiative.replicated_from_id if initiative else (),
+        hidden_label="Mô hình gốc hiện tại (ngoài phạm vi xem của bạn)",
+    )
 
 
 def _form_targets(form: InitiativeForm, action: str):
@@ -150,7 +168,11 @@ def initiative_new():
     _initiative_form_choices(form)
     if request.method == "GET":
         form.year.data = current_app.config.get("CURRENT_YEAR") or this_year()
-    if form.validate_on_submit() and (targets := _form_targets(form, "initiative.create")):
+    if (
+        not lookup.requested()
+        and form.validate_on_submit()
+        and (targets := _form_targets(form, "initiative.create"))
+    ):
         unit, field, source = targets
         with transaction(form) as done:
             initiative = services.create_initiative(
@@ -176,7 +198,11 @@ def initiative_edit(initiative_id: int):
     _initiative_form_choices(form, initiative)
     if request.method == "GET":
         form.version.data = initiative.version
-    if form.validate_on_submit() and (targets := _form_targets(form, "initiative.edit")):
+    if (
+        not lookup.requested()
+        and form.validate_on_submit()
+        and (targets := _form_targets(form, "initiative.edit"))
+    ):
         unit, field, source = targets
         with transaction(form) as done:
             services.update_initiative(

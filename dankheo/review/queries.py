@@ -11,6 +11,7 @@ from dankheo.extensions import db
 from dankheo.models.accounts import Membership, Role, User
 from dankheo.models.campaigns import Campaign
 from dankheo.models.nominations import Nomination, NominationState
+from dankheo.models.registry import Initiative
 from dankheo.models.review import (
     Assignment,
     Committee,
@@ -247,6 +248,11 @@ def queue_select(user, status: str) -> sa.Select:
             joinedload(Assignment.nomination).joinedload(Nomination.campaign),
             joinedload(Assignment.nomination).joinedload(Nomination.unit),
             joinedload(Assignment.nomination).joinedload(Nomination.award_type),
+            # What each dossier is: the initiative (with its field) or the exemplar.
+            joinedload(Assignment.nomination)
+            .joinedload(Nomination.initiative)
+            .joinedload(Initiative.field),
+            joinedload(Assignment.nomination).joinedload(Nomination.exemplar),
         )
         .where(
             Reviewer.user_id == user.id,
@@ -259,6 +265,11 @@ def queue_select(user, status: str) -> sa.Select:
     elif status == "done":
         stmt = stmt.where(Scorecard.submitted_at.is_not(None))
     return stmt.order_by(Scorecard.submitted_at.is_not(None), Assignment.id)
+
+
+def pending_assignments(user, limit: int) -> list[Assignment]:
+    """The first ``limit`` scorecards ``user`` still has to submit (the inbox lists them)."""
+    return list(db.session.scalars(queue_select(user, "todo").limit(limit)).unique())
 
 
 def assignment_for_page(assignment_id: int) -> Assignment | None:

@@ -16,6 +16,7 @@ from dankheo.models.accounts import Membership, Role, User
 from dankheo.models.base import utcnow
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import Nomination, NominationState
+from dankheo.models.notifications import NotificationKind
 from dankheo.models.review import (
     Assignment,
     Committee,
@@ -26,6 +27,7 @@ from dankheo.models.review import (
     Score,
     Scorecard,
 )
+from dankheo.notifications import events as notifications
 from dankheo.review import assignment as planner
 from dankheo.review import queries
 from dankheo.review import ranking as rankings
@@ -189,11 +191,13 @@ def auto_assign(actor, campaign: Campaign) -> planner.Plan:
         existing=data.existing,
     )
     now = utcnow()
-    db.session.add_all(
+    created = [
         Assignment(nomination_id=n, reviewer_id=r, assigned_by_id=actor.id, assigned_at=now)
         for n, r in result.pairs
-    )
+    ]
+    db.session.add_all(created)
     db.session.flush()
+    notifications.emit(NotificationKind.REVIEW_ASSIGNED, campaign, actor=actor, assignments=created)
     audit.record(
         actor,
         "assignment.auto",
@@ -229,6 +233,9 @@ def assign(actor, nomination: Nomination, reviewer: Reviewer) -> Assignment:
     assignment = Assignment(nomination=nomination, reviewer=reviewer, assigned_by_id=actor.id)
     db.session.add(assignment)
     db.session.flush()
+    notifications.emit(
+        NotificationKind.REVIEW_ASSIGNED, nomination.campaign, actor=actor, assignments=[assignment]
+    )
     audit.record(
         actor,
         "assignment.add",

@@ -1,7 +1,7 @@
 """issuers, decision document fields, report narratives, revoking decision
 
 Revision ID: 596c9ca281b0
-Revises: da121f82cfc7
+Revises: 7e781c9fb8c9
 Create Date: 2026-11-29 23:32:42
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '596c9ca281b0'
-down_revision = 'da121f82cfc7'
+down_revision = '7e781c9fb8c9'
 branch_labels = None
 depends_on = None
 

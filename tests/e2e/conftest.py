@@ -159,6 +159,9 @@ def page(context):
 
 # --- checking every page ----------------------------------------------------------------
 
+# A phone's viewport (the narrowest the pages are checked at).
+PHONE = {"width": 390, "height": 844}
+
 # axe-core impacts that fail the journey.
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -183,18 +186,52 @@ class PageChecker:
         page.on("console", on_console)
         page.on("pageerror", lambda err: self.problems.append(f"JS error on {page.url}: {err}"))
 
-    def check(self, page, name: str, *, axe: bool = True, html: bool = True) -> None:
+    def check(
+        self, page, name: str, *, axe: bool = True, html: bool = True, phone: bool = True
+    ) -> None:
         self.step += 1
         slug = f"{self.step:02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
         page.screenshot(path=str(self.out / f"{slug}.png"), full_page=True)
         if axe:
             self._axe(page, slug)
+        if phone:
+            self._no_sideways_scroll(page, slug)
         if html:
             response = page.request.get(page.url)
             if "text/html" in response.headers.get("content-type", ""):
                 path = self.out / "html" / f"{slug}.html"
                 path.write_text(response.text(), encoding="utf-8")
                 self.html_files.append(path)
+
+    def _no_sideways_scroll(self, page, slug: str) -> None:
+        """At the page's own width and at a phone's (390 px) the page must not scroll
+        sideways: the document is no wider than the viewport (tables become cards or keep
+        essential columns)."""
+        size = page.viewport_size or {"width": 1280, "height": 720}
+        for viewport in (size, PHONE):  # the page's own width, then a phone's
+            page.set_viewport_size(viewport)
+            self._overflow(page, slug, viewport["width"])
+        page.set_viewport_size(size)
+
+    def _overflow(self, page, slug: str, width: int) -> None:
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth, view: window.innerWidth})"
+        )
+        if widths["scroll"] <= widths["view"]:
+            return
+        culprits = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(0, 5)
+                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                     + (e.className && e.className.baseVal === undefined
+                        ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : ''))"""
+        )
+        page.screenshot(path=str(self.out / f"{slug}.{width}px.png"), full_page=True)
+        self.problems.append(
+            f"sideways scroll at {width} px on {page.url} ({slug}): scrollWidth "
+            f"{widths['scroll']} > {widths['view']}; widest: {culprits}"
+        )
 
     def _axe(self, page, slug: str) -> None:
         # Evaluated through the DevTools protocol, which the page's CSP does not govern,

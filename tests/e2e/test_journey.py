@@ -14,6 +14,7 @@ are kept in test-artifacts/e2e/test_award_journey/.
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -48,9 +49,22 @@ def _goto(page, url, attempts=5):
             page.goto(url)
             return
         except Error as err:
-            if "interrupted by another navigation" not in str(err) or attempt == attempts - 1:
+            # The page's own reload (when the worker finishes) races with ours: it either
+            # interrupts our navigation or aborts it; both are retried.
+            racing = "interrupted by another navigation" in str(err) or "ERR_ABORTED" in str(err)
+            if not racing or attempt == attempts - 1:
                 raise
             page.wait_for_load_state()
+
+
+def _wait_until(live_server, fn, timeout=240):
+    """Poll the database until ``fn(db)`` is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _query(live_server, lambda db: (db.session.expire_all(), fn(db))[1]):
+            return
+        time.sleep(1)
+    raise AssertionError("the worker did not finish in time")
 
 
 def _accept_dialogs(page):
@@ -58,7 +72,14 @@ def _accept_dialogs(page):
 
 
 def test_award_journey(page, context, browser, live_server, checker, tmp_path):
-    from dankheo.models import Assignment, Campaign, CampaignKind, Certificate, Nomination
+    from dankheo.models import (
+        Assignment,
+        Campaign,
+        CampaignKind,
+        Certificate,
+        Decision,
+        Nomination,
+    )
 
     checker.watch(page)
     _accept_dialogs(page)
@@ -86,7 +107,9 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     page.get_by_label("Tệp minh chứng").set_input_files(str(photo))
     page.get_by_label("Tiêu đề").fill("Ảnh chợ quê sáng chủ nhật")
     page.get_by_label("Công khai trên trang mô hình tiêu biểu").check()
-    page.get_by_role("button", name="Tải lên").click()
+    # The upload runs in the background with a progress bar, then opens the page again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên").click()
     page.wait_for_load_state()
     assert "Ảnh chợ quê sáng chủ nhật" in page.content()
     checker.check(page, "officer evidence uploaded")
@@ -204,6 +227,10 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
         " return p && p.max > 0 && p.value >= p.max; }",
         timeout=240_000,
     )
+    # The page reloads itself once the decision's own PDF is stored as well; wait for
+    # that (slow on a loaded machine) so the reload cannot cut the print request short.
+    decision_id = int(re.search(r"/decisions/(\d+)", decision_url).group(1))
+    _wait_until(live_server, lambda db: db.session.get(Decision, decision_id).file_path)
     _goto(page, decision_url)
     assert "Có hiệu lực" in page.content()
     checker.check(page, "secretary certificates issued")
@@ -215,24 +242,17 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     )
     assert serial and serial in page.content()
 
-    # 7. The batch PDF downloads ---------------------------------------------------------
-    # The PDF is served inline and Chromium shows it in its viewer: keep what the server
-    # sent on its way to the browser.
-    captured = {}
-
-    def keep(route):
-        answer = route.fetch()
-        captured.update(body=answer.body(), type=answer.headers.get("content-type", ""))
-        route.fulfill(response=answer)
-
-    page.route("**/print", keep)
-    with page.expect_response(lambda r: r.url.endswith("/print"), timeout=180_000):
-        page.get_by_role("button", name=re.compile("^In các (giấy|bằng) khen")).click()
-    page.unroute("**/print")
-    batch = captured["body"]
-    page.wait_for_load_state()
-    checker.check(page, "secretary batch print", axe=False, html=False)
-    assert captured["type"] == "application/pdf", page.locator("main").inner_text()[:500]
+    # 7. The batch PDF is built by the worker: the print job's page shows its progress and,
+    # when ready, a download link -------------------------------------------------------
+    page.get_by_role("button", name=re.compile("^In các (giấy|bằng) khen")).click()
+    page.wait_for_url(re.compile(r"/certificates/prints/\d+$"))
+    download = page.get_by_role("link", name=re.compile("Tải tệp in"))
+    download.wait_for(timeout=180_000)  # the page reloads itself when the job is done
+    checker.check(page, "secretary batch print ready")
+    answer = page.request.get(download.get_attribute("href"))
+    assert answer.ok
+    assert answer.headers.get("content-type", "") == "application/pdf"
+    batch = answer.body()
     assert batch.startswith(b"%PDF")
     (checker.out / "batch.pdf").write_bytes(batch)
     single = tmp_path / "giay-khen.pdf"

@@ -252,7 +252,7 @@ def test_inbox_for_secretary_and_reviewer(world, client, auth):
     assert client.get("/inbox").headers["Location"].startswith("/auth/login")
     auth.login("thuky")
     html = client.get("/inbox").get_data(as_text=True)
-    assert campaign.name in html and "Chờ tiếp nhận" in html
+    assert campaign.name in html and "Tiếp nhận 1 hồ sơ chờ" in html
     auth.logout()
     auth.login("hoidong")
     assert "Hiện không có việc nào đang chờ bạn." in client.get("/inbox").get_data(as_text=True)

@@ -90,6 +90,9 @@ MATRIX: dict[str, Expect] = {
     "auth.logout": Expect(may_redirect_to_login=True),
     "auth.change_password": Expect(content="Mật khẩu mới"),
     "main.inbox": Expect(),
+    "main.lookup_search": Expect(),  # every source searches in the person's own scope
+    "main.guide": PUBLIC,
+    "main.guide_role": Expect(anon=OK, content="Hướng dẫn sử dụng"),
     "api.openapi_json": PUBLIC,
     "api.initiatives": PUBLIC,
     "api.certificate": PUBLIC,
@@ -145,6 +148,7 @@ MATRIX: dict[str, Expect] = {
     "nominations.move": Expect(allow=OWN_OFFICER, other={"leader": 403, "secretary": 403}),
     "nominations.screening": Expect(allow=SECRETARY),
     "nominations.screening_export": Expect(allow=SECRETARY),
+    "nominations.screening_act": Expect(allow=SECRETARY),
     "nominations.batches": Expect(),
     "nominations.batches_export": Expect(),
     "nominations.batch_new": Expect(allow=OFFICERS),
@@ -157,6 +161,7 @@ MATRIX: dict[str, Expect] = {
     "certificates.decision": Expect(allow=SECRETARY, content=lambda w: w.decision.number_text),
     "certificates.decision_edit": Expect(allow=SECRETARY),
     "certificates.decision_move": Expect(allow=SECRETARY),
+    "certificates.decision_reorder": Expect(allow=SECRETARY),
     "certificates.decision_sign": Expect(allow=SECRETARY),
     "certificates.decision_print": Expect(allow=SECRETARY),
     "certificates.decision_resume": Expect(allow=SECRETARY),
@@ -223,6 +228,15 @@ MATRIX: dict[str, Expect] = {
     "admin.membership_remove": Expect(allow=ADMIN),
     "admin.audit": Expect(allow=ANY_SECRETARY),
     "admin.audit_export": Expect(allow=ANY_SECRETARY),
+    # --- notifications: a person's own; the outbox is the admin's ------------------------
+    "notifications.index": Expect(content="Thông báo"),
+    "notifications.settings": Expect(content="Cài đặt nhận thông báo"),
+    "notifications.mark_all_read": Expect(),
+    # The world's notification is the officer's: anyone else (admins too) gets 404.
+    "notifications.open_notification": Expect(allow=frozenset({"officer"}), deny=(404,)),
+    "notifications.mark_read": Expect(allow=frozenset({"officer"}), deny=(404,)),
+    "notifications.outbox": Expect(allow=ADMIN),
+    "notifications.outbox_retry": Expect(allow=ADMIN),
     # --- review ------------------------------------------------------------------------
     "review.queue": Expect(allow=REVIEWERS),
     "review.queue_export": Expect(allow=REVIEWERS),
@@ -292,6 +306,10 @@ PARAMS: dict[str, Callable] = {
     "year": lambda w, e: 2024,
     "fmt": lambda w, e: "csv",
     "key": lambda w, e: "tinh-trang",
+    "source": lambda w, e: "initiatives",
+    "slug": lambda w, e: "thu-ky",
+    "notification_id": lambda w, e: w.notification.id,
+    "outbox_id": lambda w, e: w.outbox.id,
 }
 
 

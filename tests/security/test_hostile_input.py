@@ -278,6 +278,14 @@ CASES = [
         valid=lambda w: {"reason": "Hồ sơ khai không đúng sự thật"},
         baseline=False,  # revoking twice is refused by design
     ),
+    FormCase(
+        "notification settings",
+        "officer",
+        lambda w: "/notifications/settings",
+        "email",
+        text=("email",),
+        valid=lambda w: {"email": "canbo@xa-mot-mot.vn"},
+    ),
 ]
 
 

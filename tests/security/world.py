@@ -69,8 +69,12 @@ def build_world() -> World:
         Issuer,
         IssuerName,
         IssuerProfile,
+        MailOutbox,
         NominationBatch,
         NominationState,
+        Notification,
+        NotificationKind,
+        OutboxStatus,
         Reviewer,
         Scorecard,
     )
@@ -181,6 +185,25 @@ def build_world() -> World:
     )
     db.session.add(r["batch"])
     r["evidence"] = _evidence(r["initiative"], users["officer"])
+    # The officer's notification (a dossier returned) and a failed e-mail in the outbox.
+    r["notification"] = Notification(
+        user_id=users["officer"].id,
+        kind=NotificationKind.NOMINATION_RETURNED,
+        params={"subject": "Mô hình “Tuyến đường hoa”", "note": "Thiếu ảnh"},
+        link=f"/nominations/{r['nomination'].id}",
+        dedupe_key="world:returned",
+    )
+    r["outbox"] = MailOutbox(
+        user_id=users["officer"].id,
+        to_address="canbo@example.vn",
+        subject="[Dân vận khéo] Hồ sơ bị trả lại",
+        body_text="Lý do: thiếu ảnh",
+        body_html="<p>Lý do: thiếu ảnh</p>",
+        status=OutboxStatus.FAILED,
+        attempts=12,
+        last_error="ConnectionRefusedError",
+    )
+    db.session.add_all([r["notification"], r["outbox"]])
     r["field"] = r["initiative"].field
     db.session.commit()
     return world

@@ -10,6 +10,7 @@ from dankheo.certificates.views import (  # noqa: F401 (registers routes)
     designs,
     issuers,
     printing,
+    records,
     signers,
     signing,
 )

@@ -7,7 +7,6 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -19,21 +18,21 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from dankheo import exports, jobs, vietnamese
-from dankheo.certificates import decision_document, printing, queries, revocation, storage
+from dankheo.certificates import printing, queries, storage
 from dankheo.certificates.decisions import (
     DOCUMENT_FIELDS,
     create_decision,
     document_defaults,
     move_item,
+    reorder_items,
     sign_decision,
     submit_for_signature,
     update_decision,
 )
-from dankheo.certificates.forms import BatchPrintForm, CorrectionForm, DecisionForm, ReasonForm
+from dankheo.certificates.forms import BatchPrintForm, DecisionForm
 from dankheo.certificates.jobs import enqueue_issue
 from dankheo.certificates.views.blueprint import (
     bp,
-    certificate_for,
     decision_for,
     pdf_response,
     wait_for_pdf,
@@ -43,10 +42,9 @@ from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import CertificateStatus, Decision, DecisionStatus, SecretSource
 from dankheo.permissions import can
+from dankheo.vietnamese import sort_key
 from dankheo.web.access import require
 from dankheo.web.transaction import FLASH, transaction
-
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # --- decisions ------------------------------------------------------------------------
 
@@ -293,6 +291,58 @@ def decision_move(decision_id: int, item_id: int):
     return redirect(url_for(".decision", decision_id=decision.id) + "#danh-sach")
 
 
+# Orders a secretary can sort the recipients by (a decision lists them in one order).
+REORDER_SORTS = {
+    "name": lambda item: (sort_key(item.nomination.recipient_name), item.id),
+    "unit": lambda item: (
+        item.nomination.unit.sort_key,
+        sort_key(item.nomination.recipient_name),
+        item.id,
+    ),
+}
+
+
+def _typed_order(items) -> list[int] | None:
+    """The order given by drag and drop (``order``, item ids) or by the typed positions
+    (``position_<item id>``; ties keep the current order), or None if unreadable."""
+    order = request.form.getlist("order")
+    if order:
+        if not all(v.isascii() and v.isdigit() and len(v) < 19 for v in order):
+            return None
+        return [int(v) for v in order]
+    typed = {}
+    for item in items:
+        value = (request.form.get(f"position_{item.id}") or "").strip()
+        if not (value.isascii() and value.isdigit() and 0 < len(value) < 7):
+            return None
+        typed[item.id] = (int(value), item.position)
+    return sorted(typed, key=typed.get)
+
+
+@bp.route("/decisions/<int:decision_id>/reorder", methods=["POST"])
+@login_required
+def decision_reorder(decision_id: int):
+    """Reorder the recipients of a draft: drag and drop (JavaScript sends the new order),
+    the typed positions (the keyboard fallback), or a sort by name or by unit."""
+    decision = decision_for(decision_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    items = list(decision.items)
+    sort = request.form.get("sort", "")
+    if sort in REORDER_SORTS:
+        order = [item.id for item in sorted(items, key=REORDER_SORTS[sort])]
+    else:
+        order = _typed_order(items)
+    if order is None:
+        flash("Thứ tự phải là các số nguyên dương.", "danger")
+    else:
+        with transaction(FLASH) as done:
+            reorder_items(current_user, decision, order)
+        if done.ok:
+            flash("Đã lưu thứ tự danh sách kèm theo.", "success")
+    return redirect(url_for(".decision", decision_id=decision.id) + "#danh-sach")
+
+
 @bp.route("/decisions/<int:decision_id>/sign", methods=["POST"])
 @login_required
 def decision_sign(decision_id: int):
@@ -366,18 +416,6 @@ def decision_pdf(decision_id: int):
     return pdf_response(data, f"du-thao-QD-{decision.number}.pdf")
 
 
-@bp.route("/decisions/<int:decision_id>/decision.docx")
-@login_required
-def decision_docx(decision_id: int):
-    """The decision as a Word file (same text as the PDF) for the office to adjust."""
-    decision = decision_for(decision_id, "certificate.issue")
-    response = make_response(decision_document.render_docx(decision))
-    response.headers["Content-Type"] = DOCX_MIMETYPE
-    response.headers["Content-Disposition"] = f'attachment; filename="QD-{decision.number}.docx"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/decisions/<int:decision_id>/print", methods=["POST"])
 @login_required
 def decision_print(decision_id: int):
@@ -399,63 +437,3 @@ def decision_print(decision_id: int):
         return redirect(url_for(".decision", decision_id=decision.id))
     jobs.enqueue("print_batch", job.id)
     return redirect(url_for(".print_job", print_id=job.id))
-
-
-# --- certificates ---------------------------------------------------------------------
-
-
-@bp.route("/c/<serial>.pdf")
-@login_required
-def download(serial: str):
-    cert = certificate_for(serial, "certificate.view")
-    if cert.status == CertificateStatus.PENDING or not cert.file_path:
-        abort(404)
-    return send_file(
-        storage.certificate_file(cert),
-        mimetype="application/pdf",
-        download_name=f"{cert.serial}.pdf",
-    )
-
-
-@bp.route("/c/<serial>/revoke", methods=["GET", "POST"])
-@login_required
-def revoke(serial: str):
-    cert = certificate_for(serial, "certificate.revoke")
-    form = ReasonForm()
-    if form.validate_on_submit():
-        with transaction(form.reason) as done:
-            revocation.revoke_certificate(
-                current_user,
-                cert,
-                form.reason.data,
-                decision_number=form.decision_number.data,
-                decision_date=form.decision_date.data,
-            )
-        if done.ok:
-            flash(f"Đã thu hồi {cert.serial}.", "success")
-            return redirect(url_for(".decision", decision_id=cert.decision_id))
-    return render_template("certificates/revoke.html", form=form, cert=cert)
-
-
-@bp.route("/c/<serial>/correct", methods=["GET", "POST"])
-@login_required
-def correct(serial: str):
-    cert = certificate_for(serial, "certificate.revoke")
-    form = CorrectionForm(obj=cert if request.method == "GET" else None)
-    if request.method == "GET":
-        form.note.data = ""
-    if form.validate_on_submit():
-        with transaction(form) as done:
-            new = revocation.correct_certificate(
-                current_user,
-                cert,
-                recipient_name=form.recipient_name.data,
-                recipient_line=form.recipient_line.data,
-                reason=form.reason.data,
-                note=form.note.data,
-            )
-        if done.ok:
-            enqueue_issue(new.decision_id, [new.id])
-            flash(f"Đã cấp {new.serial} thay cho {cert.serial}.", "success")
-            return redirect(url_for(".decision", decision_id=cert.decision_id))
-    return render_template("certificates/correct.html", form=form, cert=cert)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from dankheo import exports
 from dankheo.models.campaigns import AwardType, Campaign
+from dankheo.models.nominations import NominationState
 from dankheo.review import ranking as rankings
 from dankheo.review import services
 from dankheo.review.forms import DecisionForm
@@ -106,12 +107,13 @@ def ranking(campaign_id: int):
     campaign = load_campaign(campaign_id, "ranking.view")
     award_type = _award_type(campaign)
     sort, direction = _ranking_sort()
-    rows = rankings.ranking(campaign, award_type)
+    rows = rankings.sort_rows(rankings.ranking(campaign, award_type), sort, direction)
     return render_template(
         "review/ranking.html",
         campaign=campaign,
         award_type=award_type,
-        rows=rankings.sort_rows(rows, sort, direction),
+        rows=rows,
+        selected=_preselected(rows, request.args.get("chon", "")),
         cut_drawn=sort == "mean" and direction == "desc",
         sort=sort,
         direction=direction,
@@ -119,6 +121,19 @@ def ranking(campaign_id: int):
         min_cards=rankings.MIN_CARDS_FOR_Z,
         form=DecisionForm(),
     )
+
+
+def _preselected(rows, choice: str) -> set[int]:
+    """Rows ticked by "Chọn đến vạch chỉ tiêu" (those in review within the quota) or
+    "Chọn tất cả" (every row in review), for pages used without JavaScript."""
+    if choice not in ("vach", "tat-ca"):
+        return set()
+    return {
+        r.nomination.id
+        for r in rows
+        if r.nomination.state == NominationState.IN_REVIEW
+        and (choice == "tat-ca" or r.within_quota)
+    }
 
 
 @bp.route("/campaigns/<int:campaign_id>/ranking/decide", methods=["POST"])
