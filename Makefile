@@ -12,10 +12,12 @@ TEST_DEBS := poppler-utils zbar-tools softhsm2
 # The browser tests: Debian's Chromium (Playwright drives it; no downloaded browser).
 # Java (for the vnu HTML checker) and npm are installed only when missing (see test-e2e).
 E2E_DEBS := chromium fonts-dejavu-core
+# `make documents`: LibreOffice (no GUI) converts the DOCX copies to PDF to look at them.
+DOC_DEBS := libreoffice-writer-nogui fonts-liberation
 # The PostgreSQL server `make test-postgres` starts a throw-away cluster of.
 PG_DEBS := postgresql postgresql-contrib
 
-.PHONY: help run serve test test-postgres test-e2e test-load sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
+.PHONY: documents help run serve test test-postgres test-e2e test-load sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,6 +75,12 @@ test: install-dev ## Install the dev extras, run ruff, the import contract and t
 test-postgres: install-dev ## Run the whole test suite on a throw-away PostgreSQL cluster
 	@$(call ensure_debs,$(PG_DEBS))
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+documents: install-dev ## Render every official document (PDF, DOCX, PNG pages) into test-artifacts/documents/
+	@$(call ensure_debs,$(DOC_DEBS))
+	rm -rf test-artifacts/documents
+	DANKHEO_DOCUMENT_PNGS=1 $(VENV)/bin/pytest -q -p no:cacheprovider tests/documents $(PYTEST_ARGS)
+	@echo "Look at test-artifacts/documents/*.png"
 
 # --- browser journeys, accessibility, HTML validation, bounded load (tests/e2e, bench/load.py)
 

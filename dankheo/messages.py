@@ -30,23 +30,33 @@ MESSAGES: dict[str, str] = {
         "Mật khẩu quá dễ đoán (mật khẩu phổ biến, ký tự lặp lại, dãy số hay dãy phím liền "
         "nhau…). Hãy dùng một cụm nhiều từ chỉ bạn biết, nối bằng dấu gạch ngang."
     ),
-    "user.username_taken": "Tên đăng nhập «{username}» đã có người dùng.",
+    "user.username_taken": "Tên đăng nhập “{username}” đã có người dùng.",
     "membership.duplicate": "Người dùng đã có vai trò này tại đơn vị này.",
+    # issuers and official documents (issue 12)
+    "issuer.no_name": "Cơ quan ban hành chưa có tên. Vui lòng khai báo tên và ngày bắt đầu dùng.",
+    "issuer.name_incomplete": (
+        "Vui lòng nhập đủ tên, dòng tiêu đề, ký hiệu, dòng trên giấy khen và dòng thẩm quyền."
+    ),
+    "certificate.text_does_not_fit": (
+        "Không in được {part} của “{name}”: nội dung quá dài ngay cả ở cỡ chữ nhỏ nhất cho "
+        "phép, sẽ bị chồng hoặc mất chữ. Vui lòng rút gọn trước khi ký."
+    ),
+    "report.period_invalid": "Kỳ báo cáo không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.",
     # units
-    "unit.code_taken": "Mã đơn vị «{unit_code}» đã tồn tại.",
+    "unit.code_taken": "Mã đơn vị “{unit_code}” đã tồn tại.",
     "unit.parent_cycle": "Không thể chọn đơn vị cấp trên là chính nó hoặc đơn vị cấp dưới của nó.",
-    "unit.already_closed": "Đơn vị «{name}» đã ngừng hoạt động từ {day}.",
+    "unit.already_closed": "Đơn vị “{name}” đã ngừng hoạt động từ {day}.",
     "unit.close_before_start": "Ngày ngừng hoạt động phải sau ngày bắt đầu hiệu lực.",
     "unit.succession_self": "Đơn vị tiền thân và đơn vị kế thừa phải khác nhau.",
     "unit.succession_exists": "Quan hệ kế thừa này đã được ghi nhận.",
     # workflow
-    "workflow.no_such_arrow": "Không thể «{action}» hồ sơ đang ở trạng thái «{state}».",
-    "workflow.window_closed": "Thời hạn «{window}» của đợt thi đua chưa mở hoặc đã kết thúc.",
+    "workflow.no_such_arrow": "Không thể “{action}” hồ sơ đang ở trạng thái “{state}”.",
+    "workflow.window_closed": "Thời hạn “{window}” của đợt thi đua chưa mở hoặc đã kết thúc.",
     "workflow.note_required": "Vui lòng ghi rõ lý do.",
-    "workflow.not_allowed": "Bạn không có quyền «{action}» hồ sơ này.",
+    "workflow.not_allowed": "Bạn không có quyền “{action}” hồ sơ này.",
     # --- registry: campaigns, fields, initiatives, exemplars, evidence, import ---------
-    "field.name_taken": "Lĩnh vực «{name}» đã có.",
-    "campaign.bad_window": "Ngày đóng của thời hạn «{window}» phải sau ngày mở.",
+    "field.name_taken": "Lĩnh vực “{name}” đã có.",
+    "campaign.bad_window": "Ngày đóng của thời hạn “{window}” phải sau ngày mở.",
     "campaign.rubric_locked": (
         "Thời hạn chấm điểm đã mở ({day}): không thể sửa tiêu chí chấm điểm của đợt thi đua nữa."
     ),
@@ -54,7 +64,7 @@ MESSAGES: dict[str, str] = {
     "initiative.no_year": "Mô hình chưa có năm nào để chuyển tiếp.",
     "initiative.dropped": "Mô hình đã dừng thực hiện năm {year}, không thể chuyển sang năm sau.",
     "initiative.replicates_itself": "Mô hình không thể nhân rộng từ chính nó.",
-    "initiative.unit_not_allowed": "Bạn không thể đăng ký mô hình cho đơn vị «{unit}».",
+    "initiative.unit_not_allowed": "Bạn không thể đăng ký mô hình cho đơn vị “{unit}”.",
     "initiative.dates_order": "Ngày đánh giá phải sau ngày bắt đầu.",
     "evidence.empty": "Tệp tải lên rỗng.",
     "evidence.bad_type": (
@@ -67,16 +77,16 @@ MESSAGES: dict[str, str] = {
     ),
     "evidence.zip_bomb": "Tệp nén bất thường (dung lượng giải nén quá lớn), không được chấp nhận.",
     "import.bad_file": "Không đọc được tệp Excel. Vui lòng dùng đúng mẫu nhập (.xlsx).",
-    "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là «{expected}».",
+    "import.bad_header": "Tệp không đúng mẫu: dòng tiêu đề phải là “{expected}”.",
     "import.empty": "Tệp không có dòng dữ liệu nào.",
     "import.row_errors": "Không nhập dòng nào vì có {count} dòng lỗi.",
     "workflow.already_done": (
-        "Thao tác «{action}» đã được thực hiện trước đó; không có gì thay đổi."
+        "Thao tác “{action}” đã được thực hiện trước đó; không có gì thay đổi."
     ),
     # nominations and review (issue 4)
     "nomination.subject_required": "Vui lòng chọn một mô hình hoặc một điển hình để đề nghị.",
     "nomination.duplicate": (
-        "«{subject}» đã có hồ sơ đề nghị trong đợt thi đua này (hình thức «{award}»); "
+        "“{subject}” đã có hồ sơ đề nghị trong đợt thi đua này (hình thức “{award}”); "
         "mỗi mô hình, điển hình chỉ có một hồ sơ trong một đợt."
     ),
     "nomination.not_editable": "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc bị trả lại.",
@@ -88,17 +98,17 @@ MESSAGES: dict[str, str] = {
     "batch.empty": "Tờ trình chưa có hồ sơ nào ở trạng thái nháp hoặc bị trả lại để gửi.",
     "batch.wrong_campaign": "Hồ sơ phải thuộc cùng đợt thi đua và đơn vị với tờ trình.",
     "committee.not_reviewer": (
-        "Người dùng «{name}» chưa có vai trò thành viên hội đồng; "
+        "Người dùng “{name}” chưa có vai trò thành viên hội đồng; "
         "vui lòng nhờ quản trị hệ thống cấp vai trò trước."
     ),
-    "committee.already_member": "«{name}» đã là thành viên hội đồng.",
+    "committee.already_member": "“{name}” đã là thành viên hội đồng.",
     "committee.missing": "Đợt thi đua chưa có hội đồng. Vui lòng lập hội đồng trước.",
-    "assignment.conflicted": "«{reviewer}» có xung đột lợi ích với hồ sơ «{nomination}».",
-    "assignment.duplicate": "«{reviewer}» đã được phân công chấm hồ sơ này.",
+    "assignment.conflicted": "“{reviewer}” có xung đột lợi ích với hồ sơ “{nomination}”.",
+    "assignment.duplicate": "“{reviewer}” đã được phân công chấm hồ sơ này.",
     "assignment.has_submitted_scorecard": (
-        "Không thể bỏ phân công: «{reviewer}» đã nộp phiếu chấm hồ sơ này."
+        "Không thể bỏ phân công: “{reviewer}” đã nộp phiếu chấm hồ sơ này."
     ),
-    "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái «Đang chấm».",
+    "assignment.not_in_review": "Chỉ phân công chấm các hồ sơ đang ở trạng thái “Đang chấm”.",
     "evidence.is_a_report": (
         "Tệp này là báo cáo thành tích của một hồ sơ đề nghị: không xóa được khi hồ sơ còn dùng nó."
     ),
@@ -145,33 +155,33 @@ MESSAGES: dict[str, str] = {
     "decision.bad_order": (
         "Thứ tự gửi lên không khớp với danh sách kèm theo; vui lòng tải lại trang."
     ),
-    "evidence.file_refused": "Tệp «{filename}»: {reason} Chưa tệp nào được lưu.",
+    "evidence.file_refused": "Tệp “{filename}”: {reason} Chưa tệp nào được lưu.",
     "lookup.not_found": "Không tìm thấy mục đã chọn hoặc bạn không có quyền chọn mục này.",
     # certificates and decisions (issue 5)
     "decision.no_nominations": "Quyết định phải có ít nhất một tập thể, cá nhân được khen.",
     "decision.nomination_not_eligible": (
-        "Có hồ sơ không còn ở trạng thái «Được đề xuất khen» hoặc đã thuộc quyết định khác."
+        "Có hồ sơ không còn ở trạng thái “Được đề xuất khen” hoặc đã thuộc quyết định khác."
     ),
     "decision.number_taken": "Số quyết định {number} đã được dùng cho hình thức khen thưởng này.",
     "decision.already_signed": "Quyết định đã ký, không thể thay đổi.",
     "decision.no_such_item": "Không tìm thấy dòng này trong danh sách kèm theo.",
     # --- signers: personal signing keys, delegations, confirmation (issue 15) -----------
     "signer.not_found": "Không tìm thấy người ký này.",
-    "signer.inactive": "Người ký «{name}» đã ngừng sử dụng, không thể ký.",
+    "signer.inactive": "Người ký “{name}” đã ngừng sử dụng, không thể ký.",
     "signer.not_yours": (
-        "Chỉ người ký «{name}» hoặc văn phòng được người ký ủy quyền (còn hiệu lực) mới "
+        "Chỉ người ký “{name}” hoặc văn phòng được người ký ủy quyền (còn hiệu lực) mới "
         "được xác nhận ký quyết định này."
     ),
     "signer.key_missing": (
-        "Không tìm thấy khóa ký số của «{name}» (tệp khóa hoặc thiết bị ký số chưa được "
+        "Không tìm thấy khóa ký số của “{name}” (tệp khóa hoặc thiết bị ký số chưa được "
         "kết nối với máy chủ). Vui lòng liên hệ quản trị hệ thống."
     ),
     "signer.key_secret": "Mật khẩu hoặc mã PIN của khóa ký số không đúng.",
     "signer.key_invalid": "Tệp hoặc thiết bị không chứa khóa ký số và chứng thư số dùng được.",
     "signer.key_file_bad": "Tệp khóa ký số phải là tệp PKCS#12 (.p12, .pfx) hợp lệ.",
-    "signer.module_unknown": "Thư viện PKCS#11 «{name}» chưa được khai báo trong cấu hình máy chủ.",
+    "signer.module_unknown": "Thư viện PKCS#11 “{name}” chưa được khai báo trong cấu hình máy chủ.",
     "signer.secret_unknown": (
-        "Cấu hình máy chủ chưa có mật khẩu/mã PIN mang tên «{name}» (SIGNING_SECRETS)."
+        "Cấu hình máy chủ chưa có mật khẩu/mã PIN mang tên “{name}” (SIGNING_SECRETS)."
     ),
     "signer.pin_required": "Vui lòng nhập mật khẩu hoặc mã PIN của khóa ký số.",
     "signer.unit_scope": "Người ký này không ký cho đơn vị tổ chức đợt thi đua.",
@@ -183,7 +193,7 @@ MESSAGES: dict[str, str] = {
     "decision.no_signer": "Quyết định chưa chọn người ký.",
     "decision.signer_required": (
         "Quyết định đã chọn người ký: người ký (hoặc người được ủy quyền) xác nhận ký trên "
-        "trang «Quyết định chờ ký»."
+        "trang “Quyết định chờ ký”."
     ),
     "certificate.serials_exhausted": "Đã hết số hiệu giấy khen của năm {year}.",
     "certificate.reason_required": "Vui lòng ghi rõ lý do.",
@@ -221,7 +231,7 @@ WTFORMS_MESSAGES = {
     "Invalid UUID.": "Mã định danh không hợp lệ.",
     "Invalid IP address.": "Địa chỉ IP không hợp lệ.",
     "Invalid Mac address.": "Địa chỉ MAC không hợp lệ.",
-    "Field must be equal to %(other_name)s.": "Giá trị phải trùng với trường «%(other_name)s».",
+    "Field must be equal to %(other_name)s.": "Giá trị phải trùng với trường “%(other_name)s”.",
     "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
     "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
     "Field cannot be longer than %(max)d character.": "Không quá %(max)d ký tự.",

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import object_session
 
+from dankheo import vietnamese
 from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
 from dankheo.models.review import is_assigned
@@ -267,6 +268,26 @@ def _own_notification(user, notification) -> bool:
 # --- reports --------------------------------------------------------------------------
 
 
+# --- issuers (the bodies that sign decisions and reports) ----------------------------
+
+
+@rule("issuer.manage")
+def _issuer_manage(user, issuer) -> bool:
+    """A secretary whose reach covers the issuer's unit (admins: always); without an
+    issuer, whether the user may keep any issuer's settings."""
+    if issuer is None:
+        return bool(units_with_role(user, Role.SECRETARY))
+    return _has_role_over(user, _unit_of(issuer), Role.SECRETARY)
+
+
+@rule("reports.write")
+def _reports_write(user, unit) -> bool:
+    """Writing a report's narrative: a secretary whose reach covers the unit."""
+    if unit is None:
+        return bool(units_with_role(user, Role.SECRETARY))
+    return _has_role_over(user, _unit_of(unit), Role.SECRETARY)
+
+
 @rule("reports.view")
 def _reports_view(user, unit) -> bool:
     if unit is None:
@@ -294,7 +315,7 @@ def _decision_sign(user, decision) -> bool:
     if decision is None:
         return may_sign_somewhere(user)
     signer = getattr(decision, "signer", None)
-    return signer is not None and may_sign_as(user, signer, date.today())
+    return signer is not None and may_sign_as(user, signer, vietnamese.today())
 
 
 def may_sign_as(user, signer, on: date) -> bool:
@@ -313,7 +334,7 @@ def may_sign_somewhere(user) -> bool:
     session = object_session(user) if _authenticated(user) else None
     if session is None:
         return False
-    return session.scalar(signers_for(user, date.today()).limit(1)) is not None
+    return session.scalar(signers_for(user, vietnamese.today()).limit(1)) is not None
 
 
 # --- list scoping ---------------------------------------------------------------------

@@ -1,10 +1,45 @@
-"""Vietnamese text: NFC normalisation, accent folding for search, collation keys,
-and the date and number lines users expect."""
+"""Vietnamese text and time: NFC normalisation, accent folding for search, collation
+keys, the date and number lines users expect, and the one place that says what "now"
+and "today" are in Vietnam (Asia/Ho_Chi_Minh; stored times stay naive UTC)."""
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def utc_now() -> datetime:
+    """The current instant, aware, in UTC (tests replace this one function)."""
+    return datetime.now(UTC)
+
+
+def now() -> datetime:
+    """Vietnam's wall-clock time now, aware (Asia/Ho_Chi_Minh)."""
+    return utc_now().astimezone(VIETNAM)
+
+
+def today() -> date:
+    """Vietnam's date today: the default of every date field and document date.
+    Between 00:00 and 07:00 in Vietnam, UTC's date is still yesterday's."""
+    return now().date()
+
+
+def utc_start_of_day(day: date) -> datetime:
+    """The naive UTC instant at which ``day`` begins in Vietnam (for filters on stored
+    timestamps: a day picked on a page is Vietnam's day)."""
+    start = datetime.combine(day, time.min, tzinfo=VIETNAM)
+    return start.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_vietnam(value: datetime) -> datetime:
+    """A stored timestamp (naive means UTC) as Vietnam's wall-clock time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(VIETNAM)
+
 
 # Dictionary order of Vietnamese letters; f, j, w, z appear in loanwords and names.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -103,15 +138,19 @@ def search_pattern(query: str) -> str:
 
 
 def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy; a timestamp (stored in UTC) is shown as its date in Vietnam."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = to_vietnam(value)
     return value.strftime("%d/%m/%Y")
 
 
 def format_datetime(value: datetime | None) -> str:
+    """ "HH:MM dd/mm/yyyy" in Vietnam's time (timestamps are stored in UTC)."""
     if value is None:
         return ""
-    return value.strftime("%H:%M %d/%m/%Y")
+    return to_vietnam(value).strftime("%H:%M %d/%m/%Y")
 
 
 def document_date(day: date) -> str:
@@ -128,9 +167,48 @@ def date_line(place: str, day: date) -> str:
     return f"{place}, {document_date(day)}"
 
 
+_UNIT_WORDS = ("Tỉnh", "Thành phố", "Huyện", "Thị xã", "Thị trấn", "Xã", "Phường", "Đặc khu")
+
+
+def in_sentence(name: str) -> str:
+    """A unit's name inside a sentence: "Tỉnh Tây Ninh" → "tỉnh Tây Ninh" (the kind in
+    lower case, the proper name as it is)."""
+    for word in _UNIT_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
+
+
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """Vietnamese grouping: 1.234.567,5"""
     if value is None:
         return ""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def parse_date(text: str | None) -> date | None:
+    """A date typed as dd/mm/yyyy (as pages show it) or yyyy-mm-dd; None otherwise."""
+    raw = (text or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """A number typed the Vietnamese way ("210,5", "1.234,5") or with a point ("210.5").
+    None when it is not a number."""
+    if text is None:
+        return None
+    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    if not raw:
+        return None
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(raw)
+    except ArithmeticError:
+        return None

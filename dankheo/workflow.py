@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from dankheo import audit
+from dankheo import audit, vietnamese
 from dankheo.errors import DomainError, PermissionDenied, StaleVersion
 from dankheo.extensions import db
 from dankheo.models.accounts import Role
@@ -187,7 +187,7 @@ def transition(
         )
     if expected_version is not None and expected_version != nomination.version:
         raise StaleVersion()
-    day = today or date.today()
+    day = today or vietnamese.today()
     if not window_is_open(nomination.campaign, arrow.window, day):
         raise DomainError("workflow.window_closed", window=WINDOW_LABELS[arrow.window])
     note = (note or "").strip()

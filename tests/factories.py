@@ -101,7 +101,7 @@ def make_campaign(
         phase=phase,
         organising_unit=organiser,
         year=year,
-        name=name or f"Đợt thi đua «Dân vận khéo» năm {year}",
+        name=name or f"Đợt thi đua “Dân vận khéo” năm {year}",
         kind=kw.pop("kind", CampaignKind.YEARLY),
         level=kw.pop("level", Level.PROVINCE),
         **kw,
@@ -182,7 +182,7 @@ def make_nomination(campaign, unit: Unit, *, initiative=None, state=None, award_
         recipient_name=kw.pop("recipient_name", initiative.name),
         achievement_text=kw.pop(
             "achievement_text",
-            f"Đã có thành tích xuất sắc trong phong trào thi đua «Dân vận khéo» năm "
+            f"Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm "
             f"{campaign.year}",
         ),
         state=state or NominationState.DRAFT,

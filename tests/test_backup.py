@@ -40,7 +40,7 @@ def _seed(app) -> None:
     make_user("admin", (Role.ADMIN, units["province"]))
     make_user("canbo", (Role.OFFICER, units["c11"]), full_name="Nguyễn Thị Cán Bộ")
     campaign = make_campaign(units["agency"])
-    make_initiative(units["c11"], "Mô hình «Tuyến đường hoa nông thôn mới»")
+    make_initiative(units["c11"], "Mô hình “Tuyến đường hoa nông thôn mới”")
     assert campaign.id
     db.session.commit()
     for (setting, rel), data in FILES.items():

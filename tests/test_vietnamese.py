@@ -1,11 +1,24 @@
 """Accent folding for search, the Vietnamese collation key and the date of official
 documents, as tables of cases."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from dankheo.vietnamese import date_line, document_date, fold, search_pattern, sort_key
+from dankheo.vietnamese import (
+    date_line,
+    document_date,
+    fold,
+    format_date,
+    format_datetime,
+    in_sentence,
+    parse_date,
+    parse_decimal,
+    search_pattern,
+    sort_key,
+    to_vietnam,
+    utc_start_of_day,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +42,7 @@ def test_fold_removes_diacritics_case_and_extra_spaces(text, folded):
 def test_fold_is_the_same_for_nfc_and_nfd_input():
     import unicodedata
 
-    text = "Mô hình «Tuyến đường hoa» ở ấp Bình Hòa"
+    text = "Mô hình “Tuyến đường hoa” ở ấp Bình Hòa"
     assert fold(unicodedata.normalize("NFD", text)) == fold(text)
 
 
@@ -127,3 +140,36 @@ def test_document_date_pads_days_below_10_and_only_january_and_february(day, tex
 
 def test_date_line_puts_the_place_before_the_document_date():
     assert date_line("Tây Ninh", date(2024, 3, 5)) == "Tây Ninh, ngày 05 tháng 3 năm 2024"
+
+
+def test_a_unit_name_inside_a_sentence():
+    assert in_sentence("Tỉnh Tây Ninh") == "tỉnh Tây Ninh"
+    assert in_sentence("Thành phố Tây Ninh") == "thành phố Tây Ninh"
+    assert in_sentence("Ban Dân vận Tỉnh ủy") == "Ban Dân vận Tỉnh ủy"
+
+
+def test_stored_utc_is_shown_in_vietnam_time():
+    late = datetime(2025, 12, 14, 23, 30)  # naive UTC, as stored
+    assert format_datetime(late) == "06:30 15/12/2025"
+    assert format_date(late) == "15/12/2025"
+    assert to_vietnam(late).utcoffset().total_seconds() == 7 * 3600
+    assert format_date(date(2025, 12, 14)) == "14/12/2025"  # a calendar day stays
+
+
+def test_a_vietnamese_day_starts_at_17_utc_the_day_before():
+    assert utc_start_of_day(date(2025, 12, 15)) == datetime(2025, 12, 14, 17, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("210,5", "210.5"), ("1.234,5", "1234.5"), ("210.5", "210.5"), ("", None), ("mười", None)],
+)
+def test_decimals_typed_the_vietnamese_way(text, value):
+    parsed = parse_decimal(text)
+    assert (str(parsed) if parsed is not None else None) == value
+
+
+def test_dates_typed_as_pages_show_them():
+    assert parse_date("05/03/2025") == date(2025, 3, 5)
+    assert parse_date("2025-03-05") == date(2025, 3, 5)
+    assert parse_date("31/02/2025") is None

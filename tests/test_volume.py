@@ -92,7 +92,7 @@ def test_initiatives_have_year_rows_from_their_first_year(app):
         assert all(y.unit_id == initiative.unit_id for y in initiative.years)
         assert initiative.search_text == fold(f"{initiative.name} {initiative.unit.name}")
         assert initiative.sort_key == sort_key(initiative.name)
-        assert initiative.name.startswith("Mô hình «")
+        assert initiative.name.startswith("Mô hình “")
         # Registered by a unit that existed in its first year.
         assert initiative.unit.valid_from is None or initiative.unit.valid_from.year <= (
             initiative.first_year

@@ -67,6 +67,30 @@ ACTION_LABELS = {
     "certificate.revoke": "Thu hồi",
     "campaign.create": "Tạo đợt thi đua",
     "campaign.update": "Sửa đợt thi đua",
+    "batch.create": "Lập tờ trình",
+    "nomination.edit": "Sửa hồ sơ đề nghị",
+    "award_type.design": "Sửa mẫu in",
+    "award_type.overlay": "Căn chỉnh vị trí in trên phôi",
+    "award_type.emblem": "Tải lên biểu tượng",
+    "award_type.blank": "Tải lên ảnh phôi",
+    "award_type.issuer": "Chọn cơ quan ban hành",
+    "decision.update": "Sửa dự thảo quyết định",
+    "decision.reorder": "Sắp xếp danh sách khen thưởng",
+    "certificate.correct": "Cấp lại do đính chính",
+    "issuer.create": "Thêm cơ quan ban hành",
+    "issuer.update": "Sửa thiết lập cơ quan ban hành",
+    "issuer.rename": "Ghi nhận tên cơ quan ban hành",
+    "report.narrative": "Soạn nội dung báo cáo",
+    "decision.submit": "Trình ký quyết định",
+    "decision.return": "Trả lại dự thảo quyết định",
+    "signer.create": "Thêm người ký",
+    "signer.update": "Sửa người ký",
+    "signer.delegate": "Ủy quyền xác nhận ký",
+    "signer.delegation_revoke": "Thu hồi ủy quyền xác nhận ký",
+    "unit.keep": "Ghi nhận chuyển đơn vị giữ nguyên tên",
+    "units.load_official": "Nạp danh mục đơn vị hành chính chính thức",
+    "notification.preferences": "Đổi cách nhận thông báo",
+    "mail.retry": "Gửi lại thư",
 }
 
 OBJECT_LABELS = {
@@ -89,6 +113,15 @@ OBJECT_LABELS = {
     "certificate": "Giấy khen, bằng khen",
     "award_type": "Hình thức khen thưởng",
     "field": "Lĩnh vực",
+    "issuer": "Cơ quan ban hành",
+    "report_narrative": "Nội dung báo cáo",
+    "signer": "Người ký",
+    "signer_delegation": "Ủy quyền xác nhận ký",
+    "print_job": "Lượt in",
+    "mail_outbox": "Thư gửi đi",
+    "notification_preference": "Cách nhận thông báo",
+    "nomination_batch": "Tờ trình",
+    "criterion": "Tiêu chí",
 }
 
 STATE_LABELS = {
@@ -109,19 +142,38 @@ STATE_LABELS = {
     "recognised": "Công nhận",
     "outstanding": "Tiêu biểu",
     "dropped": "Không duy trì",
+    "signed": "Đã ký",
+    "confirmed": "Đã xác nhận",
+    "cleared": "Đã bỏ",
+    "pending": "Đang chờ",
+}
+
+# The same code means different things on different records.
+STATE_LABELS_BY_OBJECT = {
+    "certificate": {"pending": "Đang phát hành", "valid": "Có hiệu lực"},
+    "conflict_of_interest": {"pending": "Chờ xác nhận"},
+    "decision": {"draft": "Dự thảo"},
+    "evidence": {"true": "Công khai", "false": "Không công khai"},
+    "scorecard": {"draft": "Đang chấm", "submitted": "Đã nộp"},
 }
 
 
 def action_label(code: str) -> str:
-    return ACTION_LABELS.get(code, code)
+    """An action in words; an unknown code (none is known to exist: the admin tests
+    list every code the services record) reads "Thao tác khác"."""
+    return ACTION_LABELS.get(code, "Thao tác khác")
 
 
 def object_label(code: str) -> str:
-    return OBJECT_LABELS.get(code, code)
+    return OBJECT_LABELS.get(code, "Hồ sơ khác")
 
 
-def state_label(code: str) -> str:
-    return STATE_LABELS.get(code, code) if code else ""
+def state_label(code: str, object_type: str = "") -> str:
+    """A state in words, never the internal code (an unknown code reads "Khác")."""
+    if not code:
+        return ""
+    by_object = STATE_LABELS_BY_OBJECT.get(object_type, {})
+    return by_object.get(code) or STATE_LABELS.get(code) or "Khác"
 
 
 HEADERS = (
@@ -150,7 +202,7 @@ def export_row(event: AuditEvent, unit_names: dict[int, str]) -> list:
         object_label(event.object_type),
         event.object_id if event.object_id is not None else "",
         unit_names.get(event.unit_id, "") if event.unit_id else "",
-        state_label(event.from_state),
-        state_label(event.to_state),
+        state_label(event.from_state, event.object_type),
+        state_label(event.to_state, event.object_type),
         event.note,
     ]

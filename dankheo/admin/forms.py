@@ -35,7 +35,7 @@ def _unit_code(form, field) -> None:
 def _codes_list(form, field) -> None:
     for code in split_codes(field.data):
         if not CODE_RE.match(code):
-            raise ValidationError(f"Mã đơn vị «{code}» không hợp lệ.")
+            raise ValidationError(f"Mã đơn vị “{code}” không hợp lệ.")
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -282,4 +282,4 @@ class AuditFilterForm(BaseForm):
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("«Đến ngày» phải sau hoặc bằng «Từ ngày».")
+            raise ValidationError("“Đến ngày” phải sau hoặc bằng “Từ ngày”.")

@@ -97,9 +97,9 @@ def template_workbook() -> bytes:
     guide = wb.create_sheet("Hướng dẫn")
     for line in (
         "Mỗi dòng là một đơn vị. Mã đơn vị là duy nhất (chữ không dấu, số, . _ -).",
-        "Loại đơn vị: ghi tên loại (xem trang «Loại đơn vị») hoặc mã loại.",
+        "Loại đơn vị: ghi tên loại (xem trang “Loại đơn vị”) hoặc mã loại.",
         "Mã đơn vị cấp trên: đơn vị đã có trong hệ thống hoặc ở một dòng phía trên.",
-        "Ngày ghi theo dạng dd/mm/yyyy; để trống «Hiệu lực đến ngày» nếu đang hoạt động.",
+        "Ngày ghi theo dạng dd/mm/yyyy; để trống “Hiệu lực đến ngày” nếu đang hoạt động.",
         "Nếu có một dòng sai, không dòng nào được nhập; sửa theo báo lỗi rồi tải lên lại.",
     ):
         guide.append([line])
@@ -196,7 +196,7 @@ def _date(value, label: str, errors: list[str]) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    errors.append(f"«{label}» không phải ngày hợp lệ (dd/mm/yyyy): «{text[:40]}»")
+    errors.append(f"“{label}” không phải ngày hợp lệ (dd/mm/yyyy): “{text[:40]}”")
     return None
 
 
@@ -237,11 +237,11 @@ def check_rows(rows: list[list]) -> tuple[list[_Row], list[RowError]]:
         if not code:
             problems.append("thiếu mã đơn vị")
         elif len(code) > 40 or not CODE_RE.match(code):
-            problems.append(f"mã đơn vị «{code[:40]}» không hợp lệ")
+            problems.append(f"mã đơn vị “{code[:40]}” không hợp lệ")
         elif code in existing:
-            problems.append(f"mã đơn vị «{code}» đã có trong hệ thống")
+            problems.append(f"mã đơn vị “{code}” đã có trong hệ thống")
         elif code in seen:
-            problems.append(f"mã đơn vị «{code}» trùng với dòng {seen[code]}")
+            problems.append(f"mã đơn vị “{code}” trùng với dòng {seen[code]}")
         if not name:
             problems.append("thiếu tên đơn vị")
         elif len(name) > 200:
@@ -250,13 +250,13 @@ def check_rows(rows: list[list]) -> tuple[list[_Row], list[RowError]]:
         if not kind_text:
             problems.append("thiếu loại đơn vị")
         elif kind is None:
-            problems.append(f"loại đơn vị «{kind_text[:60]}» không có trong danh mục")
+            problems.append(f"loại đơn vị “{kind_text[:60]}” không có trong danh mục")
         if parent_code:
             if parent_code == code:
                 problems.append("đơn vị cấp trên không thể là chính nó")
             elif parent_code not in existing and parent_code not in seen:
                 problems.append(
-                    f"không tìm thấy đơn vị cấp trên «{parent_code[:40]}» "
+                    f"không tìm thấy đơn vị cấp trên “{parent_code[:40]}” "
                     "(trong hệ thống hoặc ở các dòng phía trên)"
                 )
         valid_from = _date(cell("valid_from"), "Hiệu lực từ ngày", problems)

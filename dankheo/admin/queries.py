@@ -1,15 +1,15 @@
 """Reads for the admin pages: the unit tree, users and the audit trail."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.models.accounts import Membership, User
 from dankheo.models.audit import AuditEvent
-from dankheo.models.base import utcnow
 from dankheo.models.units import Unit, UnitSuccession
 from dankheo.tree import ancestor_ids, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
@@ -37,7 +37,7 @@ def unit_tree_select(
 ) -> sa.Select:
     """Units in tree order (by materialised path), optionally under ``root``, matching
     ``q`` accent-insensitively on code and name, open today / closed / all."""
-    today = today or utcnow().date()
+    today = today or vietnamese.today()
     stmt = sa.select(Unit).options(selectinload(Unit.parent)).order_by(Unit.path)
     if root is not None:
         stmt = stmt.where(within_prefix(Unit.path, root.path))
@@ -161,10 +161,10 @@ def audit_select(flt: AuditFilter, scope: list[str] | None) -> sa.Select:
     if flt.object_id is not None:
         stmt = stmt.where(AuditEvent.object_id == flt.object_id)
     if flt.date_from:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(flt.date_from, time.min))
+        stmt = stmt.where(AuditEvent.at >= vietnamese.utc_start_of_day(flt.date_from))
     if flt.date_to:
         stmt = stmt.where(
-            AuditEvent.at < datetime.combine(flt.date_to + timedelta(days=1), time.min)
+            AuditEvent.at < vietnamese.utc_start_of_day(flt.date_to + timedelta(days=1))
         )
     return stmt
 

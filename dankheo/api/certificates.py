@@ -120,7 +120,7 @@ OPENAPI_SCHEMAS: dict = {
             "authority": {
                 "type": "string",
                 "nullable": True,
-                "description": "Dòng thẩm quyền, ví dụ «KT. CHỦ TỊCH»",
+                "description": "Dòng thẩm quyền, ví dụ “KT. CHỦ TỊCH”",
             },
             "digital_signature": {
                 "type": "object",

@@ -18,7 +18,7 @@ def spec() -> dict:
         "info": {
             "title": "Dân vận khéo – dữ liệu mở",
             "version": "1.0.0",
-            "description": "Dữ liệu công khai của phong trào thi đua «Dân vận khéo».",
+            "description": "Dữ liệu công khai của phong trào thi đua “Dân vận khéo”.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {},

@@ -10,7 +10,7 @@ from dankheo.forms import BaseForm, length, required
 
 POLICY_HELP = (
     f"Tối thiểu {passwords.MIN_LENGTH} ký tự; không chứa tên đăng nhập hay họ tên; không "
-    "dùng mật khẩu phổ biến. Nên dùng một cụm nhiều từ, ví dụ «hoa-sen-no-ben-song-vam-co»."
+    "dùng mật khẩu phổ biến. Nên dùng một cụm nhiều từ, ví dụ “hoa-sen-no-ben-song-vam-co”."
 )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dankheo import audit
+from dankheo import audit, vietnamese
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import AwardType, Campaign, Criterion, Field, Phase
@@ -126,7 +126,7 @@ def save_campaign(actor, values: dict, campaign: Campaign | None = None) -> Camp
 
 def rubric_locked(campaign: Campaign, today: date | None = None) -> bool:
     """Criteria can change only until the review window opens."""
-    today = today or date.today()
+    today = today or vietnamese.today()
     return campaign.review_opens is not None and campaign.review_opens <= today
 
 

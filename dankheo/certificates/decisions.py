@@ -10,8 +10,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dankheo import audit, workflow
+from dankheo import audit, vietnamese, workflow
+from dankheo.certificates import layout
 from dankheo.certificates import signers as signer_keys
+from dankheo.certificates.issuers import settings_for
 from dankheo.errors import DomainError, PermissionDenied, StaleVersion
 from dankheo.extensions import db
 from dankheo.models import (
@@ -21,7 +23,6 @@ from dankheo.models import (
     Decision,
     DecisionItem,
     DecisionStatus,
-    IssuerProfile,
     Nomination,
     NominationState,
     Signer,
@@ -36,11 +37,40 @@ SERIAL_PREFIX = "DVK"
 SERIAL_RE = re.compile(r"^DVK-\d{4}-\d{6}$")
 
 
-def number_text(award_type: AwardType, number: int) -> str:
-    """ "Số: 123/QĐ-UBND" (State, Decree 30/2020) or "Số 123-QĐ/BDVTU" (Party)."""
-    if award_type.issuer_profile == IssuerProfile.PARTY:
-        return f"Số {number}-{award_type.decision_suffix}"
-    return f"Số: {number}/{award_type.decision_suffix}"
+def number_text(award_type: AwardType, number: int, day: date | None = None) -> str:
+    """ "Số: 123/QĐ-UBND" (State, Decree 30/2020) or "Số 123-QĐ/BTGDVTU" (Party), with
+    the issuer's code valid on ``day`` (the decision's date)."""
+    return settings_for(award_type, day or vietnamese.today()).number(number)
+
+
+# The document fields a draft carries (copied from the issuer's settings when not given;
+# the office adjusts them on the draft). Signer fields are filled the same way.
+DOCUMENT_FIELDS = ("signer_authority", "proposer", "legal_basis", "recipients")
+
+
+def document_defaults(award_type: AwardType, day: date) -> dict[str, str]:
+    """What a new draft starts with: the issuer's place, signer, legal basis, proposer
+    and Nơi nhận on ``day``."""
+    settings = settings_for(award_type, day)
+    return {
+        "place": settings.place,
+        "signer_authority": settings.signer_authority,
+        "signer_title": settings.signer_title,
+        "signer_name": settings.signer_name,
+        "proposer": settings.proposer,
+        "legal_basis": "\n".join(settings.legal_basis),
+        "recipients": "\n".join(settings.recipients),
+    }
+
+
+def _document_fields(decision: Decision, values: dict) -> None:
+    """Set the document fields given; a chosen signer's own authority line wins over a
+    typed one (issue 15 copies it from the signer record)."""
+    for key in DOCUMENT_FIELDS:
+        if key == "signer_authority" and decision.signer is not None:
+            continue
+        if values.get(key) is not None:
+            setattr(decision, key, nfc(values[key]))
 
 
 def decision_line(decision: Decision) -> str:
@@ -98,10 +128,12 @@ def create_decision(
     signer_title: str,
     nomination_ids: list[int],
     signer: Signer | None = None,
+    **document: str,
 ) -> Decision:
     """A draft decision awarding the given approved nominations, in that order. With a
     ``signer``, the printed signature block is theirs (authority line, title, name) and
-    only they, or their office under a recorded delegation, can sign it."""
+    only they, or their office under a recorded delegation, can sign it. ``document`` may
+    give the DOCUMENT_FIELDS; the issuer's settings fill the rest."""
     campaign: Campaign = award_type.campaign
     require(actor, "decision.manage", campaign)
     _check_number(award_type, number, None)
@@ -110,12 +142,14 @@ def create_decision(
         campaign=campaign,
         award_type=award_type,
         number=number,
-        number_text=number_text(award_type, number),
+        number_text=number_text(award_type, number, signed_on),
         signed_on=signed_on,
         place=nfc(place),
         created_by_id=actor.id,
     )
     _set_signer(decision, campaign, signer, signer_name, signer_title)
+    defaults = document_defaults(award_type, signed_on)
+    _document_fields(decision, {k: document.get(k, defaults[k]) for k in DOCUMENT_FIELDS})
     for position, nomination in enumerate(nominations, start=1):
         decision.items.append(DecisionItem(nomination=nomination, position=position))
     db.session.add(decision)
@@ -142,6 +176,7 @@ def update_decision(
     nomination_ids: list[int],
     expected_version: int | None = None,
     signer: Signer | None = None,
+    **document: str,
 ) -> Decision:
     """Edit a draft: fields and which nominations (kept ones keep their order)."""
     require(actor, "decision.manage", decision.campaign)
@@ -155,10 +190,11 @@ def update_decision(
     ]
     nominations = _eligible_nominations(decision.award_type, ordered, decision)
     decision.number = number
-    decision.number_text = number_text(decision.award_type, number)
+    decision.number_text = number_text(decision.award_type, number, signed_on)
     decision.signed_on = signed_on
     decision.place = nfc(place)
     _set_signer(decision, decision.campaign, signer, signer_name, signer_title)
+    _document_fields(decision, document)
     decision.submitted_at = None  # an edited draft goes to its signer again
     decision.submitted_by_id = None
     keep = {n.id for n in nominations}
@@ -230,6 +266,18 @@ def move_item(actor, decision: Decision, item_id: int, direction: str) -> None:
         )
 
 
+def check_texts_fit(decision: Decision) -> None:
+    """Refuse to sign (DomainError naming the recipient) when a recipient's name,
+    position line or achievement cannot be printed on the award type's paper without
+    overlapping or clipping, in the full design or on a pre-printed blank."""
+    paper = decision.award_type.paper
+    for item in decision.items:
+        n = item.nomination
+        layout.check_fits(
+            nfc(n.recipient_name), nfc(n.recipient_line), nfc(n.achievement_text), paper
+        )
+
+
 def reorder_items(actor, decision: Decision, ordered_item_ids: list[int]) -> None:
     """Put the decision's recipients in the given order (drag and drop, typed positions
     or a sort): ``ordered_item_ids`` must name every item of the draft exactly once."""
@@ -267,7 +315,7 @@ def next_serials(year: int, count: int) -> list[str]:
 
 
 def submit_for_signature(actor, decision: Decision) -> None:
-    """Send a draft to its signer (trình ký): it appears on their «Quyết định chờ ký»."""
+    """Send a draft to its signer (trình ký): it appears on their “Quyết định chờ ký”."""
     require(actor, "decision.manage", decision.campaign)
     _require_draft(decision)
     if decision.signer is None:
@@ -291,7 +339,7 @@ def return_to_drafting(actor, decision: Decision, note: str, *, today: date | No
     _require_draft(decision)
     if decision.signer is None:
         raise DomainError("decision.no_signer")
-    signer_keys.acting_delegation(actor, decision.signer, today or date.today())
+    signer_keys.acting_delegation(actor, decision.signer, today or vietnamese.today())
     if decision.submitted_at is None:
         raise DomainError("decision.not_submitted")
     decision.submitted_at = None
@@ -346,7 +394,7 @@ def sign_decision(
     recorded delegation, with the signer's own key (``typed_secret``: the PIN or
     passphrase when it is typed). A decision without one was signed on paper: the
     campaign's secretary records it."""
-    day = today or date.today()
+    day = today or vietnamese.today()
     _require_draft(decision)
     if expected_version is not None and expected_version != decision.version:
         raise StaleVersion()  # the draft changed while the signer was reading it
@@ -362,6 +410,7 @@ def sign_decision(
     items = list(decision.items)
     if not items:
         raise DomainError("decision.no_nominations")
+    check_texts_fit(decision)
     serials = next_serials(decision.signed_on.year, len(items))
     certificates = []
     for item, serial in zip(items, serials, strict=True):

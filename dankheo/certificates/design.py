@@ -12,6 +12,7 @@ from flask import current_app
 from PIL import Image
 
 from dankheo import audit
+from dankheo.certificates import layout
 from dankheo.certificates.storage import sha256
 from dankheo.errors import DomainError
 from dankheo.extensions import db
@@ -20,8 +21,10 @@ from dankheo.permissions import require
 from dankheo.private_files import write_private
 from dankheo.vietnamese import nfc
 
-# Overlay fields and their default positions (x = centre or left edge, y = top), in mm,
-# for each paper size; the secretary calibrates them per award type.
+# Overlay fields (the variable text of certificates.layout, plus the QR code) and their
+# default positions: x = centre (or left edge of a left-aligned field), y = top, in mm on
+# the award type's paper, the same places as the full design; the secretary calibrates
+# them per award type. The signer's authority and title have positions of their own.
 OVERLAY_FIELDS = {
     "recipient": "Tên tập thể, cá nhân",
     "recipient_line": "Chức vụ, đơn vị",
@@ -29,31 +32,21 @@ OVERLAY_FIELDS = {
     "decision_line": "Dòng quyết định",
     "register_number": "Số vào sổ",
     "date_line": "Địa danh, ngày tháng",
+    "signer_authority": "Thẩm quyền ký (TM., KT.)",
+    "signer_title": "Chức vụ người ký",
     "signer_name": "Họ tên người ký",
     "serial": "Số hiệu và mã QR",
 }
-DEFAULT_OVERLAY = {
-    PaperSize.A4: {
-        "recipient": [148.5, 98],
-        "recipient_line": [148.5, 110],
-        "achievement": [148.5, 118],
-        "decision_line": [24, 160],
-        "register_number": [24, 167],
-        "date_line": [218, 150],
-        "signer_name": [218, 188],
-        "serial": [24, 174],
-    },
-    PaperSize.A3: {
-        "recipient": [210, 140],
-        "recipient_line": [210, 156],
-        "achievement": [210, 168],
-        "decision_line": [34, 228],
-        "register_number": [34, 238],
-        "date_line": [310, 214],
-        "signer_name": [310, 268],
-        "serial": [34, 248],
-    },
-}
+
+
+def _defaults(paper: PaperSize) -> dict:
+    k = layout.SCALE[paper]
+    out = {name: [round(s.x * k, 1), round(s.y * k, 1)] for name, s in layout.SLOTS.items()}
+    out["serial"] = [round(layout.SERIAL["x"] * k, 1), round(layout.SERIAL["y"] * k, 1)]
+    return out
+
+
+DEFAULT_OVERLAY = {paper: _defaults(paper) for paper in PaperSize}
 PAPER_MM = {PaperSize.A4: (297, 210), PaperSize.A3: (420, 297)}
 
 

@@ -32,6 +32,7 @@ from dankheo.forms import (
 )
 from dankheo.models.campaigns import ISSUER_PROFILE_LABELS, IssuerProfile, PaperSize
 from dankheo.models.signers import AUTHORITY_LABELS, KeyKind, SecretSource, SignerAuthority
+from dankheo.vietnamese import format_number, parse_decimal
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -54,8 +55,17 @@ class DecisionForm(VersionedForm):
         default=0,
         description=(
             "Chọn người ký để quyết định và giấy khen được ký số bằng khóa của chính người "
-            "đó (người ký hoặc văn phòng được ủy quyền xác nhận ký). «Không chọn»: quyết "
+            "đó (người ký hoặc văn phòng được ủy quyền xác nhận ký). “Không chọn”: quyết "
             "định đã ký trên giấy, chỉ ghi nhận chức vụ và họ tên dưới đây."
+        ),
+    )
+    signer_authority = StringField(
+        "Thẩm quyền ký",
+        validators=[optional(), length(300)],
+        description=(
+            "Khi không chọn người ký. In trên một dòng riêng, trên chức vụ: Nhà nước TM. ỦY "
+            "BAN NHÂN DÂN, KT. CHỦ TỊCH; Đảng T/M BAN THƯỜNG VỤ, K/T TRƯỞNG BAN. Để trống khi "
+            "người đứng đầu ký."
         ),
     )
     signer_title = StringField(
@@ -67,6 +77,23 @@ class DecisionForm(VersionedForm):
         "Họ tên người ký",
         validators=[optional(), length(200)],
         description="Khi không chọn người ký.",
+    )
+    proposer = StringField(
+        "Xét đề nghị của",
+        validators=[optional(), length(300)],
+        description="Cơ quan, người đề nghị khen thưởng, ví dụ: Giám đốc Sở Nội vụ.",
+    )
+    legal_basis = TextAreaField(
+        "Căn cứ",
+        validators=[optional(), length(5000)],
+        description="Mỗi căn cứ một dòng (mặc định theo cơ quan ban hành).",
+        render_kw={"rows": 4},
+    )
+    recipients = TextAreaField(
+        "Nơi nhận",
+        validators=[optional(), length(2000)],
+        description="Mỗi nơi nhận một dòng (mặc định theo cơ quan ban hành).",
+        render_kw={"rows": 4},
     )
     nomination_ids = MultiCheckboxField(
         "Tập thể, cá nhân được khen",
@@ -88,6 +115,14 @@ class ReasonForm(BaseForm):
     reason = TextAreaField(
         "Lý do thu hồi",
         validators=[required("Vui lòng ghi rõ lý do thu hồi."), length(2000)],
+    )
+    decision_number = StringField(
+        "Số quyết định thu hồi",
+        validators=[required("Vui lòng nhập số quyết định thu hồi."), length(120)],
+        description="Ví dụ: 45/QĐ-UBND hoặc 45-QĐ/BTGDVTU.",
+    )
+    decision_date = DateField(
+        "Ngày quyết định thu hồi", validators=[required("Vui lòng nhập ngày quyết định.")]
     )
 
 
@@ -112,7 +147,7 @@ class DesignForm(BaseForm):
     issuer_profile = SelectField(
         "Thể thức",
         choices=[SelectChoice(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
-        description="Nhà nước: Quốc hiệu, tiêu ngữ. Đảng: «ĐẢNG CỘNG SẢN VIỆT NAM».",
+        description="Nhà nước: Quốc hiệu, tiêu ngữ. Đảng: “ĐẢNG CỘNG SẢN VIỆT NAM”.",
     )
     issuer_title = StringField(
         "Người/cơ quan tặng (in màu đỏ)",
@@ -124,7 +159,7 @@ class DesignForm(BaseForm):
         "Ký hiệu quyết định",
         validators=[required(), length(40)],
         description=(
-            "Nhà nước: QĐ-UBND (in «Số: 123/QĐ-UBND»). Đảng: QĐ/BDVTU (in «Số 123-QĐ/BDVTU»)."
+            "Nhà nước: QĐ-UBND (in “Số: 123/QĐ-UBND”). Đảng: QĐ/BDVTU (in “Số 123-QĐ/BDVTU”)."
         ),
     )
 
@@ -135,18 +170,37 @@ class ImageForm(BaseForm):
     )
 
 
+class VietnameseDecimalField(DecimalField):
+    """A millimetre value shown and typed the Vietnamese way ("210,0"); a point is
+    accepted too ("210.0")."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_number(self.data, self.places or 0)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = parse_decimal(valuelist[0])
+        if self.data is None and valuelist[0].strip():
+            raise ValueError("Vui lòng nhập một số, ví dụ 210,5.")
+
+
 def _overlay_form_class():
     attrs = {
-        "offset_x": DecimalField(
+        "offset_x": VietnameseDecimalField(
             "Dịch toàn bộ sang phải (mm)", places=1, validators=[number_range(-50, 50)], default=0
         ),
-        "offset_y": DecimalField(
+        "offset_y": VietnameseDecimalField(
             "Dịch toàn bộ xuống dưới (mm)", places=1, validators=[number_range(-50, 50)], default=0
         ),
     }
     for name, label in OVERLAY_FIELDS.items():
         for axis, axis_label in (("x", "ngang"), ("y", "dọc")):
-            attrs[f"{name}_{axis}"] = DecimalField(
+            attrs[f"{name}_{axis}"] = VietnameseDecimalField(
                 f"{label} – {axis_label} (mm)",
                 places=1,
                 validators=[required("Vui lòng nhập số mm."), number_range(0, 420)],
@@ -183,6 +237,87 @@ class BatchPrintForm(BaseForm):
         ],
     )
     certificate_ids = MultiCheckboxField("Chọn giấy khen cần in", coerce=coerce_id)
+
+
+# --- issuers (cơ quan ban hành) -----------------------------------------------------
+
+
+class IssuerForm(VersionedForm):
+    unit_id = SelectField("Đơn vị quản lý", coerce=int)
+    profile = SelectField(
+        "Thể thức văn bản",
+        choices=[SelectChoice(p.value, ISSUER_PROFILE_LABELS[p]) for p in IssuerProfile],
+        description="Nhà nước: Nghị định 30/2020/NĐ-CP. Đảng: Hướng dẫn 36-HD/VPTW.",
+    )
+    parent_name = StringField(
+        "Cơ quan cấp trên (dòng trên cùng bên trái)",
+        validators=[optional(), length(200)],
+        description="Ví dụ: TỈNH ỦY TÂY NINH. Để trống với Ủy ban nhân dân tỉnh.",
+    )
+    place = StringField(
+        "Địa danh", validators=[required(), length(120)], description="Ví dụ: Tây Ninh."
+    )
+    legal_basis = TextAreaField(
+        "Căn cứ pháp lý",
+        validators=[optional(), length(5000)],
+        description="Mỗi căn cứ một dòng, bắt đầu bằng “Căn cứ”. In nghiêng trước “Xét đề nghị”.",
+    )
+    proposer = StringField(
+        "Cơ quan đề nghị (Xét đề nghị của …)",
+        validators=[optional(), length(300)],
+        description="Ví dụ: Giám đốc Sở Nội vụ; Trưởng Ban Thi đua - Khen thưởng tỉnh.",
+    )
+    recipients = TextAreaField(
+        "Nơi nhận mặc định",
+        validators=[optional(), length(2000)],
+        description="Mỗi nơi nhận một dòng, ví dụ: Như Điều 3; Lưu: VT.",
+    )
+    signer_authority = StringField(
+        "Thẩm quyền ký mặc định",
+        validators=[optional(), length(200)],
+        description="Nhà nước: TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH. Đảng: T/M BAN THƯỜNG VỤ, "
+        "K/T TRƯỞNG BAN. Để trống khi người đứng đầu ký.",
+    )
+    signer_title = StringField(
+        "Chức vụ người ký mặc định",
+        validators=[optional(), length(200)],
+        description="Ví dụ: PHÓ CHỦ TỊCH; TRƯỞNG BAN.",
+    )
+    signer_name = StringField("Họ tên người ký mặc định", validators=[optional(), length(200)])
+
+
+class IssuerNameForm(BaseForm):
+    valid_from = DateField("Dùng từ ngày", validators=[required("Vui lòng nhập ngày.")])
+    name = StringField(
+        "Tên cơ quan",
+        validators=[required(), length(300)],
+        description="Ví dụ: Ban Tuyên giáo và Dân vận Tỉnh ủy.",
+    )
+    header_name = TextAreaField(
+        "Tên in ở tiêu đề (chữ in hoa)",
+        validators=[required(), length(300)],
+        description="Mỗi dòng một dòng in, ví dụ: ỦY BAN NHÂN DÂN / TỈNH TÂY NINH.",
+        render_kw={"rows": 2},
+    )
+    code = StringField(
+        "Ký hiệu cơ quan trong số văn bản",
+        validators=[required(), length(40)],
+        description="UBND → “Số: 12/QĐ-UBND”; BTGDVTU → “Số 12-QĐ/BTGDVTU”.",
+    )
+    certificate_line = StringField(
+        "Dòng người tặng trên giấy khen (in màu đỏ)",
+        validators=[required(), length(300)],
+        description="Ví dụ: CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TÂY NINH.",
+    )
+    authority_line = StringField(
+        "Dòng thẩm quyền dưới tên quyết định",
+        validators=[required(), length(300)],
+        description="Ví dụ: CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TÂY NINH; BAN THƯỜNG VỤ TỈNH ỦY.",
+    )
+
+
+class ChooseIssuerForm(BaseForm):
+    issuer_id = SelectField("Cơ quan ban hành", coerce=int)
 
 
 class ConfirmSignatureForm(VersionedForm):
@@ -229,8 +364,8 @@ class SignerForm(VersionedForm):
         "Thẩm quyền của",
         validators=[optional(), length(300)],
         description=(
-            "Phần sau TM./KT./TL./TUQ., ví dụ «Chủ tịch» (in «KT. CHỦ TỊCH») hoặc «Ủy ban "
-            "nhân dân» (in «TM. ỦY BAN NHÂN DÂN»). Bỏ trống khi người đứng đầu ký."
+            "Phần sau TM./KT./TL./TUQ., ví dụ “Chủ tịch” (in “KT. CHỦ TỊCH”) hoặc “Ủy ban "
+            "nhân dân” (in “TM. ỦY BAN NHÂN DÂN”). Bỏ trống khi người đứng đầu ký."
         ),
     )
     username = StringField(

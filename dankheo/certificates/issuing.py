@@ -1,20 +1,22 @@
-"""Issuing: what a certificate prints (its view model, QR code of the verify URL,
-emblem) and the decision document, rendered through ``dankheo.pdf``. Rendering runs
-in the worker (``certificates.jobs``), once: the stored file is what downloads serve."""
+"""Issuing: what a certificate prints (its view model: the static frame of the design and
+the variable text, each fitted and placed in millimetres), the QR code of the verify
+URL, the emblem, and rendering through ``dankheo.pdf``. Rendering runs in the worker
+(``certificates.jobs``), once: the stored file is what downloads serve."""
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import segno
 from flask import current_app, render_template
 
-from dankheo.certificates import queries
-from dankheo.certificates.decisions import SERIAL_PREFIX, citation, decision_line, number_text
-from dankheo.models import AwardType, Certificate, Decision, IssuerProfile
+from dankheo.certificates import decision_document, layout
+from dankheo.certificates.decisions import SERIAL_PREFIX, citation, decision_line
+from dankheo.certificates.issuers import settings_for
+from dankheo.documents.model import authority_prefix
+from dankheo.models import AwardType, Certificate, IssuerProfile
 from dankheo.pdf.render import app_renderer
-from dankheo.vietnamese import date_line, format_date, nfc
+from dankheo.vietnamese import date_line, nfc
 
 
 def verify_url(serial: str) -> str:
@@ -28,28 +30,27 @@ def qr_data_uri(text: str) -> str:
     )
 
 
+# The bundled emblems, drawn by the project as SVG (static/img/): the Party flag (red,
+# yellow hammer and sickle) and the national emblem (Quốc huy).
+DEFAULT_EMBLEMS = {IssuerProfile.PARTY: "emblem-party.svg", IssuerProfile.STATE: "emblem-state.svg"}
+
+
 def emblem_url(award_type: AwardType) -> str:
     """A file URL the PDF fetcher allows: the uploaded emblem or the bundled one."""
     if award_type.emblem_path:
         path = Path(current_app.config["UPLOAD_DIR"]) / award_type.emblem_path
         if path.is_file():
             return path.resolve().as_uri()
-    name = "emblem-party.jpg" if award_type.issuer_profile == IssuerProfile.PARTY else None
     static = Path(current_app.static_folder)
-    return (static / "img" / (name or "emblem-state.jpg")).resolve().as_uri()
-
-
-def _upper(text: str) -> str:
-    return nfc(text).upper()
-
-
-def _signer_title_line(title: str) -> str:
-    # "Chủ tịch Ủy ban nhân dân tỉnh Tây Ninh" → "CHỦ TỊCH" above the name, as printed.
-    return _upper(title)
+    return (static / "img" / DEFAULT_EMBLEMS[award_type.issuer_profile]).resolve().as_uri()
 
 
 @dataclass
 class CertificateView:
+    """Everything a certificate page prints. The frame (border, emblem, motto, issuer,
+    form) is the same for every certificate of a design; ``slots`` is the variable text,
+    fitted and placed."""
+
     serial: str
     recipient_name: str
     recipient_line: str
@@ -57,17 +58,57 @@ class CertificateView:
     register_number: str
     decision_line: str
     date_line: str
-    signer_authority_upper: str
-    signer_title_upper: str
+    signer_authority: str
+    signer_title: str
     signer_name: str
     issuer_upper: str
     form_label: str
     form_upper: str
     profile: str
+    paper: str
     paper_class: str
     emblem_url: str
     qr_uri: str
     verify_url: str
+    slots: dict = field(default_factory=dict)
+    frame_slots: dict = field(default_factory=dict)
+    serial_style: str = ""
+
+    def texts(self) -> dict[str, str]:
+        """The variable text of each slot."""
+        return {
+            "recipient": self.recipient_name,
+            "recipient_line": self.recipient_line,
+            "achievement": self.reason,
+            "decision_line": self.decision_line,
+            "register_number": f"Số vào sổ: {self.register_number}",
+            "date_line": self.date_line,
+            "signer_authority": self.signer_authority,
+            "signer_title": self.signer_title,
+            "signer_name": self.signer_name,
+        }
+
+    def place(self, positions: dict | None = None) -> "CertificateView":
+        """Fit every slot (at ``positions``, mm on this paper, for the overlay); raises
+        DomainError naming the recipient when a text cannot fit."""
+        positions = dict(positions or {})
+        if not self.signer_authority and "signer_title" not in positions:
+            # No authority line: the title takes its place under the date line.
+            k = layout.SCALE[self.paper]
+            above = layout.SLOTS["signer_authority"]
+            positions["signer_title"] = (above.x * k, above.y * k)
+        self.slots = {
+            name: layout.place(name, text, self.paper, positions.get(name))
+            for name, text in self.texts().items()
+            if text
+        }
+        if not positions:
+            self.slots.update(layout.stack_centre(self.slots, self.paper))
+        self.frame_slots = {"issuer": layout.place("issuer", self.issuer_upper, self.paper)}
+        k = layout.SCALE[self.paper]
+        x, y = positions.get("serial") or (layout.SERIAL["x"] * k, layout.SERIAL["y"] * k)
+        self.serial_style = f"left: {x:.2f}mm; top: {y:.2f}mm;"
+        return self
 
 
 def certificate_view(cert: Certificate) -> CertificateView:
@@ -83,32 +124,44 @@ def certificate_view(cert: Certificate) -> CertificateView:
         decision_text=decision_line(decision),
         place=decision.place,
         day=decision.signed_on,
+        signer_authority=decision.signer_authority,
         signer_title=decision.signer_title,
         signer_name=decision.signer_name,
-        signer_authority=decision.signer_authority,
     )
 
 
 def sample_view(award_type: AwardType) -> CertificateView:
-    """Sample data for previews before anything is issued."""
+    """Sample data for previews before anything is issued: the issuer's own signer
+    settings, a collective named as official documents name one."""
     year = award_type.campaign.year
     day = date(year, 12, 15)
+    settings = settings_for(award_type, day)
     return _view(
         award_type,
         serial=f"{SERIAL_PREFIX}-{year}-000123",
         recipient_name="Ông Nguyễn Văn Thành",
-        recipient_line="Bí thư Chi bộ ấp Bình Hòa, xã Long Hòa",
-        reason=(f"Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm {year}"),
+        recipient_line="Bí thư Chi bộ ấp Bình Hòa, xã Long Hòa, tỉnh Tây Ninh",
+        reason=(
+            "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” "
+            f"năm {year}, mô hình “Tuyến đường hoa nông thôn mới” ấp Bình Hòa"
+        ),
         register_number="123-001",
-        decision_text=citation(number_text(award_type, 123), day),
-        place="Tây Ninh",
+        decision_text=citation(settings.number(123), day),
+        place=settings.place,
         day=day,
-        signer_title="Chủ tịch",
-        signer_name="Nguyễn Văn Mẫu",
+        signer_authority=settings.signer_authority,
+        signer_title=settings.signer_title or "Chủ tịch",
+        signer_name=settings.signer_name or "Nguyễn Văn Mẫu",
     )
 
 
+def _upper(text: str) -> str:
+    return nfc(text).upper()
+
+
 def _view(award_type: AwardType, *, serial, decision_text, place, day, **kw) -> CertificateView:
+    settings = settings_for(award_type, day)
+    profile = award_type.issuer_profile.value
     return CertificateView(
         serial=serial,
         recipient_name=nfc(kw["recipient_name"]),
@@ -117,13 +170,14 @@ def _view(award_type: AwardType, *, serial, decision_text, place, day, **kw) -> 
         register_number=kw["register_number"],
         decision_line=decision_text,
         date_line=date_line(place, day),
-        signer_authority_upper=_upper(kw.get("signer_authority", "")),
-        signer_title_upper=_signer_title_line(kw["signer_title"]),
+        signer_authority=authority_prefix(profile, kw["signer_authority"]),
+        signer_title=_upper(kw["signer_title"]),
         signer_name=nfc(kw["signer_name"]),
-        issuer_upper=_upper(award_type.issuer_title),
+        issuer_upper=_upper(settings.certificate_line),
         form_label=award_type.form_label,
         form_upper=_upper(award_type.form_label),
-        profile=award_type.issuer_profile.value,
+        profile=profile,
+        paper=award_type.paper,
         paper_class=award_type.paper.value.lower(),
         emblem_url=emblem_url(award_type),
         qr_uri=qr_data_uri(verify_url(serial)),
@@ -134,57 +188,24 @@ def _view(award_type: AwardType, *, serial, decision_text, place, day, **kw) -> 
 # --- rendering (worker side) ----------------------------------------------------------
 
 
+def frame_context(view: CertificateView) -> dict:
+    """What the static frame of a design prints, with its geometry (mm)."""
+    k = layout.SCALE[view.paper]
+    width, height = layout.PAPER_MM[view.paper]
+    return {"k": k, "width": width, "height": height, "serial": layout.SERIAL}
+
+
+def certificate_html(view: CertificateView) -> str:
+    """The full design's HTML of ``view``, its text fitted and placed (DomainError when
+    a text cannot fit)."""
+    view.place()
+    return render_template("certificates/print/certificate.html", c=view, g=frame_context(view))
+
+
 def render_certificate_pdf(view: CertificateView, *, archival: bool = True) -> bytes:
-    html = render_template("certificates/print/certificate.html", c=view)
-    return app_renderer().render(html, "certificate", archival=archival)
+    return app_renderer().render(certificate_html(view), "certificate", archival=archival)
 
 
-# --- the decision document ------------------------------------------------------------
-
-
-def decision_context(decision: Decision) -> dict:
-    award_type = decision.award_type
-    rows = [
-        {
-            "name": c.recipient_name,
-            "line": c.recipient_line,
-            "reason": c.reason,
-            "serial": c.serial,
-        }
-        for c in queries.original_certificates(decision)
-    ] or [
-        {
-            "name": item.nomination.recipient_name,
-            "line": item.nomination.recipient_line,
-            "reason": item.nomination.achievement_text,
-            "serial": "",
-        }
-        for item in decision.items
-    ]
-    day = decision.signed_on
-    return {
-        "profile": award_type.issuer_profile.value,
-        "issuer_upper": _upper(award_type.issuer_name or _body_of(award_type.issuer_title)),
-        "authority_upper": _upper(award_type.issuer_title),
-        "number_text": decision.number_text,
-        "date_line": date_line(decision.place, day),
-        "date_text": format_date(day),
-        "form_label": award_type.form_label,
-        "year": decision.campaign.year,
-        "campaign_name": decision.campaign.name,
-        "signer_authority_upper": _upper(decision.signer_authority),
-        "signer_title_upper": _upper(decision.signer_title),
-        "signer_name": decision.signer_name,
-        "count": len(rows),
-        "rows": rows,
-    }
-
-
-def _body_of(title: str) -> str:
-    """ "Chủ tịch Ủy ban nhân dân tỉnh X" → "Ủy ban nhân dân tỉnh X": the issuing body."""
-    return re.sub(r"^(Chủ tịch|Trưởng ban|Giám đốc|Bí thư)\s+", "", title, flags=re.I)
-
-
-def render_decision_pdf(decision: Decision, *, archival: bool = True) -> bytes:
-    html = render_template("certificates/print/decision.html", d=decision_context(decision))
-    return app_renderer().render(html, "decision", archival=archival)
+def render_decision_pdf(decision, *, archival: bool = True) -> bytes:
+    """The decision as PDF/A (worker side): see certificates.decision_document."""
+    return decision_document.render_pdf(decision, archival=archival)

@@ -136,7 +136,7 @@ def render_overlay_pdf(
             blank_url = path.resolve().as_uri()
     html = render_template(
         "certificates/print/overlay.html",
-        pages=views,
+        pages=place_overlay(award_type, views),
         blank_url=blank_url,
         calibration=calibration,
         grid_labels=grid_labels(award_type) if calibration else [],
@@ -144,6 +144,15 @@ def render_overlay_pdf(
     )
     css = overlay_css(award_type, calibration=calibration)
     return app_renderer().render(html, "overlay", extra_css=css)
+
+
+def place_overlay(award_type: AwardType, views: list[CertificateView]) -> list[CertificateView]:
+    """Fit each view's text at the award type's calibrated overlay positions (the same
+    boxes and bounds as the full design; DomainError naming a text that cannot fit)."""
+    layout = overlay_layout(award_type)
+    dx, dy = layout["offset"]
+    positions = {name: (x + dx, y + dy) for name, (x, y) in layout["fields"].items()}
+    return [view.place(positions) for view in views]
 
 
 OVERLAY_CHUNK = 100

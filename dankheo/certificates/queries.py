@@ -127,7 +127,7 @@ def progress(decision: Decision) -> dict:
     pending = counts.get(CertificateStatus.PENDING, 0)
     done = total - pending
     finished = pending == 0 and bool(decision.file_path or total == 0)
-    text = f"Đã phát hành {done}/{total} giấy chứng nhận"
+    text = f"Đã phát hành {done}/{total} {decision.award_type.form_label.lower()}"
     if pending == 0 and total:
         text += "" if decision.file_path else " – đang lưu quyết định"
     return {"done": done, "total": total, "finished": finished, "text": text}

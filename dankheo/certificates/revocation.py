@@ -2,8 +2,11 @@
 changed; revoking keeps the record and the verify page shows the reason, and a
 correction is a new certificate (new serial) that replaces the revoked one."""
 
+from datetime import date
+
 from dankheo import audit
 from dankheo.certificates.decisions import next_serials
+from dankheo.certificates.layout import check_fits
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.models import Certificate, CertificateStatus, utcnow
@@ -13,16 +16,31 @@ from dankheo.permissions import require
 from dankheo.vietnamese import nfc
 
 
-def revoke_certificate(actor, cert: Certificate, reason: str) -> Certificate:
-    """Revoke (never delete): the record stays and the verify page shows the reason."""
-    _revoke(actor, cert, reason)
+def revoke_certificate(
+    actor,
+    cert: Certificate,
+    reason: str,
+    *,
+    decision_number: str = "",
+    decision_date: date | None = None,
+) -> Certificate:
+    """Revoke (never delete): the record stays and the verify page shows the reason and
+    the revoking decision's number and date (Quyết định số … ngày …)."""
+    _revoke(actor, cert, reason, decision_number=decision_number, decision_date=decision_date)
     notifications.emit(
         NotificationKind.CERTIFICATE_REVOKED, cert, actor=actor, note=cert.revoked_reason
     )
     return cert
 
 
-def _revoke(actor, cert: Certificate, reason: str) -> Certificate:
+def _revoke(
+    actor,
+    cert: Certificate,
+    reason: str,
+    *,
+    decision_number: str = "",
+    decision_date: date | None = None,
+) -> Certificate:
     require(actor, "certificate.revoke", cert.decision.campaign)
     reason = nfc(reason)
     if not reason:
@@ -34,6 +52,8 @@ def _revoke(actor, cert: Certificate, reason: str) -> Certificate:
     cert.revoked_reason = reason[:2000]
     cert.revoked_at = utcnow()
     cert.revoked_by_id = actor.id
+    cert.revoked_by_decision = nfc(decision_number)[:120]
+    cert.revoked_decision_on = decision_date
     db.session.flush()
     audit.record(
         actor,
@@ -43,7 +63,11 @@ def _revoke(actor, cert: Certificate, reason: str) -> Certificate:
         from_state=previous.value,
         to_state=CertificateStatus.REVOKED.value,
         note=cert.revoked_reason,
-        details={"serial": cert.serial},
+        details={
+            "serial": cert.serial,
+            "decision": cert.revoked_by_decision,
+            "decision_date": decision_date.isoformat() if decision_date else None,
+        },
     )
     return cert
 
@@ -54,6 +78,9 @@ def correct_certificate(
     """Issue a corrected certificate (new serial, linked by ``replaces``) and revoke the
     old one with a note naming its replacement. Rendering is queued after commit."""
     require(actor, "certificate.revoke", cert.decision.campaign)
+    check_fits(
+        nfc(recipient_name), nfc(recipient_line), nfc(reason), cert.decision.award_type.paper
+    )
     note = nfc(note)
     if not note:
         raise DomainError("certificate.reason_required")

@@ -18,7 +18,12 @@ from flask import current_app
 
 from dankheo.auth.services import create_user
 from dankheo.certificates import signers
-from dankheo.certificates.decisions import create_decision, sign_decision, submit_for_signature
+from dankheo.certificates.decisions import (
+    create_decision,
+    document_defaults,
+    sign_decision,
+    submit_for_signature,
+)
 from dankheo.certificates.jobs import issue_pending, store_decision_pdf
 from dankheo.demo.accounts import DEMO_PASSWORD
 from dankheo.extensions import db
@@ -154,16 +159,16 @@ def seed() -> str:
                 )
                 or 0
             ) + 1
+            day = date(award_type.campaign.year, 12, 15)
+            defaults = document_defaults(award_type, day)  # the issuer's settings
             decision = create_decision(
                 actor,
                 award_type,
                 number=number,
-                signed_on=date(award_type.campaign.year, 12, 15),
-                place="Tây Ninh",
-                signer_name="Nguyễn Thành Tâm",
-                signer_title="Chủ tịch"
-                if award_type.issuer_profile.value == "state"
-                else "Trưởng ban",
+                signed_on=day,
+                place=defaults["place"],
+                signer_name=defaults["signer_name"] or "Nguyễn Thành Tâm",
+                signer_title=defaults["signer_title"] or "Chủ tịch",
                 nomination_ids=[n.id for n in nominations],
                 signer=signer,
             )

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from dankheo.campaigns.services import ensure_default_fields, ensure_phase
+from dankheo.demo.issuers import ensure_issuers
 from dankheo.extensions import db
 from dankheo.models import (
     AwardForm,
@@ -138,6 +139,7 @@ def seed() -> str:
 
 def _campaigns(units: dict[str, Unit]) -> None:
     phase = ensure_phase()
+    state_issuer, party_issuer_ = ensure_issuers(units["TN"], units["BTGDVTU"])
     plans = [
         (
             2024,
@@ -169,7 +171,7 @@ def _campaigns(units: dict[str, Unit]) -> None:
         campaign = Campaign(
             phase=phase,
             organising_unit=organiser,
-            name=f"Phong trào thi đua «Dân vận khéo» năm {year}",
+            name=f"Phong trào thi đua “Dân vận khéo” năm {year}",
             year=year,
             kind=CampaignKind.YEARLY,
             level=Level.PROVINCE,
@@ -194,6 +196,7 @@ def _campaigns(units: dict[str, Unit]) -> None:
                 issuer_name="Ủy ban nhân dân tỉnh Tây Ninh",
                 issuer_profile=IssuerProfile.STATE,
                 decision_suffix="QĐ-UBND",
+                issuer=state_issuer,
                 quota=15,
                 paper=PaperSize.A3,
             )
@@ -202,9 +205,10 @@ def _campaigns(units: dict[str, Unit]) -> None:
             AwardType(
                 form=AwardForm.GIAY_KHEN,
                 issuer_title=party_issuer,
-                issuer_name=f"Tỉnh ủy Tây Ninh – {party_issuer}",
+                issuer_name=party_issuer,
                 issuer_profile=IssuerProfile.PARTY,
                 decision_suffix=suffix,
+                issuer=party_issuer_,
                 quota=40,
                 paper=PaperSize.A4,
             )
@@ -267,7 +271,7 @@ def _initiatives(rng: random.Random, units, fields) -> list[Initiative]:
             unit = rng.choice(old)
             last_possible = 2024  # the commune was merged on 1/7/2025
         subject = SUBJECTS[n % len(SUBJECTS)]
-        name = f"Mô hình «{subject}» ở {rng.choice(PLACES)}"
+        name = f"Mô hình “{subject}” ở {rng.choice(PLACES)}"
         if n >= len(SUBJECTS) * 3:
             name += f" ({unit.name})"
         initiative = Initiative(

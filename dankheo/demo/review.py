@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from dankheo import tree, vietnamese
 from dankheo.extensions import db
 from dankheo.models import (
     Assignment,
@@ -84,7 +85,7 @@ def seed() -> str:
     )
 
     # 2025: a scored and approved set of Bằng khen, ready for a decision.
-    today = date.today()
+    today = vietnamese.today()
     scored = new[: APPROVED_2025 + 3]
     d25 = [_nominate(officer, bang_khen_25, i, today) for i, officer in scored]
     for nomination, (_, officer) in zip(d25, scored, strict=True):
@@ -167,20 +168,31 @@ def _committee(secretary, campaign: Campaign, users: dict[str, User]) -> Committ
     return committee
 
 
+def collective_name(unit) -> str:
+    """A collective as official documents name it: the unit with its place, e.g. "Xã
+    Long Hòa, huyện Châu Thành, tỉnh Tây Ninh" (never "Phường 1" alone)."""
+    above = tree.ancestor_ids(unit)
+    names = [db.session.get(type(unit), i).name for i in reversed(above)]
+    parts = [unit.name] + [n[:1].lower() + n[1:] for n in names]
+    return ", ".join(parts)
+
+
 def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nomination:
+    # The model's name belongs in the achievement, not in the recipient's second line.
     return nominations.create_nomination(
         officer,
         award_type=award_type,
         subject=initiative,
-        recipient_name=initiative.unit.name,
-        recipient_line=initiative.name,
+        recipient_name=collective_name(initiative.unit),
+        recipient_line="",
         achievement_text=(
-            "Đã có thành tích xuất sắc trong phong trào thi đua «Dân vận khéo» "
-            f"năm {award_type.campaign.year}"
+            "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” "
+            f"năm {award_type.campaign.year} với {initiative.name[:1].lower()}"
+            f"{initiative.name[1:]}"
         ),
         report_text=(
             f"Báo cáo thành tích của {initiative.unit.name} khi thực hiện mô hình "
-            f"«{initiative.name}»: kết quả nổi bật, cách làm sáng tạo, sự đồng tình "
+            f"“{initiative.name}”: kết quả nổi bật, cách làm sáng tạo, sự đồng tình "
             "và tham gia của Nhân dân, khả năng nhân rộng."
         ),
         today=day,

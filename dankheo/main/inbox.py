@@ -4,6 +4,7 @@ deadline and the action to take."""
 
 from datetime import date
 
+from dankheo import vietnamese
 from dankheo.models.accounts import Role
 from dankheo.nominations.queries import officer_waiting, return_reasons
 from dankheo.permissions import is_admin, units_with_role
@@ -26,7 +27,7 @@ def inbox_for(user, today: date | None = None) -> dict:
         "counts": {},
         "to_score": None,
         "to_score_items": [],
-        "today": today or date.today(),
+        "today": today or vietnamese.today(),
     }
     if is_admin(user) or units_with_role(user, Role.OFFICER):
         out["returned"], out["drafts"] = officer_waiting(user)

@@ -1,12 +1,12 @@
 """Home page and health check."""
 
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.main import home as home_page
 from dankheo.main.inbox import inbox_for
@@ -19,7 +19,7 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
-    today = date.today()
+    today = vietnamese.today()
     return render_template(
         "main/home.html",
         waiting=inbox_for(current_user, today),

@@ -24,6 +24,7 @@ from dankheo.models.certificates import (
     PrintJob,
     PrintJobStatus,
 )
+from dankheo.models.issuers import Issuer, IssuerName
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
 from dankheo.models.notifications import (
     MailMode,
@@ -42,6 +43,7 @@ from dankheo.models.registry import (
     InitiativeYear,
     YearStatus,
 )
+from dankheo.models.reports import NARRATIVE_SECTIONS, ReportNarrative
 from dankheo.models.review import (
     Assignment,
     Committee,
@@ -64,6 +66,7 @@ from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
 
 __all__ = [
     "AUTHORITY_LABELS",
+    "NARRATIVE_SECTIONS",
     "PUBLIC_STATUSES",
     "ROLE_LABELS",
     "Assignment",
@@ -89,6 +92,8 @@ __all__ = [
     "Field",
     "Initiative",
     "InitiativeYear",
+    "Issuer",
+    "IssuerName",
     "IssuerProfile",
     "KeyKind",
     "Level",
@@ -107,6 +112,7 @@ __all__ = [
     "Phase",
     "PrintJob",
     "PrintJobStatus",
+    "ReportNarrative",
     "Reviewer",
     "Role",
     "Score",

@@ -183,12 +183,16 @@ class AwardType(Base):
     paper: Mapped[PaperSize] = mapped_column(
         enum_type(PaperSize, "paper_size"), default=PaperSize.A3
     )
+    # The issuing body's settings (names over time, header, legal basis, signer); the
+    # issuer_* fields above are what older award types print when none is chosen.
+    issuer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("issuers.id"), index=True)
     emblem_path: Mapped[str] = mapped_column(sa.String(300), default="")
     blank_scan_path: Mapped[str] = mapped_column(sa.String(300), default="")
     # Overlay mode: {"recipient": [x_mm, y_mm], ...} calibrated per pre-printed blank.
     overlay_layout: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     campaign: Mapped[Campaign] = relationship(back_populates="award_types")
+    issuer: Mapped["Issuer | None"] = relationship()  # noqa: F821 (models.issuers)
 
     __table_args__ = (sa.CheckConstraint("quota >= 0", name="quota_nonnegative"),)
 

@@ -50,6 +50,11 @@ class Decision(Base):
     # signer's key may be replaced later): its subject and SHA-256 fingerprint.
     signature_subject: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     signature_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # "Xét đề nghị của …": the body that proposed the awards.
+    proposer: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Copied from the issuer when the draft is made; the office may adjust them.
+    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[DecisionStatus] = mapped_column(
         enum_type(DecisionStatus, "decision_status"), default=DecisionStatus.DRAFT
     )
@@ -135,6 +140,9 @@ class Certificate(Base):
     revoked_reason: Mapped[str] = mapped_column(sa.Text, default="")
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The decision that revoked it ("Quyết định số 45/QĐ-UBND"), shown on the verify page.
+    revoked_by_decision: Mapped[str] = mapped_column(sa.String(120), default="")
+    revoked_decision_on: Mapped[date | None]
     # A correction is a new certificate pointing at the one it replaces.
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

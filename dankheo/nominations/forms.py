@@ -39,7 +39,7 @@ class NominationForm(VersionedForm):
     achievement_text = TextAreaField(
         "Thành tích ghi trên bằng",
         validators=[required(), length(1000)],
-        default="Đã có thành tích xuất sắc trong phong trào thi đua «Dân vận khéo»",
+        default="Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo”",
         render_kw={"rows": 3},
     )
     report_text = TextAreaField(

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from dankheo import workflow
+from dankheo import vietnamese, workflow
 from dankheo.extensions import db
 from dankheo.models.accounts import Role
 from dankheo.models.audit import AuditEvent
@@ -149,7 +149,7 @@ def subject_from_choice(value: str | None):
 
 def open_award_types(today: date | None = None) -> list[AwardType]:
     """Award types of campaigns whose nomination window is open today."""
-    today = today or date.today()
+    today = today or vietnamese.today()
     rows = db.session.scalars(
         sa.select(AwardType)
         .join(Campaign, Campaign.id == AwardType.campaign_id)

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dankheo import audit, workflow
+from dankheo import audit, vietnamese, workflow
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models.base import utcnow
@@ -63,7 +63,7 @@ def create_nomination(
     if subject is None:
         raise DomainError("nomination.subject_required")
     campaign = award_type.campaign
-    if not workflow.window_is_open(campaign, "nomination", today or date.today()):
+    if not workflow.window_is_open(campaign, "nomination", today or vietnamese.today()):
         raise DomainError("workflow.window_closed", window=workflow.WINDOW_LABELS["nomination"])
     subject_col = (
         Nomination.initiative_id if isinstance(subject, Initiative) else Nomination.exemplar_id

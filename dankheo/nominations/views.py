@@ -1,7 +1,5 @@
 """Routes of the nominations blueprint: dossiers, request letters, screening."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import exports, workflow
+from dankheo import exports, vietnamese, workflow
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models.accounts import Role
@@ -132,7 +130,7 @@ def export(fmt: str):
             n.campaign.name,
             n.award_type.form_label,
             n.state_label,
-            n.updated_at.date() if n.updated_at else None,
+            vietnamese.to_vietnam(n.updated_at).date() if n.updated_at else None,
         ]
         for n in items
     ]
@@ -181,7 +179,7 @@ def new():
                 batch=batch,
             )
         if done.ok:
-            flash("Đã tạo hồ sơ đề nghị (bản nháp). Kiểm tra lại rồi bấm «Gửi hồ sơ».", "success")
+            flash("Đã tạo hồ sơ đề nghị (bản nháp). Kiểm tra lại rồi bấm “Gửi hồ sơ”.", "success")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     return render_template("nominations/form.html", form=form, nomination=None)
 
@@ -196,7 +194,7 @@ def detail(nomination_id: int):
         history=queries.history(nomination),
         arrows=[
             a
-            for a in workflow.available_arrows(nomination, current_user, date.today())
+            for a in workflow.available_arrows(nomination, current_user, vietnamese.today())
             if a.action not in RANKING_ONLY
         ],
         form=TransitionForm(data={"version": nomination.version}),
@@ -299,7 +297,14 @@ def batches():
 def batches_export(fmt: str):
     items, truncated = exports.fetch(queries.batches_select(current_user))
     rows = [
-        [b.number or "", b.title, b.unit.name, b.campaign.name, b.created_at.date()] for b in items
+        [
+            b.number or "",
+            b.title,
+            b.unit.name,
+            b.campaign.name,
+            vietnamese.to_vietnam(b.created_at).date(),
+        ]
+        for b in items
     ]
     return exports.list_export(
         fmt,
@@ -417,7 +422,7 @@ def screening(campaign_id: int):
         counts=queries.state_counts(campaign),
         pagination=pagination,
         selected=selected,
-        window_open=workflow.window_is_open(campaign, "screening", date.today()),
+        window_open=workflow.window_is_open(campaign, "screening", vietnamese.today()),
         form=TransitionForm(),
         review=review_inbox.secretary_campaign_counts([campaign.id])[campaign.id],
         has_committee=review_queries.committee_of(campaign) is not None,

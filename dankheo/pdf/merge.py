@@ -4,6 +4,7 @@ whole decision as one document; merge chunks of at most 100–200 pages)."""
 
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +19,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+_TAGGED = re.compile(r"^/([A-Z]{6})\+(.+)$")
+
 
 def write_merged(parts: Iterable[bytes | Path], out: BinaryIO) -> None:
     """Write ``parts`` (PDF bytes, or paths of PDF files read as they come) to ``out``
@@ -26,6 +29,7 @@ def write_merged(parts: Iterable[bytes | Path], out: BinaryIO) -> None:
     try:
         for part in parts:
             writer.append(io.BytesIO(part) if isinstance(part, bytes) else Path(part))
+        unique_subset_tags(writer)
         writer.write(out)
     finally:
         writer.close()
@@ -36,6 +40,76 @@ def merge_pdfs(parts: Iterable[bytes | Path]) -> bytes:
     out = io.BytesIO()
     write_merged(parts, out)
     return out.getvalue()
+
+
+def _font_file(descriptor) -> bytes:
+    for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+        if key in descriptor:
+            return descriptor[key].get_object().get_data()
+    return b""
+
+
+def _descriptors(font) -> list:
+    """The font descriptors a font dictionary (simple, Type0 or CIDFont) leads to."""
+    parts = [font]
+    if "/DescendantFonts" in font:
+        parts += [d.get_object() for d in font["/DescendantFonts"]]
+    found = [p["/FontDescriptor"].get_object() for p in parts if "/FontDescriptor" in p]
+    if "/FontName" in font:
+        found.append(font)
+    return found
+
+
+def subset_tag(font) -> str | None:
+    """A six-letter tag made from the embedded font program's bytes (None when nothing
+    is embedded): the same subset gets the same tag, two subsets never share one."""
+    data = b"".join(_font_file(d) for d in _descriptors(font))
+    if not data:
+        return None
+    digest = hashlib.sha256(data).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+def _retag(obj, key: str, tag: str) -> None:
+    match = _TAGGED.match(str(obj.get(key, "")))
+    if match:
+        obj[NameObject(key)] = NameObject(f"/{tag}+{match.group(2)}")
+
+
+def retag_copy(source, copy) -> None:
+    """Set the subset tag of a font dictionary or font descriptor being copied."""
+    if "/BaseFont" not in source and "/FontName" not in source:
+        return
+    tag = subset_tag(source)
+    if tag is not None:
+        _retag(copy, "/BaseFont", tag)
+        _retag(copy, "/FontName", tag)
+
+
+def unique_subset_tags(writer: PdfWriter) -> int:
+    """Give every embedded font subset a tag made from its own bytes. Each renderer
+    names subsets from the font's description alone, so two documents' different subsets
+    of one face share a tag ("ABCDEF+Serif"), which PDF readers and PDF/A validators take
+    for one font once the documents are merged. Returns how many fonts were renamed."""
+    renamed = 0
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            tag = subset_tag(font)
+            if tag is None:
+                continue
+            parts = [font]
+            if "/DescendantFonts" in font:
+                parts += [d.get_object() for d in font["/DescendantFonts"]]
+            for part in parts + _descriptors(font):
+                _retag(part, "/BaseFont", tag)
+                _retag(part, "/FontName", tag)
+            renamed += 1
+    return renamed
 
 
 # --- streaming concatenation: flat memory whatever the number of parts -----------------
@@ -139,6 +213,7 @@ class _StreamingWriter:
             copy = DictionaryObject()
             for key, value in obj.items():
                 copy[NameObject(key)] = self._remap(value, mapping, queue)
+            retag_copy(obj, copy)  # unique font subset tags in the print copy too
             return copy
         if isinstance(obj, ArrayObject):
             return ArrayObject(self._remap(v, mapping, queue) for v in obj)

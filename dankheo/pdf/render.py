@@ -28,8 +28,9 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 log = logging.getLogger(__name__)
 
 # The page stylesheets documents are rendered with, under static/css/print/ (parsed once
-# a renderer): certificates, overlay pages for pre-printed blanks, A4-portrait documents.
-STYLESHEETS = ("certificate", "overlay", "decision")
+# a renderer): certificates, overlay pages for pre-printed blanks, official documents
+# (decisions and reports, dankheo.documents).
+STYLESHEETS = ("certificate", "overlay", "document")
 
 
 class RefusedURL(ValueError):

@@ -1,10 +1,9 @@
 """The registry blueprint and what its view modules share: the page size, the filter
 choices of the lists and the current year."""
 
-from datetime import date
-
 from flask import Blueprint, current_app, request
 
+from dankheo import vietnamese
 from dankheo.campaigns import queries as campaign_queries
 from dankheo.models import ExemplarKind, YearStatus
 from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
@@ -41,4 +40,4 @@ def filter_context(scope) -> dict:
 
 
 def this_year() -> int:
-    return date.today().year
+    return vietnamese.today().year

@@ -81,7 +81,7 @@ class InitiativeForm(VersionedForm):
     year = IntegerField(
         "Năm đăng ký",
         validators=[input_required(NUMBER), number_range(*YEAR_RANGE)],
-        description="Năm đầu tiên mô hình được đăng ký; các năm sau dùng «Chuyển sang năm sau».",
+        description="Năm đầu tiên mô hình được đăng ký; các năm sau dùng “Chuyển sang năm sau”.",
     )
     problem = TextAreaField("Thực trạng, lý do", validators=[length(20000)])
     goals = TextAreaField("Mục tiêu, tiêu chí", validators=[length(20000)])

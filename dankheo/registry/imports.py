@@ -68,7 +68,7 @@ def template_xlsx() -> bytes:
     sheet.append(
         [
             "HT-LH",
-            "Mô hình «Tuyến đường hoa nông thôn mới»",
+            "Mô hình “Tuyến đường hoa nông thôn mới”",
             "Văn hóa – xã hội",
             2025,
             "Đường ấp nhiều rác thải",
@@ -192,16 +192,16 @@ def _check_row(values, units, fields, actor) -> list[str]:
     problems = []
     for header, key, required in COLUMNS:
         if required and _text(values[key]) == "":
-            problems.append(f"Thiếu «{header}».")
+            problems.append(f"Thiếu “{header}”.")
     code = _text(values["unit_code"]).upper()
     unit = units.get(code)
     if code and unit is None:
-        problems.append(f"Không có đơn vị mã «{code}».")
+        problems.append(f"Không có đơn vị mã “{code}”.")
     elif unit is not None and not can(actor, "initiative.create", unit):
-        problems.append(f"Bạn không được đăng ký mô hình cho đơn vị «{unit.name}».")
+        problems.append(f"Bạn không được đăng ký mô hình cho đơn vị “{unit.name}”.")
     field_name = _text(values["field"])
     if field_name and fold(field_name) not in fields:
-        problems.append(f"Không có lĩnh vực «{field_name}».")
+        problems.append(f"Không có lĩnh vực “{field_name}”.")
     name = _text(values["name"])
     if len(name) > 500:
         problems.append("Tên mô hình quá 500 ký tự.")
@@ -221,7 +221,7 @@ def _check_row(values, units, fields, actor) -> list[str]:
                 else:
                     _number(values[key], int, hi=_NUMBER_MAX[key])
             except (TypeError, ValueError):
-                problems.append(f"«{header}» phải là số không âm.")
+                problems.append(f"“{header}” phải là số không âm.")
     try:
         _date(values["started_on"])
     except (TypeError, ValueError):

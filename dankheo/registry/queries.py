@@ -63,11 +63,11 @@ def _int(value: str, name: str, errors: dict, lo=None, hi=None) -> int | None:
     if value in (None, ""):
         return None
     if parse_int(value) is None:
-        errors[name] = f"Tham số «{name}» phải là số nguyên."
+        errors[name] = f"Tham số “{name}” phải là số nguyên."
         return None
     number = parse_int(value, lo=lo, hi=hi)
     if number is None:
-        errors[name] = f"Tham số «{name}» phải từ {lo} đến {hi}."
+        errors[name] = f"Tham số “{name}” phải từ {lo} đến {hi}."
     return number
 
 

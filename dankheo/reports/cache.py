@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from dankheo import vietnamese
+
 _CACHE_KEY = "dankheo.reports_cache"
 _cache_lock = threading.Lock()
 
@@ -42,7 +44,7 @@ def cached(key: tuple, compute: Callable[[], Any]) -> CachedFigures:
         hit = store.get(key)
     if hit is not None and hit.expires > now:
         return hit
-    entry = CachedFigures(compute(), datetime.now(), now + max_age)
+    entry = CachedFigures(compute(), vietnamese.now(), now + max_age)
     if max_age > 0:
         with _cache_lock:
             if len(store) > 500:  # many scopes: drop the lot rather than grow

@@ -3,10 +3,10 @@ with the list exporter's ``write_sheet`` (dankheo/exports.py: formatted headers,
 as numeric cells)."""
 
 import re
-from datetime import date
 
 from openpyxl import Workbook
 
+from dankheo import vietnamese
 from dankheo.exports import (  # noqa: F401 (re-exported for the report views)
     XLSX_MIME,
     file_response,
@@ -35,7 +35,7 @@ def report_workbook(stats: Statistics, tables: list[Table]) -> bytes:
             ["Đơn vị", stats.root.name],
             ["Kỳ báo cáo", stats.period.label],
             ["Cách tổng hợp", ROLLUP_LABELS[stats.rollup]],
-            ["Ngày lập", date.today()],
+            ["Ngày lập", vietnamese.today()],
         ],
         taken=taken,
     )
@@ -60,5 +60,7 @@ def report_filename(stats: Statistics, ext: str) -> str:
         if stats.period.year is not None
         else f"{stats.period.start_year}-{stats.period.end_year}"
     )
-    kind = "bao-cao" if stats.period.year is not None else "tong-ket"
+    if stats.period.dated:
+        period = stats.period.key[1:].replace("_", "-den-")
+    kind = "bao-cao" if stats.period.year is not None or stats.period.dated else "tong-ket"
     return f"{kind}-{unit}-{period}-{stats.rollup.value}.{ext}"

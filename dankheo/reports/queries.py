@@ -15,12 +15,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
     Campaign,
     Certificate,
     CertificateStatus,
+    Decision,
     Exemplar,
     ExemplarKind,
     Field,
@@ -41,31 +43,65 @@ DEFAULT_PHASE = (2021, 2025)
 
 @dataclass(frozen=True)
 class Period:
-    """One year, or the whole phase when ``year`` is None."""
+    """One year, or the whole phase when ``year`` is None; or, with ``start`` and
+    ``end``, six months of a year (``half`` 1 or 2) or any date range. Yearly records
+    (models' rows, exemplars, campaigns) count by the years a dated period touches;
+    awards count by their decision's date inside it."""
 
     start_year: int
     end_year: int
     year: int | None = None
+    start: date | None = None
+    end: date | None = None
+    half: int | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None and self.end is not None
 
     @property
     def years(self) -> list[int]:
+        if self.dated:
+            return list(range(self.start.year, self.end.year + 1))
         if self.year is not None:
             return [self.year]
         return list(range(self.start_year, self.end_year + 1))
 
     @property
     def first(self) -> int:
-        return self.year if self.year is not None else self.start_year
+        return self.years[0]
 
     @property
     def last(self) -> int:
-        return self.year if self.year is not None else self.end_year
+        return self.years[-1]
 
     @property
     def label(self) -> str:
+        if self.half is not None and self.year is not None:
+            return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
+        if self.dated:
+            return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
         if self.year is not None:
             return f"năm {self.year}"
         return f"giai đoạn {self.start_year}–{self.end_year}"
+
+    @property
+    def key(self) -> str:
+        """A stable key of the period (a report narrative is stored per unit and key)."""
+        if self.half is not None and self.year is not None:
+            return f"h{self.year}-{self.half}"
+        if self.dated:
+            return f"r{self.start.isoformat()}_{self.end.isoformat()}"
+        if self.year is not None:
+            return f"y{self.year}"
+        return f"p{self.start_year}-{self.end_year}"
+
+
+def half_year(start_year: int, end_year: int, year: int, half: int) -> Period:
+    """The first (1) or second (2) six months of ``year``."""
+    start = date(year, 1, 1) if half == 1 else date(year, 7, 1)
+    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    return Period(start_year, end_year, year, start, end, half)
 
 
 def current_phase() -> tuple[int, int]:
@@ -160,7 +196,7 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
     prefixes = index.scope_prefixes(root, rollup)
     in_scope = within_prefixes(Unit.path, prefixes)
     children = index.children(root)
-    today = date.today()
+    today = vietnamese.today()
 
     bucket_of: dict[int, int] = {}
 
@@ -253,9 +289,12 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
         .join(AwardType, AwardType.id == Nomination.award_type_id)
         .join(Campaign, Campaign.id == Nomination.campaign_id)
         .join(Unit, Unit.id == Nomination.unit_id)
+        .join(Decision, Decision.id == Certificate.decision_id)
         .where(
             Certificate.status == CertificateStatus.VALID,
-            _year_between(Campaign.year, period),
+            Decision.signed_on.between(period.start, period.end)
+            if period.dated
+            else _year_between(Campaign.year, period),
             in_scope,
         )
         .group_by(Nomination.unit_id, AwardType.form, AwardType.issuer_title)

@@ -12,6 +12,7 @@ from dankheo.models.nominations import STATE_LABELS
 from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
 from dankheo.reports.queries import STATES, STATUSES, Statistics
 from dankheo.reports.rollup import RollUp
+from dankheo.vietnamese import in_sentence
 
 # One colour per initiative status, used by every chart (and its legend).
 STATUS_COLOURS = {
@@ -211,7 +212,7 @@ def build_tables(stats: Statistics) -> list[Table]:
     tables.append(
         Table(
             key="don-vi",
-            title=f"Kết quả theo đơn vị trực thuộc {stats.root.name}, {period}",
+            title=f"Kết quả theo đơn vị trực thuộc {in_sentence(stats.root.name)}, {period}",
             sheet="Theo đơn vị",
             headers=[
                 "Đơn vị",

@@ -1,8 +1,6 @@
 """Routes of the reports blueprint: the dashboard, and the yearly report and the phase
 summary as XLSX and PDF. Every figure comes from ``queries.compute_statistics``."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -14,20 +12,33 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
-from dankheo import permissions
+from dankheo import permissions, vietnamese
+from dankheo.certificates.issuers import issuers_for
 from dankheo.extensions import db
 from dankheo.jobs import JobFailed
 from dankheo.models import Unit
-from dankheo.reports import exports
+from dankheo.reports import exports, narratives
+from dankheo.reports import pdf as pdf_module
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
-from dankheo.reports.pdf import render_report
-from dankheo.reports.queries import Period, Statistics, compute_statistics, current_phase
+from dankheo.reports.forms import NarrativeForm
+from dankheo.reports.pdf import render_report, report_document
+from dankheo.reports.queries import (
+    Period,
+    Statistics,
+    compute_statistics,
+    current_phase,
+    half_year,
+)
 from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
 from dankheo.reports.tables import STATUS_COLOURS, build_tables
 from dankheo.web.access import found, require
 from dankheo.web.params import arg_id, parse_int
+from dankheo.web.transaction import transaction
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -36,11 +47,13 @@ PROFILES = {"party": "Đảng", "state": "Nhà nước"}
 
 
 def _default_root(user) -> Unit | None:
+    """The province for admins; otherwise the widest territory the user reaches (an
+    agency's secretary works for the territory it serves, never for the agency alone)."""
     if permissions.is_admin(user):
         return db.session.scalar(
             db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key).limit(1)
         )
-    units = permissions.units_with_role(user, *permissions.READERS)
+    units = permissions.reach_roots(user, *permissions.READERS)
     return min(units, key=lambda u: (u.depth, u.sort_key), default=None)
 
 
@@ -51,7 +64,8 @@ def _root_choices(user) -> list[Unit]:
                 db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key)
             )
         )
-    units = {u.id: u for u in permissions.units_with_role(user, *permissions.READERS)}
+    units = {u.id: u for u in permissions.reach_roots(user, *permissions.READERS)}
+    units.update({u.id: u for u in permissions.units_with_role(user, *permissions.READERS)})
     return sorted(units.values(), key=lambda u: (u.depth, u.sort_key))
 
 
@@ -73,12 +87,31 @@ def _parse_request() -> tuple[Unit, Period, RollUp]:
     elif year_arg:
         abort(400)
     else:
-        year = min(max(date.today().year, start), end)
+        year = min(max(vietnamese.today().year, start), end)
     try:
         rollup = RollUp(request.args.get("mode", RollUp.RECORD_YEAR.value))
     except ValueError:
         abort(400)
-    return root, Period(start, end, year), rollup
+    return root, _period(start, end, year), rollup
+
+
+def _period(start: int, end: int, year: int | None) -> Period:
+    """The year or phase, narrowed by ``half`` (1, 2: six months of the year) or by a
+    ``from``–``to`` date range (dd/mm/yyyy or yyyy-mm-dd) inside the phase; 400 else."""
+    half = request.args.get("half", "")
+    since, until = request.args.get("from", ""), request.args.get("to", "")
+    if since or until:
+        first, last = vietnamese.parse_date(since), vietnamese.parse_date(until)
+        if first is None or last is None or first > last:
+            abort(400)
+        if not (start <= first.year and last.year <= end):
+            abort(400)
+        return Period(start, end, None, first, last)
+    if half:
+        if half not in ("1", "2") or year is None:
+            abort(400)
+        return half_year(start, end, year, int(half))
+    return Period(start, end, year)
 
 
 def _breadcrumb(stats: Statistics) -> list:
@@ -116,11 +149,16 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
 
 
 def _query(root: Unit, period: Period, rollup: RollUp) -> dict:
-    return {
+    query = {
         "unit": root.id,
         "year": period.year if period.year is not None else PHASE_VALUE,
         "mode": rollup.value,
     }
+    if period.half is not None:
+        query["half"] = period.half
+    elif period.dated:
+        query["from"], query["to"] = period.start.isoformat(), period.end.isoformat()
+    return query
 
 
 @bp.route("/")
@@ -153,16 +191,22 @@ def report_xlsx():
     )
 
 
+def _profile() -> str:
+    profile = request.args.get("profile", "party")
+    if profile not in PROFILES:
+        abort(400)
+    return profile
+
+
 @bp.route("/report.pdf")
 @login_required
 def report_pdf():
     root, period, rollup = _parse_request()
-    profile = request.args.get("profile", "party")
-    if profile not in PROFILES:
-        abort(400)
+    profile = _profile()
     stats = compute_statistics(root.id, period, rollup)
+    doc = report_document(current_user, stats, build_tables(stats), profile=profile)
     try:
-        pdf = render_report(stats, build_tables(stats), profile=profile)
+        pdf = render_report(doc)
     except JobFailed:
         current_app.logger.exception("report PDF failed or timed out")
         flash(
@@ -172,6 +216,62 @@ def report_pdf():
         )
         return redirect(url_for("reports.dashboard", **_query(root, period, rollup)))
     return exports.file_response(pdf, exports.report_filename(stats, "pdf"), "application/pdf")
+
+
+@bp.route("/report.docx")
+@login_required
+def report_docx():
+    """The same report as a Word file for the office to adjust before signing."""
+    root, period, rollup = _parse_request()
+    profile = _profile()
+    stats = compute_statistics(root.id, period, rollup)
+    doc = report_document(current_user, stats, build_tables(stats), profile=profile)
+    return exports.file_response(
+        pdf_module.report_docx(doc),
+        exports.report_filename(stats, "docx"),
+        DOCX_MIMETYPE,
+    )
+
+
+@bp.route("/narrative", methods=["GET", "POST"])
+@login_required
+def narrative():
+    """The secretary writes the report's sections for the unit and period chosen."""
+    root, period, rollup = _parse_request()
+    require("reports.write", root)
+    current = narratives.narrative_for(root.id, period)
+    form = NarrativeForm(obj=current if request.method == "GET" else None)
+    issuers = issuers_for(current_user)
+    form.issuer_id.choices = [SelectChoice(0, "— Chọn cơ quan ban hành —")] + [
+        SelectChoice(i.id, i.label) for i in issuers
+    ]
+    if request.method == "GET":
+        form.version.data = current.version if current else ""
+        form.issuer_id.data = current.issuer_id if current and current.issuer_id else 0
+    if form.validate_on_submit():
+        issuer = next((i for i in issuers if i.id == form.issuer_id.data), None)
+        with transaction(form) as done:
+            narratives.save_narrative(
+                current_user,
+                root,
+                period,
+                form.data,
+                issuer=issuer,
+                number=form.number.data,
+                expected_version=form.version_value(),
+            )
+        if done.ok:
+            flash("Đã lưu nội dung báo cáo.", "success")
+            return redirect(url_for("reports.narrative", **_query(root, period, rollup)))
+    return render_template(
+        "reports/narrative.html",
+        form=form,
+        root=root,
+        period=period,
+        query=_query(root, period, rollup),
+        profiles=PROFILES,
+        has_issuers=bool(issuers),
+    )
 
 
 @bp.route("/chart/<key>.svg")

@@ -126,20 +126,20 @@ def load_seed(path: Path | None = None) -> Seed:
 
 def _day(value, invalid) -> date:
     if not isinstance(value, date):
-        raise invalid(f"«{value}» không phải ngày (viết YYYY-MM-DD)")
+        raise invalid(f"“{value}” không phải ngày (viết YYYY-MM-DD)")
     return value
 
 
 def _entry(raw: dict, invalid) -> AgencyEntry:
     key = str(raw["key"])
     if not _KEY.match(key):
-        raise invalid(f"mã «{key}» chỉ gồm chữ in hoa không dấu và chữ số")
+        raise invalid(f"mã “{key}” chỉ gồm chữ in hoa không dấu và chữ số")
     try:
         kind = UnitKind(raw.get("kind", "agency"))
     except ValueError as err:
-        raise invalid(f"loại «{raw.get('kind')}» của {key} không có trong danh mục") from err
+        raise invalid(f"loại “{raw.get('kind')}” của {key} không có trong danh mục") from err
     if kind not in _AGENCY_KINDS:
-        raise invalid(f"loại «{kind.value}» của {key} không phải cơ quan, tổ chức")
+        raise invalid(f"loại “{kind.value}” của {key} không phải cơ quan, tổ chức")
     return AgencyEntry(
         key=key,
         name=nfc(raw["name"]),
@@ -158,9 +158,9 @@ def _check(changes, before, after, invalid) -> None:
             raise invalid(f"mã cơ quan trùng nhau trong [[{label}]]")
         for e in entries:
             if e.parent is not None and e.parent not in keys[: keys.index(e.key)]:
-                raise invalid(f"{e.key}: đơn vị cấp trên «{e.parent}» phải đứng trước nó")
+                raise invalid(f"{e.key}: đơn vị cấp trên “{e.parent}” phải đứng trước nó")
             if e.starts is not None and e.starts not in change_keys:
-                raise invalid(f"{e.key}: không có thay đổi «{e.starts}»")
+                raise invalid(f"{e.key}: không có thay đổi “{e.starts}”")
             try:
                 e.name.format(ten="", cap="", uy="", doan="")
             except (KeyError, IndexError, ValueError) as err:
@@ -171,12 +171,12 @@ def _check(changes, before, after, invalid) -> None:
             for key in (*merge.sources, merge.into):
                 if key not in before_keys:
                     raise invalid(
-                        f"thay đổi «{change.key}» nhắc tới «{key}» không có trong [[before]]"
+                        f"thay đổi “{change.key}” nhắc tới “{key}” không có trong [[before]]"
                     )
     for e in after:
         for key in e.continues:
             if key not in before_keys:
-                raise invalid(f"{e.key}: «{key}» trong continues không có trong [[before]]")
+                raise invalid(f"{e.key}: “{key}” trong continues không có trong [[before]]")
 
 
 def agency_plan(seed: Seed, new: ProvinceContext, olds: list[ProvinceContext]) -> Plan:

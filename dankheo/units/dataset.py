@@ -252,7 +252,7 @@ class OfficialDataset:
         old_keys = self.converter["DICT_PROVINCE"].get(new_key)
         if not old_keys:
             raise OfficialUnitsError(
-                "units.dataset_format", detail=f"DICT_PROVINCE không có «{new_key}»"
+                "units.dataset_format", detail=f"DICT_PROVINCE không có “{new_key}”"
             )
         marks = ", ".join("?" for _ in old_keys)
         legacy_rows = self._query(

@@ -245,7 +245,7 @@ def _link(plan: Plan, old_code: str, old: Place, successor, new_by_key: dict[str
     new_code = new_by_key.get(successor.new_key)
     if new_code is None:
         plan.warnings.append(
-            f"Bảng chuyển đổi gửi {old.name} (mã {old.code}) tới «{successor.new_key}», "
+            f"Bảng chuyển đổi gửi {old.name} (mã {old.code}) tới “{successor.new_key}”, "
             "không có trong danh mục từ 01/07/2025."
         )
         return (old_code, "", False, "")

@@ -29,7 +29,7 @@ class Difference:
     new: str
 
     def line(self) -> str:
-        return f"  - {self.subject}: {FIELD_LABELS[self.field]} «{self.old}» → «{self.new}»"
+        return f"  - {self.subject}: {FIELD_LABELS[self.field]} “{self.old}” → “{self.new}”"
 
 
 @dataclass

@@ -107,8 +107,8 @@ def test_filters(as_admin, events, query, shown, hidden):
         ("object_id=abc", "Vui lòng nhập một số nguyên dương."),
         ("object_id=99999999999", "Không quá 9 ký tự."),
         ("date_from=2024-13-01", "Ngày không hợp lệ"),
-        ("date_from=2024-05-01&date_to=2024-04-01", "«Đến ngày» phải sau"),
-        ("unit_code=NOPE", "Không tìm thấy đơn vị có mã «NOPE»."),
+        ("date_from=2024-05-01&date_to=2024-04-01", "“Đến ngày” phải sau"),
+        ("unit_code=NOPE", "Không tìm thấy đơn vị có mã “NOPE”."),
     ],
 )
 def test_bad_filters_get_a_message(as_admin, events, query, message):

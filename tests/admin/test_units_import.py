@@ -84,7 +84,7 @@ def test_one_bad_row_is_reported_and_nothing_is_imported(as_admin, units):
     html = _post(as_admin, _xlsx(rows), "don-vi.xlsx").get_data(as_text=True)
     assert "Chưa nhập đơn vị nào" in html
     assert "<td>5</td>" in html  # the header is row 1: the fourth data row is row 5
-    assert "Loại đơn vị «Lâu đài» không có trong danh mục." in html
+    assert "Loại đơn vị “Lâu đài” không có trong danh mục." in html
     assert "<td>2</td>" not in html
     assert _count() == before
 
@@ -106,14 +106,14 @@ def test_every_bad_row_is_reported_with_its_reason(as_admin, units):
     html = _post(as_admin, _csv(rows), "x.csv").get_data(as_text=True)
     for row, reason in [
         (2, "Thiếu mã đơn vị"),
-        (3, "Mã đơn vị «C11» đã có trong hệ thống"),
-        (5, "Mã đơn vị «N1» trùng với dòng 4"),
+        (3, "Mã đơn vị “C11” đã có trong hệ thống"),
+        (5, "Mã đơn vị “N1” trùng với dòng 4"),
         (6, "Thiếu tên đơn vị"),
-        (7, "Không tìm thấy đơn vị cấp trên «NOPE»"),
-        (8, "Không tìm thấy đơn vị cấp trên «N5»"),
-        (9, "«Hiệu lực từ ngày» không phải ngày hợp lệ"),
+        (7, "Không tìm thấy đơn vị cấp trên “NOPE”"),
+        (8, "Không tìm thấy đơn vị cấp trên “N5”"),
+        (9, "“Hiệu lực từ ngày” không phải ngày hợp lệ"),
         (10, "Ngày hết hiệu lực trước ngày bắt đầu hiệu lực"),
-        (11, "Mã đơn vị «N 7» không hợp lệ"),
+        (11, "Mã đơn vị “N 7” không hợp lệ"),
     ]:
         assert f"<td>{row}</td><td>{reason}" in html
     assert "<td>4</td>" not in html

@@ -127,7 +127,7 @@ def test_create_unit_under_a_parent(as_admin, units):
         ),
         ({"code": "NEW", "name": "X" * 201, "kind": "commune"}, "Không quá 200 ký tự."),
         ({"code": "NEW", "name": "X", "kind": "commune", "parent_code": "NOPE"}, "Không tìm thấy"),
-        ({"code": "C11", "name": "X", "kind": "commune"}, "Mã đơn vị «C11» đã tồn tại."),
+        ({"code": "C11", "name": "X", "kind": "commune"}, "Mã đơn vị “C11” đã tồn tại."),
         (
             {"code": "NEW", "name": "X", "kind": "commune", "valid_from": "31/12/2025"},
             None,

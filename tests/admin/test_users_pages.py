@@ -103,11 +103,11 @@ def test_create_user_with_a_role(as_admin, units):
         ({"username": ""}, "Vui lòng nhập trường này."),
         ({"username": "ab"}, "Độ dài phải từ 3 đến 64 ký tự."),
         ({"username": "người dùng"}, "Tên đăng nhập chỉ gồm"),
-        ({"username": "quantri"}, "Tên đăng nhập «quantri» đã có người dùng."),
+        ({"username": "quantri"}, "Tên đăng nhập “quantri” đã có người dùng."),
         ({"password": "ngan"}, "Độ dài phải từ 10 đến 200 ký tự."),
         ({"email": "khong-phai-email"}, "Địa chỉ thư điện tử không hợp lệ."),
         ({"role": "officer", "unit_code": ""}, "Vui lòng nhập mã đơn vị"),
-        ({"role": "officer", "unit_code": "NOPE"}, "Không tìm thấy đơn vị có mã «NOPE»."),
+        ({"role": "officer", "unit_code": "NOPE"}, "Không tìm thấy đơn vị có mã “NOPE”."),
         (
             {"role": "emperor", "unit_code": "C11"},
             ("Giá trị đã chọn không hợp lệ.", "Not a valid choice"),
@@ -198,7 +198,7 @@ def test_add_and_remove_membership(as_admin, officer, units):
     [
         ({"ms-role": "", "ms-unit_code": "D1"}, "Vui lòng chọn một giá trị."),
         ({"ms-role": "leader", "ms-unit_code": ""}, "Vui lòng nhập trường này."),
-        ({"ms-role": "leader", "ms-unit_code": "NOPE"}, "Không tìm thấy đơn vị có mã «NOPE»."),
+        ({"ms-role": "leader", "ms-unit_code": "NOPE"}, "Không tìm thấy đơn vị có mã “NOPE”."),
         ({"ms-role": "officer", "ms-unit_code": "C11"}, "Người dùng đã có vai trò này"),
     ],
 )

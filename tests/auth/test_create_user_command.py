@@ -44,4 +44,4 @@ def test_taken_username_is_refused_with_its_message(app, runner):
     make_user("canbo")
     result = _invoke(runner, "canbo", "--full-name", "Cán Bộ Khác")
     assert result.exit_code != 0
-    assert "Tên đăng nhập «canbo» đã có người dùng." in result.output
+    assert "Tên đăng nhập “canbo” đã có người dùng." in result.output

@@ -14,7 +14,7 @@ from tests.factories import make_campaign
 
 def campaign_form(unit, **overrides):
     data = {
-        "name": "Phong trào thi đua «Dân vận khéo» năm 2026",
+        "name": "Phong trào thi đua “Dân vận khéo” năm 2026",
         "organising_unit_id": unit.id,
         "year": 2026,
         "kind": "yearly",
@@ -59,7 +59,7 @@ def test_duplicate_field_name_is_refused(client, auth, users):
     html = client.post("/registry/fields/new", data={"name": "Kinh tế", "position": "1"}).get_data(
         as_text=True
     )
-    assert "Lĩnh vực «Kinh tế» đã có." in html
+    assert "Lĩnh vực “Kinh tế” đã có." in html
 
 
 def test_anonymous_and_officers_cannot_create_campaigns(client, auth, users):
@@ -77,7 +77,7 @@ def test_secretary_creates_a_campaign_for_its_unit(client, auth, users, units):
     assert campaign.review_opens == date(2026, 11, 1)
     assert campaign.phase.start_year == 2021
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Phong trào thi đua «Dân vận khéo» năm 2026" in html and "01/11/2026" in html
+    assert "Phong trào thi đua “Dân vận khéo” năm 2026" in html and "01/11/2026" in html
 
 
 def test_secretary_cannot_create_for_another_unit(client, auth, users, units):
@@ -195,4 +195,4 @@ def test_campaign_list_shows_campaigns(client, auth, users, units):
     db.session.commit()
     auth.login("canbo.c11")
     html = client.get("/registry/campaigns").get_data(as_text=True)
-    assert "Đợt thi đua «Dân vận khéo» năm 2024" in html
+    assert "Đợt thi đua “Dân vận khéo” năm 2024" in html

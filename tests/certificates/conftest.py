@@ -42,7 +42,7 @@ def approved(campaign, units):
         for name, line in (
             ("Ông Nguyễn Văn Thành", "Bí thư Chi bộ ấp Bình Hòa"),
             ("Bà Trần Thị Ngọc Ánh", "Chủ tịch Hội LHPN xã Long Hòa"),
-            ("Mô hình «Tuyến đường hoa nông thôn mới» ấp Bình Hòa", ""),
+            ("Mô hình “Tuyến đường hoa nông thôn mới” ấp Bình Hòa", ""),
         )
     ]
     db.session.commit()

@@ -50,7 +50,7 @@ def test_drag_and_drop_sends_the_new_order(client, auth, draft):
     items = [i.id for i in draft.items]
     client.post(_url(draft), data={"order": [str(i) for i in reversed(items)]})
     assert _order(draft) == [
-        "Mô hình «Tuyến đường hoa nông thôn mới» ấp Bình Hòa",
+        "Mô hình “Tuyến đường hoa nông thôn mới” ấp Bình Hòa",
         "Bà Trần Thị Ngọc Ánh",
         "Ông Nguyễn Văn Thành",
     ]
@@ -66,7 +66,7 @@ def test_typed_positions_reorder_from_the_keyboard(client, auth, draft):
     assert "Đã lưu thứ tự danh sách kèm theo." in html
     assert _order(draft) == [
         "Bà Trần Thị Ngọc Ánh",
-        "Mô hình «Tuyến đường hoa nông thôn mới» ấp Bình Hòa",
+        "Mô hình “Tuyến đường hoa nông thôn mới” ấp Bình Hòa",
         "Ông Nguyễn Văn Thành",
     ]
 
@@ -76,7 +76,7 @@ def test_sorting_by_name_uses_vietnamese_order(client, auth, draft):
     client.post(_url(draft), data={"sort": "name"})
     assert _order(draft) == [
         "Bà Trần Thị Ngọc Ánh",
-        "Mô hình «Tuyến đường hoa nông thôn mới» ấp Bình Hòa",
+        "Mô hình “Tuyến đường hoa nông thôn mới” ấp Bình Hòa",
         "Ông Nguyễn Văn Thành",
     ]
 

@@ -539,7 +539,7 @@ def test_worker_killed_mid_batch_then_restarted_without_the_pin_then_resumed(
 ):
     """A PIN typed at confirmation lives only in the queued jobs: a worker killed
     mid-batch and restarted (recovery re-queues without it) leaves the rest pending, never
-    doubled; the signer's «Phát hành tiếp» with the PIN finishes every serial once."""
+    doubled; the signer's “Phát hành tiếp” with the PIN finishes every serial once."""
     from dankheo.certificates import issuing, jobs
     from tests.factories import make_nomination
 

@@ -9,6 +9,7 @@ from dankheo.certificates import revocation, storage
 from dankheo.certificates.jobs import enqueue_issue
 from dankheo.extensions import db
 from dankheo.models import AuditEvent, Certificate, CertificateStatus
+from dankheo.vietnamese import format_date
 
 
 def _first():
@@ -59,7 +60,7 @@ def test_revoked_certificate_shows_reason_and_date_everywhere(client, signed, se
     db.session.commit()
     html = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
     assert "Đã thu hồi" in html and "Trùng lặp với quyết định khác" in html
-    assert cert.revoked_at.strftime("%d/%m/%Y") in html
+    assert format_date(cert.revoked_at) in html  # the day in Vietnam
     data = client.get(f"/api/v1/certificates/{cert.serial}").get_json()
     assert data["status"] == "revoked"
     assert db.session.get(Certificate, cert.id) is not None  # kept, never deleted

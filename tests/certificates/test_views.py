@@ -68,7 +68,7 @@ def test_secretary_creates_orders_and_signs_a_decision(client, auth, secretary, 
         "done": 3,
         "total": 3,
         "finished": True,
-        "text": "Đã phát hành 3/3 giấy chứng nhận",
+        "text": "Đã phát hành 3/3 bằng khen",
     }
     download = client.get(f"/certificates/c/{certs[0].serial}.pdf")
     import hashlib
@@ -111,7 +111,17 @@ def test_revoke_needs_a_reason(client, auth, signed):
     assert db.session.get(Certificate, cert.id).status == CertificateStatus.VALID
     client.post(f"/certificates/c/{cert.serial}/revoke", data={"reason": "Cấp nhầm"})
     db.session.expire_all()
-    assert db.session.get(Certificate, cert.id).status == CertificateStatus.REVOKED
+    assert db.session.get(Certificate, cert.id).status == CertificateStatus.VALID  # no decision
+    client.post(
+        f"/certificates/c/{cert.serial}/revoke",
+        data={"reason": "Cấp nhầm", "decision_number": "45/QĐ-UBND", "decision_date": "2025-01-10"},
+    )
+    db.session.expire_all()
+    revoked = db.session.get(Certificate, cert.id)
+    assert revoked.status == CertificateStatus.REVOKED
+    assert revoked.revoked_by_decision == "45/QĐ-UBND"
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    assert "theo Quyết định số 45/QĐ-UBND ngày 10/01/2025" in page
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoke"))
 
 

@@ -45,7 +45,7 @@ def _six_submitted(db):
     field = campaign_queries.fields(active_only=True)[0]
     names, first_initiative = [], None
     for k in range(1, 7):
-        name = f"Mô hình «Tổ tự quản số {k}» khu phố Long Hải"
+        name = f"Mô hình “Tổ tự quản số {k}” khu phố Long Hải"
         initiative = registry.create_initiative(
             officer, unit=unit, field=field, year=2025, values={"name": name}
         )
@@ -54,7 +54,7 @@ def _six_submitted(db):
             award_type=campaign.award_types[0],
             subject=initiative,
             recipient_name=name,
-            achievement_text="Đã có thành tích xuất sắc trong phong trào thi đua «Dân vận khéo»",
+            achievement_text="Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo”",
             report_text="Báo cáo thành tích của mô hình.",
         )
         nominations.take_arrow(officer, nomination, "submit")

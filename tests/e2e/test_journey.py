@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
 )
 
-INITIATIVE = "Mô hình «Chợ quê không rác thải nhựa» ở ấp Long Bình"
+INITIATIVE = "Mô hình “Chợ quê không rác thải nhựa” ở ấp Long Bình"
 CAMPAIGN_YEAR = 2025
 
 
@@ -209,12 +209,13 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
             page.wait_for_load_state()
     page.get_by_label("Số quyết định").fill("2025")
     page.get_by_label("Họ tên người ký").fill("Nguyễn Thanh Ngọc")
+    page.get_by_label("Chức vụ người ký").fill("Phó Chủ tịch")
     page.get_by_label(re.compile(INITIATIVE)).check()
     page.get_by_role("button", name="Lưu dự thảo").click()
     page.wait_for_load_state()
     decision_url = page.url
     checker.check(page, "secretary decision draft")
-    page.get_by_role("button", name="Ký và phát hành giấy khen").click()
+    page.get_by_role("button", name=re.compile("^Ký và phát hành")).click()
     page.wait_for_load_state()
     progress = page.locator("progress").first
     progress.wait_for()
@@ -243,7 +244,7 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
 
     # 7. The batch PDF is built by the worker: the print job's page shows its progress and,
     # when ready, a download link -------------------------------------------------------
-    page.get_by_role("button", name=re.compile("In các giấy khen")).click()
+    page.get_by_role("button", name=re.compile("^In các (giấy|bằng) khen")).click()
     page.wait_for_url(re.compile(r"/certificates/prints/\d+$"))
     download = page.get_by_role("link", name=re.compile("Tải tệp in"))
     download.wait_for(timeout=180_000)  # the page reloads itself when the job is done
@@ -276,12 +277,15 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     page.goto(f"/certificates/c/{serial}/revoke")
     checker.check(page, "secretary revoke form")
     page.get_by_label(re.compile("Lý do")).fill("Hồ sơ kê khai số liệu không đúng thực tế.")
+    page.get_by_label("Số quyết định thu hồi").fill("45/QĐ-UBND")
+    page.get_by_label("Ngày quyết định thu hồi").fill("2025-12-20")
     page.get_by_role("button", name=re.compile("Thu hồi")).click()
     page.wait_for_load_state()
     checker.check(page, "secretary revoked")
     anonymous.goto(verify_url)
     html = anonymous.content()
     assert "Đã thu hồi" in html and "không đúng thực tế" in html
+    assert "theo Quyết định số 45/QĐ-UBND ngày 20/12/2025" in html
     checker.check(anonymous, "visitor verify revoked")
     visitor.close()
 

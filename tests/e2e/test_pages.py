@@ -12,7 +12,12 @@ pytestmark = pytest.mark.filterwarnings(
 EXTRA = {
     "admin": ["/admin/units", "/admin/users", "/admin/users/new", "/registry/fields"],
     "canbo.hoathanh": ["/registry/initiatives/new", "/registry/exemplars/new"],
-    "thuky": ["/review/campaigns"],
+    "thuky": [
+        "/review/campaigns",
+        "/certificates/issuers",
+        "/certificates/issuers/new",
+        "/reports/narrative",
+    ],
 }
 
 ROLES = ["admin", "thuky", "lanhdao", "canbo.hoathanh", "hoidong1"]

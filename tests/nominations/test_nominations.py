@@ -36,7 +36,7 @@ def _form(campaign, initiative, **over):
         "award_type_id": campaign.award_types[0].id,
         "recipient_name": "Ủy ban nhân dân xã Một Một",
         "recipient_line": "",
-        "achievement_text": "Đã có thành tích xuất sắc trong phong trào «Dân vận khéo» năm 2024",
+        "achievement_text": "Đã có thành tích xuất sắc trong phong trào “Dân vận khéo” năm 2024",
         "report_text": "Báo cáo thành tích của xã.",
         "batch_id": "0",
     }

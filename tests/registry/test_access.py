@@ -9,7 +9,7 @@ from tests.factories import make_campaign, make_exemplar, make_initiative, make_
 
 @pytest.fixture
 def records(units):
-    initiative = make_initiative(units["c11"], "Mô hình «Hũ gạo tình thương»")
+    initiative = make_initiative(units["c11"], "Mô hình “Hũ gạo tình thương”")
     exemplar = make_exemplar(units["c11"], "Võ Thị Sáu Demo")
     campaign = make_campaign(units["agency"], year=2024)
     make_nomination(campaign, units["c11"], initiative=initiative)
@@ -57,11 +57,11 @@ def test_reviewer_is_refused_registry_pages(client, auth, users, records, page):
     ("page", "text"),
     [
         ("/registry/initiatives", "Hũ gạo tình thương"),
-        ("/registry/initiatives/{i}", "Đợt thi đua «Dân vận khéo» năm 2024"),
+        ("/registry/initiatives/{i}", "Đợt thi đua “Dân vận khéo” năm 2024"),
         ("/registry/initiatives/{i}/edit", "Lực lượng thực hiện, phối hợp"),
         ("/registry/exemplars", "Võ Thị Sáu Demo"),
         ("/registry/exemplars/{e}", "Võ Thị Sáu Demo"),
-        ("/registry/campaigns", "Đợt thi đua «Dân vận khéo» năm 2024"),
+        ("/registry/campaigns", "Đợt thi đua “Dân vận khéo” năm 2024"),
         ("/registry/campaigns/{c}", "Tiêu chí 1"),
         ("/registry/fields", "Quốc phòng – an ninh"),
     ],

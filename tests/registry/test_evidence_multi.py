@@ -14,7 +14,7 @@ from tests.registry.test_evidence import png_bytes
 
 @pytest.fixture
 def initiative(units):
-    item = make_initiative(units["c11"], "Mô hình «Chợ quê không rác thải nhựa»")
+    item = make_initiative(units["c11"], "Mô hình “Chợ quê không rác thải nhựa”")
     db.session.commit()
     return item
 
@@ -51,7 +51,7 @@ def test_one_refused_file_refuses_all_and_names_itself(client, auth, users, init
         content_type="multipart/form-data",
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Tệp «virus.exe»:" in html and "Chưa tệp nào được lưu." in html
+    assert "Tệp “virus.exe”:" in html and "Chưa tệp nào được lưu." in html
     assert db.session.scalar(sa.select(sa.func.count(Evidence.id))) == 0
 
 

@@ -8,7 +8,7 @@ from tests.factories import make_exemplar, make_initiative
 
 
 def test_officer_registers_an_individual_exemplar_leading_an_initiative(client, auth, users, units):
-    initiative = make_initiative(units["c11"], "Mô hình «Hũ gạo tình thương»")
+    initiative = make_initiative(units["c11"], "Mô hình “Hũ gạo tình thương”")
     db.session.commit()
     auth.login("canbo.c11")
     response = client.post(

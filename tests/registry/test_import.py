@@ -21,7 +21,7 @@ def workbook_bytes(rows) -> bytes:
     return out.getvalue()
 
 
-def good_row(code="C11", name="Mô hình «Thắp sáng đường quê»", year=2024):
+def good_row(code="C11", name="Mô hình “Thắp sáng đường quê”", year=2024):
     return [code, name, "Kinh tế", year, "Đường tối", "", "", "", "", "15.000.000", 0, 10]
 
 
@@ -48,7 +48,7 @@ def test_reviewer_cannot_import(client, auth, users):
 
 def test_good_file_imports_every_row(client, auth, users, units):
     auth.login("canbo.d1")
-    data = workbook_bytes([good_row(), good_row("C12", "Mô hình «Dòng kênh sạch»", 2023)])
+    data = workbook_bytes([good_row(), good_row("C12", "Mô hình “Dòng kênh sạch”", 2023)])
     html = post(client, data).get_data(as_text=True)
     assert "Đã nhập 2 mô hình." in html
     items = db.session.scalars(sa.select(Initiative).order_by(Initiative.id)).all()
@@ -56,7 +56,7 @@ def test_good_file_imports_every_row(client, auth, users, units):
         ("C11", 2024, 15_000_000),
         ("C12", 2023, 15_000_000),
     ]
-    assert items[0].search_text.startswith("mo hinh «thap sang duong que»")
+    assert items[0].search_text.startswith("mo hinh “thap sang duong que”")
 
 
 def test_one_bad_row_imports_nothing_and_names_the_row(client, auth, users):
@@ -64,8 +64,8 @@ def test_one_bad_row_imports_nothing_and_names_the_row(client, auth, users):
     data = workbook_bytes(
         [
             good_row(),
-            good_row(name="Mô hình «Đường hoa»", year="hai nghìn"),
-            good_row(name="Mô hình «Camera»"),
+            good_row(name="Mô hình “Đường hoa”", year="hai nghìn"),
+            good_row(name="Mô hình “Camera”"),
         ]
     )
     html = post(client, data).get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_one_bad_row_imports_nothing_and_names_the_row(client, auth, users):
 def test_rows_for_units_outside_the_officers_subtree_are_refused(client, auth, users):
     auth.login("canbo.c11")
     html = post(client, workbook_bytes([good_row("C21")])).get_data(as_text=True)
-    assert "Dòng 2: Bạn không được đăng ký mô hình cho đơn vị «Xã Hai Một»." in html
+    assert "Dòng 2: Bạn không được đăng ký mô hình cho đơn vị “Xã Hai Một”." in html
     assert db.session.scalar(sa.select(sa.func.count(Initiative.id))) == 0
 
 
@@ -86,7 +86,7 @@ def test_unknown_unit_and_field_are_reported(client, auth, users):
     row = good_row("XYZ")
     row[2] = "Thể thao"
     html = post(client, workbook_bytes([row])).get_data(as_text=True)
-    assert "Không có đơn vị mã «XYZ»." in html and "Không có lĩnh vực «Thể thao»." in html
+    assert "Không có đơn vị mã “XYZ”." in html and "Không có lĩnh vực “Thể thao”." in html
 
 
 def test_not_an_xlsx_file_is_refused(client, auth, users):

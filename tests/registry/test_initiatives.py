@@ -22,7 +22,7 @@ def _field_id(name="Kinh tế") -> int:
 def _form(unit, **overrides) -> dict:
     data = {
         "unit_id": unit.id,
-        "name": "Mô hình «Tuyến đường hoa nông thôn mới» ở ấp Bình Hòa",
+        "name": "Mô hình “Tuyến đường hoa nông thôn mới” ở ấp Bình Hòa",
         "field_id": _field_id(),
         "year": 2024,
         "problem": "Đường ấp nhiều rác",
@@ -115,7 +115,7 @@ def test_officer_registers_an_initiative(client, auth, users, units):
     assert item.funding_vnd == 15_000_000 and item.land_m2 == 50
     assert [(r.year, r.status) for r in item.years] == [(2024, YearStatus.REGISTERED)]
     assert item.years[0].unit_id == units["c11"].id
-    assert item.search_text == "mo hinh «tuyen duong hoa nong thon moi» o ap binh hoa xa mot mot"
+    assert item.search_text == "mo hinh “tuyen duong hoa nong thon moi” o ap binh hoa xa mot mot"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Tuyến đường hoa nông thôn mới" in page and "15.000.000" in page
     assert db.session.scalar(

@@ -95,7 +95,7 @@ def test_without_javascript_the_search_button_shows_matches_and_saves_nothing(
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'<option value="{source.id}">Xây dựng tuyến đường hoa' in html
-    assert "kết quả cho «xay dung»" in html
+    assert "kết quả cho “xay dung”" in html
     assert str(other.id) not in html.split('name="replicated_from_id"')[1].split("</select>")[0]
     db.session.expire_all()
     saved = db.session.get(Initiative, target.id)
@@ -151,7 +151,7 @@ def test_a_long_unit_filter_becomes_a_search(client, auth, users, units):
     html = client.get("/registry/initiatives?unit-q=con son").get_data(as_text=True)
     unit_select = html.split('id="loc-unit"')[1].split("</select>")[0]
     assert f'value="{special.id}"' in unit_select and "Phường Thử Nghiệm" not in unit_select
-    assert "1 đơn vị khớp «con son»" in html
+    assert "1 đơn vị khớp “con son”" in html
     # The chosen unit stays offered whatever the search.
     html = client.get(f"/registry/initiatives?unit={special.id}").get_data(as_text=True)
     assert f'value="{special.id}" selected' in html

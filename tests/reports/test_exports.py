@@ -105,7 +105,8 @@ def test_phase_summary_pdf_in_state_profile(signed_in, tmp_path):
     text = pdf_text(response.data, tmp_path)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Tổng kết phong trào thi đua «Dân vận khéo» giai đoạn 2021–2025" in text
+    joined = " ".join(text.split())
+    assert "Tổng kết phong trào thi đua “Dân vận khéo” giai đoạn 2021–2025" in joined
 
 
 def test_pdf_unknown_profile_is_400(signed_in):

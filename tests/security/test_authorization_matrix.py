@@ -202,6 +202,13 @@ MATRIX: dict[str, Expect] = {
     "certificates.overlay": Expect(allow=SECRETARY),
     "certificates.preview": Expect(allow=SECRETARY, ok_codes=(404,)),  # no blank uploaded
     "certificates.upload_image": Expect(allow=SECRETARY),
+    # issue 12: decision DOCX, issuers, report narratives and DOCX
+    "certificates.decision_docx": Expect(allow=SECRETARY),
+    "certificates.issuers": Expect(allow=ANY_SECRETARY),
+    "certificates.issuer_new": Expect(allow=ANY_SECRETARY),
+    "certificates.issuer_edit": Expect(allow=SECRETARY, content=lambda w: w.issuer.label),
+    "certificates.issuer_name": Expect(allow=SECRETARY),
+    "certificates.award_type_issuer": Expect(allow=SECRETARY),
     # --- administration ----------------------------------------------------------------
     "admin.index": Expect(allow=ANY_SECRETARY),  # secretaries reach the audit from it
     "admin.units": Expect(allow=ADMIN),
@@ -259,6 +266,8 @@ MATRIX: dict[str, Expect] = {
     "reports.report_pdf": Expect(allow=READERS, sample_allowed=True),
     "reports.report_xlsx": Expect(allow=READERS),
     "reports.chart_svg": Expect(allow=READERS, ok_codes=(404,)),  # a chart the data lacks
+    "reports.report_docx": Expect(allow=READERS),
+    "reports.narrative": Expect(allow=ANY_SECRETARY),  # each for the territory they reach
 }
 
 # URL parameter → value taken from the world (add one when a route needs a new name).
@@ -287,6 +296,7 @@ PARAMS: dict[str, Callable] = {
     "reviewer_id": lambda w, e: w.reviewer_other.id,
     "scorecard_id": lambda w, e: w.scorecard.id,
     "conflict_id": lambda w, e: w.conflict.id,
+    "issuer_id": lambda w, e: w.issuer.id,
     "decision_id": lambda w, e: (
         w.signing_decision.id if e.startswith("certificates.signing") else w.decision.id
     ),

@@ -37,7 +37,7 @@ SETTINGS = settings(
 )
 
 VIETNAMESE = [
-    "Mô hình «Dân vận khéo» ở ấp Bình Hòa",
+    "Mô hình “Dân vận khéo” ở ấp Bình Hòa",
     "Nguyễn Thị Ánh Tuyết",
     "Tuyến đường hoa nông thôn mới – xã Trường Đông",
     "Hội Liên hiệp Phụ nữ phường Long Hoa",
@@ -177,7 +177,7 @@ CASES = [
         text=("name", "problem", "goals", "content_methods", "outputs", "in_kind"),
         numbers=("year", "funding_vnd", "socialised_vnd", "labour_days", "land_m2"),
         dates=("started_on", "evaluation_on"),
-        valid=lambda w: {"name": "Mô hình «Ngày Chủ nhật xanh»", "year": "2024"},
+        valid=lambda w: {"name": "Mô hình “Ngày Chủ nhật xanh”", "year": "2024"},
     ),
     FormCase(
         "exemplar",
@@ -238,7 +238,7 @@ CASES = [
         valid=lambda w: {
             "subject": f"i:{w.free_initiative.id}",
             "award_type_id": str(w.award_type.id),
-            "recipient_name": "Mô hình «Sân chơi cho thiếu nhi»",
+            "recipient_name": "Mô hình “Sân chơi cho thiếu nhi”",
             "achievement_text": "Đã có thành tích xuất sắc trong phong trào năm 2024",
             "report_text": "Báo cáo thành tích: mô hình huy động 120 ngày công của nhân dân.",
         },

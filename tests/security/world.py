@@ -66,6 +66,9 @@ def build_world() -> World:
         Decision,
         DecisionItem,
         DecisionStatus,
+        Issuer,
+        IssuerName,
+        IssuerProfile,
         MailOutbox,
         NominationBatch,
         NominationState,
@@ -95,16 +98,30 @@ def build_world() -> World:
     r["campaign"] = campaign
     r["criterion"] = campaign.criteria[0]
     r["award_type"] = campaign.award_types[0]
-    r["initiative"] = make_initiative(units["c11"], "Mô hình «Tuyến đường hoa»")
+    r["initiative"] = make_initiative(units["c11"], "Mô hình “Tuyến đường hoa”")
     r["exemplar"] = make_exemplar(units["c11"], "Nguyễn Thị Mai")
     r["nomination"] = make_nomination(
         campaign, units["c11"], initiative=r["initiative"], state=NominationState.IN_REVIEW
     )
     r["draft_nomination"] = make_nomination(campaign, units["c11"])
-    r["free_initiative"] = make_initiative(units["c11"], "Mô hình «Sân chơi cho thiếu nhi»")
+    r["free_initiative"] = make_initiative(units["c11"], "Mô hình “Sân chơi cho thiếu nhi”")
     r["approved_nomination"] = make_nomination(
         campaign, units["c12"], state=NominationState.APPROVED
     )
+    # An issuer kept by the provincial agency (its secretary reaches the province).
+    issuer = Issuer(unit=units["agency"], profile=IssuerProfile.PARTY, place="Tây Ninh")
+    issuer.names.append(
+        IssuerName(
+            valid_from=date(2021, 1, 1),
+            name="Ban Dân vận Tỉnh ủy",
+            header_name="BAN DÂN VẬN",
+            code="BDVTU",
+            certificate_line="BAN DÂN VẬN TỈNH ỦY TÂY NINH",
+            authority_line="BAN DÂN VẬN TỈNH ỦY",
+        )
+    )
+    db.session.add(issuer)
+    r["issuer"] = issuer
     committee = Committee(campaign=campaign, name="Hội đồng thi đua")
     db.session.add(committee)
     reviewer = Reviewer(committee=committee, user=users["reviewer"], unit=units["d2"])
@@ -172,7 +189,7 @@ def build_world() -> World:
     r["notification"] = Notification(
         user_id=users["officer"].id,
         kind=NotificationKind.NOMINATION_RETURNED,
-        params={"subject": "Mô hình «Tuyến đường hoa»", "note": "Thiếu ảnh"},
+        params={"subject": "Mô hình “Tuyến đường hoa”", "note": "Thiếu ảnh"},
         link=f"/nominations/{r['nomination'].id}",
         dedupe_key="world:returned",
     )

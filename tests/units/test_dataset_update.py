@@ -102,7 +102,7 @@ def test_an_update_of_the_dataset_is_applied_and_reported_without_deleting(app, 
 
     assert result.exit_code == 0, result.output
     output = result.output
-    assert f"{renamed_code} {old_name}: tên «{old_name}» → «{old_name} Mới»" in output
+    assert f"{renamed_code} {old_name}: tên “{old_name}” → “{old_name} Mới”" in output
     assert "Đã thêm 1 đơn vị và 1 quan hệ kế thừa." in output
     assert "  + 99999 Xã Thử Nghiệm" in output
     assert "1 đơn vị không còn trong danh mục (giữ nguyên, không xóa):" in output
@@ -168,8 +168,8 @@ def test_a_commune_moved_to_another_district_is_moved_with_its_paths(app, datase
 
     assert result.exit_code == 0, result.output
     assert (
-        f"CU-{code} Xã Thạnh Tân: đơn vị cấp trên «CU-703 Thành phố Tây Ninh» → "
-        "«CU-709 Thị xã Hòa Thành»" in result.output
+        f"CU-{code} Xã Thạnh Tân: đơn vị cấp trên “CU-703 Thành phố Tây Ninh” → "
+        "“CU-709 Thị xã Hòa Thành”" in result.output
     )
     assert "không còn trong danh mục" not in result.output
     moved, district = unit(f"CU-{code}"), unit("CU-709")
@@ -187,7 +187,7 @@ def test_a_code_taken_by_another_kind_of_unit_stops_the_load_and_saves_nothing(a
 
     assert result.exit_code == 1
     assert (
-        "Lỗi: Mã «80» đã dùng cho đơn vị «Ấp Tám Mươi» (Ấp, khu phố), không phải tỉnh"
+        "Lỗi: Mã “80” đã dùng cho đơn vị “Ấp Tám Mươi” (Ấp, khu phố), không phải tỉnh"
         in result.output
     )
     assert row_counts() == before  # the whole load was rolled back

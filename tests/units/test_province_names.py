@@ -51,11 +51,11 @@ def test_every_province_of_today_is_found_by_its_own_names(dataset):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("Atlantis", "Không tìm thấy tỉnh, thành phố «Atlantis» trong danh mục 34 tỉnh"),
-        ("99", "Không tìm thấy tỉnh, thành phố «99»"),
+        ("Atlantis", "Không tìm thấy tỉnh, thành phố “Atlantis” trong danh mục 34 tỉnh"),
+        ("99", "Không tìm thấy tỉnh, thành phố “99”"),
         (
             "Long An",
-            "«Long An»: tỉnh Long An (mã 80) chỉ có đến ngày 30/06/2025; từ ngày "
+            "“Long An”: tỉnh Long An (mã 80) chỉ có đến ngày 30/06/2025; từ ngày "
             "01/07/2025 thuộc tỉnh Tây Ninh (mã 80)",
         ),
         ("soc trang", 'thuộc thành phố Cần Thơ (mã 92). Hãy nạp: --province "Cần Thơ"'),
@@ -71,7 +71,7 @@ def test_the_command_fails_with_the_message_and_writes_nothing(app):
     before = row_counts()
     result = load(app, "--province", "Xứ Sở Thần Tiên")
     assert result.exit_code == 1
-    assert "Lỗi: Không tìm thấy tỉnh, thành phố «Xứ Sở Thần Tiên»" in result.output
+    assert "Lỗi: Không tìm thấy tỉnh, thành phố “Xứ Sở Thần Tiên”" in result.output
     assert "Traceback" not in result.output
     assert row_counts() == before
 

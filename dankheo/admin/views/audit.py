@@ -39,7 +39,7 @@ def _audit_query():
             flt.unit = queries.unit_by_code(form.unit_code.data)
             if flt.unit is None:
                 form.unit_code.errors.append(
-                    f"Không tìm thấy đơn vị có mã «{form.unit_code.data.upper()}»."
+                    f"Không tìm thấy đơn vị có mã “{form.unit_code.data.upper()}”."
                 )
     scope = scope_paths(current_user, "audit.view")
     if form.errors or any(f.errors for f in form):

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from dankheo import exports
+from dankheo import exports, vietnamese
 from dankheo.admin import imports, queries
 from dankheo.admin import units as unit_services
 from dankheo.admin.forms import (
@@ -19,7 +19,6 @@ from dankheo.admin.forms import (
 from dankheo.admin.views.blueprint import bp, page
 from dankheo.extensions import db
 from dankheo.messages import MESSAGES
-from dankheo.models.base import utcnow
 from dankheo.models.units import SuccessionKind, Unit, UnitKind
 from dankheo.web.access import found, require
 from dankheo.web.params import arg_id
@@ -43,7 +42,7 @@ def units():
         q=q,
         status=status,
         root=root,
-        today=utcnow().date(),
+        today=vietnamese.today(),
     )
 
 
@@ -103,7 +102,7 @@ def unit_detail(unit_id: int):
         became=became,
         came_from=came_from,
         memberships=queries.memberships_at(unit),
-        today=utcnow().date(),
+        today=vietnamese.today(),
     )
 
 
@@ -115,7 +114,7 @@ def _parent_from(form: UnitForm, unit: Unit | None = None) -> Unit | None:
         return None
     parent = queries.unit_by_code(code)
     if parent is None:
-        form.parent_code.errors.append(f"Không tìm thấy đơn vị có mã «{code}».")
+        form.parent_code.errors.append(f"Không tìm thấy đơn vị có mã “{code}”.")
     elif unit_services.parent_cycle(unit, parent):
         form.parent_code.errors.append(MESSAGES["unit.parent_cycle"])
     return parent
@@ -142,7 +141,7 @@ def unit_new():
                     actor=current_user,
                 )
             if done.ok:
-                flash(f"Đã tạo đơn vị «{unit.name}».", "success")
+                flash(f"Đã tạo đơn vị “{unit.name}”.", "success")
                 return redirect(url_for("admin.unit_detail", unit_id=unit.id))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
@@ -183,12 +182,12 @@ def unit_close(unit_id: int):
     unit = found(db.session.get(Unit, unit_id))
     form = CloseUnitForm()
     if request.method == "GET":
-        form.day.data = utcnow().date()
+        form.day.data = vietnamese.today()
     if form.validate_on_submit():
         with transaction(form.day) as done:
             unit_services.close_unit(unit, form.day.data, actor=current_user)
         if done.ok:
-            flash(f"Đơn vị «{unit.name}» ngừng hoạt động sau ngày {form.day.data:%d/%m/%Y}.")
+            flash(f"Đơn vị “{unit.name}” ngừng hoạt động sau ngày {form.day.data:%d/%m/%Y}.")
             return redirect(url_for("admin.unit_detail", unit_id=unit_id))
     return render_template("admin/unit_close.html", form=form, unit=unit)
 

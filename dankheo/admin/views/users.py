@@ -75,7 +75,7 @@ def user_new():
             unit = queries.unit_by_code(form.unit_code.data)
             if unit is None:
                 form.unit_code.errors.append(
-                    f"Không tìm thấy đơn vị có mã «{form.unit_code.data.upper()}»."
+                    f"Không tìm thấy đơn vị có mã “{form.unit_code.data.upper()}”."
                 )
         if not form.unit_code.errors:
             with transaction(form.username) as done:
@@ -91,7 +91,7 @@ def user_new():
                         user, unit, Role(form.role.data), actor=current_user
                     )
             if done.ok:
-                flash(f"Đã tạo tài khoản «{user.username}».", "success")
+                flash(f"Đã tạo tài khoản “{user.username}”.", "success")
                 return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
 
@@ -143,7 +143,7 @@ def user_reset_password(user_id: int):
         account_services.reset_password(user, form.password.data, actor=current_user)
     if not done.ok:
         return _user_page(user, password_form=form, status=400)
-    flash(f"Đã đặt lại mật khẩu cho «{user.username}».", "success")
+    flash(f"Đã đặt lại mật khẩu cho “{user.username}”.", "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
 
@@ -157,7 +157,7 @@ def membership_add(user_id: int):
         unit = queries.unit_by_code(form.unit_code.data)
         if unit is None:
             form.unit_code.errors.append(
-                f"Không tìm thấy đơn vị có mã «{form.unit_code.data.upper()}»."
+                f"Không tìm thấy đơn vị có mã “{form.unit_code.data.upper()}”."
             )
         else:
             with transaction(form.role) as done:

@@ -8,7 +8,9 @@ blueprint (``certificates.verification``)."""
 from dankheo.certificates.views import (  # noqa: F401 (registers routes)
     decisions,
     designs,
+    issuers,
     printing,
+    records,
     signers,
     signing,
 )

@@ -2,8 +2,6 @@
 order, sign (certificates are then issued by the worker), print, download, revoke and
 correct."""
 
-from datetime import date
-
 from flask import (
     abort,
     current_app,
@@ -19,21 +17,22 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from dankheo import exports, jobs
-from dankheo.certificates import printing, queries, revocation, storage
+from dankheo import exports, jobs, vietnamese
+from dankheo.certificates import printing, queries, storage
 from dankheo.certificates.decisions import (
+    DOCUMENT_FIELDS,
     create_decision,
+    document_defaults,
     move_item,
     reorder_items,
     sign_decision,
     submit_for_signature,
     update_decision,
 )
-from dankheo.certificates.forms import BatchPrintForm, CorrectionForm, DecisionForm, ReasonForm
+from dankheo.certificates.forms import BatchPrintForm, DecisionForm
 from dankheo.certificates.jobs import enqueue_issue
 from dankheo.certificates.views.blueprint import (
     bp,
-    certificate_for,
     decision_for,
     pdf_response,
     wait_for_pdf,
@@ -133,6 +132,10 @@ def _nomination_choices(form, award_type, decision=None):
     return nominations
 
 
+def _document_values(form) -> dict[str, str]:
+    return {key: form[key].data or "" for key in DOCUMENT_FIELDS}
+
+
 @bp.route("/decisions/new", methods=["GET", "POST"])
 @login_required
 def decision_create():
@@ -148,8 +151,10 @@ def decision_create():
     form, signers = _decision_form(award_types, award_type)
     form.award_type_id.data = award_type.id
     if request.method == "GET" and award_type.campaign:
-        form.signed_on.data = form.signed_on.data or date.today()
-        form.signer_title.data = form.signer_title.data or "Chủ tịch"
+        form.signed_on.data = form.signed_on.data or vietnamese.today()
+        for key, value in document_defaults(award_type, form.signed_on.data).items():
+            if not form[key].data:
+                form[key].data = value
     nominations = _nomination_choices(form, award_type)
     if request.method == "GET" and not form.nomination_ids.data:
         form.nomination_ids.data = [n.id for n in nominations]
@@ -165,6 +170,7 @@ def decision_create():
                 signer_title=form.signer_title.data,
                 nomination_ids=form.nomination_ids.data,
                 signer=signers.get(form.signer_id.data),
+                **_document_values(form),
             )
         if done.ok:
             flash(f"Đã tạo dự thảo quyết định {decision.number_text}.", "success")
@@ -200,6 +206,7 @@ def decision_edit(decision_id: int):
                 nomination_ids=form.nomination_ids.data,
                 expected_version=form.version_value(),
                 signer=signers.get(form.signer_id.data),
+                **_document_values(form),
             )
         if done.ok:
             flash("Đã lưu dự thảo quyết định.", "success")
@@ -383,7 +390,7 @@ def decision_resume(decision_id: int):
     if signer is not None and signer.secret_source == SecretSource.PROMPT:
         flash(
             f"Khóa của {signer.full_name} cần mã PIN: người ký (hoặc người được ủy quyền) "
-            "mở trang «Quyết định chờ ký» và xác nhận lại để phát hành tiếp.",
+            "mở trang “Quyết định chờ ký” và xác nhận lại để phát hành tiếp.",
             "warning",
         )
         return redirect(url_for(".decision", decision_id=decision.id))
@@ -432,57 +439,3 @@ def decision_print(decision_id: int):
         return redirect(url_for(".decision", decision_id=decision.id))
     jobs.enqueue("print_batch", job.id)
     return redirect(url_for(".print_job", print_id=job.id))
-
-
-# --- certificates ---------------------------------------------------------------------
-
-
-@bp.route("/c/<serial>.pdf")
-@login_required
-def download(serial: str):
-    cert = certificate_for(serial, "certificate.view")
-    if cert.status == CertificateStatus.PENDING or not cert.file_path:
-        abort(404)
-    return send_file(
-        storage.certificate_file(cert),
-        mimetype="application/pdf",
-        download_name=f"{cert.serial}.pdf",
-    )
-
-
-@bp.route("/c/<serial>/revoke", methods=["GET", "POST"])
-@login_required
-def revoke(serial: str):
-    cert = certificate_for(serial, "certificate.revoke")
-    form = ReasonForm()
-    if form.validate_on_submit():
-        with transaction(form.reason) as done:
-            revocation.revoke_certificate(current_user, cert, form.reason.data)
-        if done.ok:
-            flash(f"Đã thu hồi {cert.serial}.", "success")
-            return redirect(url_for(".decision", decision_id=cert.decision_id))
-    return render_template("certificates/revoke.html", form=form, cert=cert)
-
-
-@bp.route("/c/<serial>/correct", methods=["GET", "POST"])
-@login_required
-def correct(serial: str):
-    cert = certificate_for(serial, "certificate.revoke")
-    form = CorrectionForm(obj=cert if request.method == "GET" else None)
-    if request.method == "GET":
-        form.note.data = ""
-    if form.validate_on_submit():
-        with transaction(form) as done:
-            new = revocation.correct_certificate(
-                current_user,
-                cert,
-                recipient_name=form.recipient_name.data,
-                recipient_line=form.recipient_line.data,
-                reason=form.reason.data,
-                note=form.note.data,
-            )
-        if done.ok:
-            enqueue_issue(new.decision_id, [new.id])
-            flash(f"Đã cấp {new.serial} thay cho {cert.serial}.", "success")
-            return redirect(url_for(".decision", decision_id=cert.decision_id))
-    return render_template("certificates/correct.html", form=form, cert=cert)

@@ -12,7 +12,8 @@ from dankheo.certificates.design import (
     save_overlay_layout,
     store_image,
 )
-from dankheo.certificates.forms import DesignForm, ImageForm, OverlayForm
+from dankheo.certificates.forms import ChooseIssuerForm, DesignForm, ImageForm, OverlayForm
+from dankheo.certificates.issuers import issuers_for
 from dankheo.certificates.views.blueprint import award_type_for, bp, pdf_response, wait_for_pdf
 from dankheo.models import IssuerProfile, PaperSize
 from dankheo.web.transaction import FLASH, transaction
@@ -45,6 +46,8 @@ def design(award_type_id: int):
         award_type=award_type,
         emblem_form=ImageForm(prefix="emblem"),
         blank_form=ImageForm(prefix="blank"),
+        issuer_form=ChooseIssuerForm(),
+        issuers=issuers_for(current_user),
     )
 
 

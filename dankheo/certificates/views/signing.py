@@ -2,11 +2,10 @@
 the confirmation that signs one with their own key (in person, or by their office under
 a recorded delegation), returning a draft, and resuming issuing after a worker restart."""
 
-from datetime import date
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from dankheo import vietnamese
 from dankheo.certificates import queries, signers
 from dankheo.certificates.decisions import return_to_drafting, sign_decision
 from dankheo.certificates.forms import ConfirmSignatureForm, ResumeSigningForm, ReturnForm
@@ -26,7 +25,7 @@ def _decision(decision_id: int, *, acting: bool = False) -> Decision:
     if decision.signer is None:
         abort(404)
     require("decision.sign", decision)
-    if acting and not may_sign_as(current_user, decision.signer, date.today()):
+    if acting and not may_sign_as(current_user, decision.signer, vietnamese.today()):
         abort(403)
     return decision
 
@@ -35,7 +34,7 @@ def _decision(decision_id: int, *, acting: bool = False) -> Decision:
 @login_required
 def signing():
     require("decision.sign")
-    today = date.today()
+    today = vietnamese.today()
     return render_template(
         "certificates/signing/index.html",
         awaiting=queries.awaiting_signature(current_user, today),
@@ -68,7 +67,7 @@ def signing_confirm(decision_id: int):
             return redirect(url_for(".signing_confirm", decision_id=decision.id))
     if not form.is_submitted():
         form.version.data = decision.version
-    today = date.today()
+    today = vietnamese.today()
     delegation = None
     if may_sign_as(current_user, signer, today) and signer.user_id != current_user.id:
         delegation = next(
@@ -132,7 +131,7 @@ def signing_resume(decision_id: int):
         abort(400)
     typed = form.secret.data or ""
     with transaction(FLASH) as done:
-        signers.acting_delegation(current_user, decision.signer, date.today())
+        signers.acting_delegation(current_user, decision.signer, vietnamese.today())
         signers.check_key(signers.key_fields(decision.signer), typed)
     if done.ok:
         pending = [

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from dankheo import vietnamese
 from dankheo.demo.volume.core import CAMPAIGN_YEAR, PROVINCE_NAME, insert, lower_first
 from dankheo.demo.volume.names import CRITERIA
 from dankheo.demo.volume.state import Volume
@@ -48,7 +49,7 @@ def campaign_row(vol: Volume, year: int, organiser: int, today: date | None) -> 
         "id": cid,
         "phase_id": vol.phase,
         "organising_unit_id": organiser,
-        "name": f"Đợt thi đua «Dân vận khéo» năm {year} ({PROVINCE_NAME})",
+        "name": f"Đợt thi đua “Dân vận khéo” năm {year} ({PROVINCE_NAME})",
         "year": year,
         "kind": CampaignKind.YEARLY,
         "level": Level.PROVINCE,
@@ -124,7 +125,7 @@ def nomination_row(vol: Volume, campaign_id: int, award_type_id: int, year: int,
         "recipient_name": recipient,
         "recipient_line": line,
         "achievement_text": "Đã có thành tích xuất sắc trong phong trào thi đua "
-        f"«Dân vận khéo» năm {year}",
+        f"“Dân vận khéo” năm {year}",
         "report_text": "Báo cáo thành tích: tổ chức thực hiện hiệu quả, nhân dân đồng tình.",
         "report_evidence_id": None,
         "state": state,
@@ -150,7 +151,7 @@ def subjects(vol: Volume, year: int, count: int) -> list:
 
 def build_current_campaign(vol: Volume) -> str:
     r = vol.rng
-    today = date.today()
+    today = vietnamese.today()
     campaign = campaign_row(vol, CAMPAIGN_YEAR, vol.agency_ids["BTGDVTU"], today)
     cid = campaign["id"]
     vol.current_campaign_id = cid

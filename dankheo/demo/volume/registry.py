@@ -66,7 +66,7 @@ def build_initiatives(vol: Volume) -> str:
             place = unit_place(vol, unit_id)
             theme = r.choice(THEMES)
             joiner = "" if place.startswith("của ") else "ở "
-            name = f"Mô hình «{theme}» {joiner}{place}"
+            name = f"Mô hình “{theme}” {joiner}{place}"
             field_id = r.choice(vol.field_ids)
             replicated = None
             if first_year > 2021 and r.random() < 0.08:

@@ -133,7 +133,7 @@ def _flash_shortfalls(campaign, shortfalls: dict[int, int]) -> None:
         ).all()
     )
     lines = "; ".join(
-        f"«{names.get(n, n)}» (mã {n}): chỉ có {c} thành viên"
+        f"“{names.get(n, n)}” (mã {n}): chỉ có {c} thành viên"
         for n, c in sorted(shortfalls.items())
     )
     flash(

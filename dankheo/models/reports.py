@@ -1,0 +1,58 @@
+"""The narrative of a report (báo cáo sơ kết, tổng kết): the sections the secretary
+writes in the app for one scope and one period, with the report's number and signer.
+The figures and tables are never stored here: they come from the statistics."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dankheo.models.accounts import User
+from dankheo.models.base import Base, utcnow
+from dankheo.models.issuers import Issuer
+from dankheo.models.units import Unit
+
+# The narrative sections of a report, in the order a report prints them.
+NARRATIVE_SECTIONS = (
+    "situation",
+    "results",
+    "shortcomings",
+    "lessons",
+    "direction",
+    "proposals",
+)
+
+
+class ReportNarrative(Base):
+    __tablename__ = "report_narratives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    # "y2024" (year), "h2025-1" (first half of 2025), "p2021-2025" (phase),
+    # "r2025-01-01_2025-06-30" (any range): reports.periods parses it.
+    period_key: Mapped[str] = mapped_column(sa.String(40))
+    issuer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("issuers.id"), index=True)
+    number: Mapped[int | None]
+    situation: Mapped[str] = mapped_column(sa.Text, default="")
+    results: Mapped[str] = mapped_column(sa.Text, default="")
+    shortcomings: Mapped[str] = mapped_column(sa.Text, default="")
+    lessons: Mapped[str] = mapped_column(sa.Text, default="")
+    direction: Mapped[str] = mapped_column(sa.Text, default="")
+    proposals: Mapped[str] = mapped_column(sa.Text, default="")
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")
+    signer_authority: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    issuer: Mapped[Issuer | None] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "period_key"),
+        sa.CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
+    )
