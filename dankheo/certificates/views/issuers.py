@@ -9,6 +9,7 @@ from dankheo import permissions
 from dankheo.certificates import issuers as services
 from dankheo.certificates.forms import ChooseIssuerForm, IssuerForm, IssuerNameForm
 from dankheo.certificates.views.blueprint import award_type_for, bp
+from dankheo.errors import StaleVersion
 from dankheo.extensions import db
 from dankheo.models import Issuer, IssuerProfile, Unit
 from dankheo.web.access import found, require
@@ -79,10 +80,9 @@ def issuer_edit(issuer_id: int):
     form.unit_id.choices = [SelectChoice(issuer.unit_id, issuer.unit.name)]
     form.unit_id.data = issuer.unit_id
     if form.validate_on_submit():
-        if form.version_value() not in (None, issuer.version):
-            flash("Cơ quan ban hành vừa được người khác cập nhật. Vui lòng tải lại.", "danger")
-            return redirect(url_for(".issuer_edit", issuer_id=issuer.id))
         with transaction(form) as done:
+            if form.version_value() != issuer.version:
+                raise StaleVersion()
             services.update_issuer(
                 current_user, issuer, IssuerProfile(form.profile.data), form.data
             )

@@ -78,7 +78,7 @@ def _save(form: SignerForm, signer: Signer | None):
         return None
     upload = form.key_upload.data.read(signers.MAX_KEY_FILE + 1) if form.key_upload.data else None
     with transaction(form) as done:
-        if signer is not None and form.version_value() not in (None, signer.version):
+        if signer is not None and form.version_value() != signer.version:
             raise StaleVersion()
         saved = signers.save_signer(
             current_user,
