@@ -14,7 +14,7 @@ from dankheo.extensions import db
 from dankheo.models.accounts import LoginAttempt, Membership, Role, User
 from dankheo.models.base import utcnow
 from dankheo.models.units import Unit
-from dankheo.vietnamese import fold
+from dankheo.vietnamese import fold, person_sort_key
 
 
 def _hasher() -> PasswordHasher:
@@ -42,8 +42,10 @@ def user_search_text(username: str, full_name: str, email: str) -> str:
 
 
 def index_user_text(user: User) -> None:
-    """Keep the accent-folded search column in step with what it folds."""
+    """Keep the accent-folded search column and the Vietnamese sort key (given name
+    first) in step with what they are computed from."""
     user.search_text = user_search_text(user.username, user.full_name, user.email)
+    user.sort_key = person_sort_key(user.full_name)
 
 
 def load_user(user_id: str) -> User | None:

@@ -16,6 +16,7 @@ from dankheo.extensions import db
 from dankheo.models import (
     Evidence,
     Exemplar,
+    ExemplarKind,
     Field,
     Initiative,
     InitiativeYear,
@@ -23,7 +24,7 @@ from dankheo.models import (
     YearStatus,
 )
 from dankheo.registry import evidence as evidence_files
-from dankheo.vietnamese import fold, nfc, sort_key
+from dankheo.vietnamese import fold, nfc, person_sort_key, sort_key
 
 # Columns of the registration form, written as given (strings NFC, numbers checked by forms).
 INITIATIVE_TEXT_FIELDS = (
@@ -57,7 +58,11 @@ def exemplar_search_text(name: str, position: str, unit_name: str) -> str:
     return fold(f"{name} {position} {unit_name}")[:1000]
 
 
-def exemplar_sort_key(name: str) -> str:
+def exemplar_sort_key(name: str, kind: ExemplarKind | None = None) -> str:
+    """A collective sorts by its name; an individual as Vietnamese lists of people do,
+    by given name, then middle name, then surname."""
+    if kind == ExemplarKind.INDIVIDUAL:
+        return person_sort_key(name)[:800]
     return sort_key(name)[:800]
 
 
@@ -203,7 +208,7 @@ def carry_over(actor, initiative: Initiative) -> InitiativeYear:
 def index_exemplar(exemplar: Exemplar, unit: Unit | None = None) -> None:
     unit = unit or exemplar.unit
     exemplar.search_text = exemplar_search_text(exemplar.name, exemplar.position, unit.name)
-    exemplar.sort_key = exemplar_sort_key(exemplar.name)
+    exemplar.sort_key = exemplar_sort_key(exemplar.name, exemplar.kind)
 
 
 def save_exemplar(

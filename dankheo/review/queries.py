@@ -43,9 +43,10 @@ def active_reviewers(committee: Committee) -> list[Reviewer]:
     return list(
         db.session.scalars(
             sa.select(Reviewer)
+            .join(User, User.id == Reviewer.user_id)
             .options(joinedload(Reviewer.unit))
             .where(Reviewer.committee_id == committee.id, Reviewer.active.is_(True))
-            .order_by(Reviewer.id)
+            .order_by(User.sort_key, Reviewer.id)
         )
     )
 
@@ -62,7 +63,7 @@ def reviewer_candidates(committee: Committee) -> list[User]:
             .where(Membership.role == Role.REVIEWER, User.active.is_(True))
             .where(User.id.not_in(members))
             .distinct()
-            .order_by(User.full_name)
+            .order_by(User.sort_key, User.id)
         )
     )
 
