@@ -46,8 +46,23 @@ def ensure_default_fields() -> list[Field]:
     return out
 
 
-def ensure_phase() -> Phase:
+def ensure_phase(year: int | None = None) -> Phase:
+    """The phase covering ``year`` (default: the 2021–2025 phase), created when missing as
+    the five-year phase of the movement's cycle that holds it (2026–2030 for 2027)."""
     name, start, end = DEFAULT_PHASE
+    if year is not None:
+        found = db.session.scalar(
+            sa.select(Phase)
+            .where(Phase.start_year <= year, Phase.end_year >= year)
+            .order_by(Phase.start_year)
+            .limit(1)
+        )
+        if found is not None:
+            return found
+        length = end - start + 1
+        start = start + (year - start) // length * length
+        end = start + length - 1
+        name = f"Giai đoạn {start}–{end}"
     phase = db.session.scalar(sa.select(Phase).where(Phase.start_year == start))
     if phase is None:
         phase = Phase(name=name, start_year=start, end_year=end)
@@ -106,8 +121,17 @@ def save_campaign(actor, values: dict, campaign: Campaign | None = None) -> Camp
     """Create (``campaign`` None) or update a campaign from a mapping of its columns."""
     _check_windows(values)
     created = campaign is None
+    year = values.get("year", campaign.year if campaign else None)
+    # A new campaign joins the phase of its year; an existing one keeps its phase.
+    phase = ensure_phase(year) if created else campaign.phase
+    if year is not None and not phase.start_year <= year <= phase.end_year:
+        raise DomainError(
+            "campaign.year_outside_phase",
+            year=year,
+            phase=f"{phase.start_year}–{phase.end_year}",
+        )
     if created:
-        campaign = Campaign(phase=ensure_phase())
+        campaign = Campaign(phase=phase)
         db.session.add(campaign)
     for column in CAMPAIGN_COLUMNS:
         if column in values:

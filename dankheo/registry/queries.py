@@ -12,16 +12,20 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from dankheo.extensions import db
 from dankheo.models import (
     PUBLIC_STATUSES,
+    Campaign,
+    CampaignIndicator,
     Evidence,
     Exemplar,
     ExemplarKind,
+    IndicatorValue,
     Initiative,
     InitiativeYear,
     Nomination,
     Unit,
+    UnitKind,
     YearStatus,
 )
-from dankheo.tree import within_prefix, within_prefixes
+from dankheo.tree import lineage_prefixes, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -152,9 +156,10 @@ def _initiative_conditions(
         year_conditions.append(InitiativeYear.status.in_(PUBLIC_STATUSES))
     if year_conditions:
         if subtree is not None:
-            # Year rows carry their initiative's unit (services._sync_years): the
-            # (unit_id, year) index then reads only the chosen subtree's rows, and the
-            # initiative's own unit needs no second test.
+            # Year rows carry the unit of their year (the initiative's, or its successor
+            # after a merger: services.year_unit): the (unit_id, year) index then reads
+            # only the chosen subtree's rows, and a year filter finds the records a unit
+            # carried that year.
             year_conditions.append(InitiativeYear.unit_id.in_(sa.select(Unit.id).where(subtree)))
             subtree = None
         listed = Initiative.id + 0 if in_order else Initiative.id
@@ -316,7 +321,8 @@ def initiative_detail(initiative_id: int) -> Initiative | None:
             joinedload(Initiative.unit),
             joinedload(Initiative.field),
             joinedload(Initiative.replicated_from),
-            selectinload(Initiative.years),
+            selectinload(Initiative.years).joinedload(InitiativeYear.unit),
+            selectinload(Initiative.priority_areas),
             selectinload(Initiative.replications).joinedload(Initiative.unit),
         )
     )
@@ -457,3 +463,53 @@ def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
             label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
         out.append((u.id, label))
     return out
+
+
+# --- the officer's year --------------------------------------------------------------------
+
+
+def year_row(initiative: Initiative, year: int) -> InitiativeYear | None:
+    return next((r for r in initiative.years if r.year == year), None)
+
+
+def year_detail(initiative_id: int, year: int) -> InitiativeYear | None:
+    """One year of an initiative with what its page shows (unit, indicator values)."""
+    return db.session.scalar(
+        sa.select(InitiativeYear)
+        .where(InitiativeYear.initiative_id == initiative_id, InitiativeYear.year == year)
+        .options(
+            joinedload(InitiativeYear.unit),
+            joinedload(InitiativeYear.initiative).joinedload(Initiative.field),
+            selectinload(InitiativeYear.indicator_values).joinedload(IndicatorValue.indicator),
+        )
+    )
+
+
+def indicators_for(row: InitiativeYear) -> list[CampaignIndicator]:
+    """The own indicators of the campaigns of the row's year whose organiser's territory
+    holds the row's unit (or a unit it succeeded): what its report may give figures for."""
+    campaigns = db.session.scalars(
+        sa.select(Campaign)
+        .where(Campaign.year == row.year, Campaign.indicators.any())
+        .options(joinedload(Campaign.organising_unit), selectinload(Campaign.indicators))
+        .order_by(Campaign.id)
+    ).all()
+    unit = row.unit or db.session.get(Unit, row.unit_id)
+    out: list[CampaignIndicator] = []
+    for campaign in campaigns:
+        territory = campaign.organising_unit
+        if territory.kind == UnitKind.AGENCY and territory.parent is not None:
+            territory = territory.parent
+        if any(unit.path.startswith(p) for p in lineage_prefixes([territory.path])):
+            out.extend(campaign.indicators)
+    return out
+
+
+def year_evidence(row: InitiativeYear) -> list[Evidence]:
+    return list(
+        db.session.scalars(
+            sa.select(Evidence)
+            .where(Evidence.initiative_year_id == row.id)
+            .order_by(Evidence.uploaded_at, Evidence.id)
+        )
+    )

@@ -10,13 +10,19 @@ from dankheo.campaigns import queries as campaign_queries
 from dankheo.errors import StaleVersion
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
-from dankheo.models import Field, Initiative, Unit, YearStatus
-from dankheo.models.registry import YEAR_STATUS_LABELS
+from dankheo.models import Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
-from dankheo.registry import evidence_views, exemplar_views, exports, imports, queries, services
+from dankheo.registry import (
+    evidence_views,
+    exemplar_views,
+    exports,
+    imports,
+    queries,
+    services,
+    year_views,
+)
 from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
 from dankheo.registry.forms import (
-    EvaluateYearForm,
     EvidenceForm,
     ImportForm,
     InitiativeForm,
@@ -27,7 +33,7 @@ from dankheo.web.transaction import FLASH, transaction
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The blueprint's other routes: importing their modules adds them to ``bp``.
-ROUTE_MODULES = (exemplar_views, evidence_views)
+ROUTE_MODULES = (exemplar_views, evidence_views, year_views)
 
 
 def _initiative(initiative_id: int, action: str) -> Initiative:
@@ -210,9 +216,8 @@ def initiative(initiative_id: int):
         nominations=queries.nominations_of(item),
         exemplars=queries.exemplars_leading(item),
         evidence_form=EvidenceForm(),
-        evaluate_form=EvaluateYearForm(),
         empty_form=EmptyForm(),
-        year_statuses=[(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
+        year_of_row={r.id: r.year for r in item.years},
     )
 
 
@@ -227,19 +232,4 @@ def initiative_carry_over(initiative_id: int):
             flash(
                 f"Đã chuyển mô hình sang năm {row.year}; các năm trước được giữ nguyên.", "success"
             )
-    return redirect(url_for(".initiative", initiative_id=initiative_id))
-
-
-@bp.route("/initiatives/<int:initiative_id>/years/<int:year>/evaluate", methods=["POST"])
-@login_required
-def initiative_evaluate(initiative_id: int, year: int):
-    item = _initiative(initiative_id, "initiative.evaluate")
-    row = found(next((r for r in item.years if r.year == year), None))
-    form = EvaluateYearForm()
-    if form.validate_on_submit():
-        with transaction():
-            services.evaluate_year(current_user, row, YearStatus(form.status.data), form.note.data)
-        flash(f"Đã cập nhật kết quả năm {year}: {row.status_label}.", "success")
-    else:
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
     return redirect(url_for(".initiative", initiative_id=initiative_id))

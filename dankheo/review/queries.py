@@ -20,7 +20,7 @@ from dankheo.models.review import (
     Reviewer,
     Scorecard,
 )
-from dankheo.permissions import is_admin, units_with_role
+from dankheo.permissions import is_admin, organising_unit_ids
 from dankheo.tree import related_by_line
 
 _BLOCKING = (ConflictStatus.PENDING, ConflictStatus.CONFIRMED)
@@ -34,7 +34,7 @@ def organised_campaigns(user) -> list[Campaign]:
     """Campaigns the user runs as secretary (all for admins), newest first."""
     stmt = sa.select(Campaign).options(joinedload(Campaign.organising_unit))
     if not is_admin(user):
-        unit_ids = [u.id for u in units_with_role(user, Role.SECRETARY)]
+        unit_ids = sorted(organising_unit_ids(user))
         stmt = stmt.where(Campaign.organising_unit_id.in_(unit_ids))
     return list(db.session.scalars(stmt.order_by(Campaign.year.desc(), Campaign.id.desc())))
 
