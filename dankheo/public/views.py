@@ -10,6 +10,7 @@ from dankheo.public import queries
 from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
 from dankheo.registry.evidence import send_evidence
+from dankheo.reports.map import render_map
 from dankheo.web.access import found
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -31,6 +32,8 @@ def gallery():
         "public/gallery.html",
         page=page,
         params=params,
+        dot_map=queries.gallery_map(params.unit, params.year),
+        render_map=render_map,
         fields=campaign_queries.fields(),
         units=registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
     )

@@ -22,10 +22,11 @@ from dankheo.models import Unit
 from dankheo.reports import exports
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
+from dankheo.reports.map import render_map, statistics_map
 from dankheo.reports.pdf import render_report
 from dankheo.reports.queries import Period, Statistics, compute_statistics, current_phase
 from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
-from dankheo.reports.tables import STATUS_COLOURS, build_tables
+from dankheo.reports.tables import STATUS_COLOURS, build_tables, split_note
 from dankheo.web.access import found, require
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -93,14 +94,17 @@ def _breadcrumb(stats: Statistics) -> list:
 def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
     def compute():
         stats = compute_statistics(root.id, period, rollup)
-        return stats, build_tables(stats)
+        return stats, build_tables(stats), statistics_map(stats)
 
     # The same figures for a minute per process (reports.cache: emptied on commit).
     figures = cached(("dashboard", root.id, period, rollup), compute)
-    stats, tables = figures.value
+    stats, tables, dot_map = figures.value
     return {
         "stats": stats,
         "tables": tables,
+        "dot_map": dot_map,
+        "render_map": render_map,
+        "split_note": split_note(stats),
         "computed_at": figures.computed_at,
         "root": root,
         "period": period,
