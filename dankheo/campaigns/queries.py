@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from dankheo.extensions import db
-from dankheo.models import AwardType, Campaign, Field, Role, Unit
+from dankheo.models import AwardType, Campaign, Field, PriorityArea, Role, Unit
 from dankheo.permissions import is_admin, is_closed, units_with_role
 from dankheo.vietnamese import fold
 
@@ -16,6 +16,13 @@ def fields(active_only: bool = False) -> list[Field]:
     stmt = sa.select(Field).order_by(Field.position, Field.id)
     if active_only:
         stmt = stmt.where(Field.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def priority_areas(active_only: bool = False) -> list[PriorityArea]:
+    stmt = sa.select(PriorityArea).order_by(PriorityArea.position, PriorityArea.id)
+    if active_only:
+        stmt = stmt.where(PriorityArea.active.is_(True))
     return list(db.session.scalars(stmt))
 
 
@@ -43,6 +50,7 @@ def campaign_detail(campaign_id: int) -> Campaign | None:
             joinedload(Campaign.organising_unit),
             selectinload(Campaign.criteria),
             selectinload(Campaign.award_types),
+            selectinload(Campaign.indicators),
         )
     )
 

@@ -35,6 +35,7 @@ def gallery():
         dot_map=queries.gallery_map(params.unit, params.year),
         render_map=render_map,
         fields=campaign_queries.fields(),
+        areas=campaign_queries.priority_areas(),
         units=registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
     )
 

@@ -11,7 +11,13 @@ from dankheo.forms import EmptyForm
 from dankheo.models import Exemplar, ExemplarKind, Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
 from dankheo.registry import exports, queries, services
-from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
+from dankheo.registry.blueprint import (
+    bp,
+    chosen_priority_areas,
+    filter_context,
+    per_page,
+    this_year,
+)
 from dankheo.registry.forms import EvidenceForm, ExemplarForm, choice_list
 from dankheo.web.access import found, require
 from dankheo.web.transaction import transaction
@@ -59,6 +65,9 @@ def _exemplar_form_choices(form: ExemplarForm):
     form.initiative_ids.choices = choice_list(
         queries.initiative_choices(scope_paths(current_user, "registry.list"))
     )
+    form.priority_area_ids.choices = [
+        (a.id, a.name) for a in campaign_queries.priority_areas() if a.active
+    ]
 
 
 def _form_targets(form: ExemplarForm, action: str):
@@ -94,6 +103,7 @@ def _save_exemplar(form: ExemplarForm, exemplar: Exemplar | None, targets) -> Ex
         initiatives=chosen,
         exemplar=exemplar,
         expected_version=form.version_value(),
+        priority_areas=chosen_priority_areas(form),
     )
 
 
@@ -106,10 +116,11 @@ def exemplar_new():
     if request.method == "GET":
         form.year.data = this_year()
     if form.validate_on_submit() and (targets := _form_targets(form, "exemplar.create")):
-        with transaction():
+        with transaction(form) as done:
             exemplar = _save_exemplar(form, None, targets)
-        flash("Đã đăng ký điển hình.", "success")
-        return redirect(url_for(".exemplar", exemplar_id=exemplar.id))
+        if done.ok:
+            flash("Đã đăng ký điển hình.", "success")
+            return redirect(url_for(".exemplar", exemplar_id=exemplar.id))
     return render_template("registry/exemplar_form.html", form=form, exemplar=None)
 
 
@@ -124,6 +135,7 @@ def exemplar_edit(exemplar_id: int):
         form.version.data = exemplar.version
         form.kind.data = exemplar.kind.value
         form.initiative_ids.data = [i.id for i in exemplar.initiatives]
+        form.priority_area_ids.data = [a.id for a in exemplar.priority_areas]
     if form.validate_on_submit() and (targets := _form_targets(form, "exemplar.edit")):
         with transaction(form) as done:
             _save_exemplar(form, exemplar, targets)

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from dankheo.forms import (
     CHOOSE,
@@ -68,6 +69,21 @@ class IntSelectField(SelectField):
         super().pre_validate(form)
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of check boxes (a handful of options, all visible)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+
+PRIORITY_AREAS_LABEL = "Lĩnh vực trọng tâm theo Chỉ thị"
+PRIORITY_AREAS_HELP = "Chọn một hoặc nhiều lĩnh vực khó mà mô hình tập trung giải quyết (nếu có)."
+
+
 def required_choice(form, field):
     if field.data in (None, ""):
         raise ValidationError(CHOOSE)
@@ -109,6 +125,9 @@ class InitiativeForm(VersionedForm):
     outputs = TextAreaField("Sản phẩm, kết quả kiểm chứng được", validators=[length(20000)])
     sustainability = TextAreaField("Khả năng duy trì, nhân rộng", validators=[length(20000)])
     replicated_from_id = IntSelectField("Nhân rộng từ mô hình", validators=[optional()])
+    priority_area_ids = MultiCheckboxField(
+        PRIORITY_AREAS_LABEL, validators=[optional()], description=PRIORITY_AREAS_HELP
+    )
 
     def validate_evaluation_on(self, field):
         if field.data and self.started_on.data and field.data < self.started_on.data:
@@ -212,4 +231,7 @@ class ExemplarForm(VersionedForm):
     achievements = TextAreaField("Thành tích", validators=[length(20000)])
     initiative_ids = SelectMultipleField(
         "Mô hình do điển hình thực hiện", coerce=int, validators=[optional()]
+    )
+    priority_area_ids = MultiCheckboxField(
+        PRIORITY_AREAS_LABEL, validators=[optional()], description=PRIORITY_AREAS_HELP
     )

@@ -25,6 +25,7 @@ from dankheo.models import (
     UnitKind,
     YearStatus,
 )
+from dankheo.models.registry import exemplar_priority_areas, initiative_priority_areas
 from dankheo.tree import lineage_prefixes, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 
@@ -42,6 +43,7 @@ class ListParams:
     status: YearStatus | None = None
     unit: int | None = None
     kind: ExemplarKind | None = None
+    area: int | None = None  # a priority area (lĩnh vực trọng tâm)
     sort: str = "name"
     dir: str = "asc"
     page: int = 1
@@ -56,6 +58,7 @@ class ListParams:
             "status": self.status.value if self.status else None,
             "unit": self.unit,
             "kind": self.kind.value if self.kind else None,
+            "area": self.area,
         }
         if self.sort != "name" or self.dir != "asc":
             args.update(sort=self.sort, dir=self.dir)
@@ -89,6 +92,7 @@ def parse_list_params(args) -> ListParams:
     # Ids fit a 32-bit column; a larger number would overflow the database driver.
     params.field = _int(args.get("field"), "field", errors, 1, MAX_ID)
     params.unit = _int(args.get("unit"), "unit", errors, 1, MAX_ID)
+    params.area = _int(args.get("area"), "area", errors, 1, MAX_ID)
     params.page = _int(args.get("page"), "page", errors, 1, 1_000_000) or 1
     status = args.get("status") or ""
     if status:
@@ -141,6 +145,8 @@ def _initiative_conditions(
         conditions.append(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
     if params.field:
         conditions.append(Initiative.field_id == params.field)
+    if params.area:
+        conditions.append(_in_priority_area(Initiative.id, initiative_priority_areas, params.area))
     subtree = None
     if params.unit:
         root = db.session.get(Unit, params.unit)
@@ -173,6 +179,13 @@ def _initiative_conditions(
     if subtree is not None:
         conditions.append(subtree)
     return conditions
+
+
+def _in_priority_area(id_column, link_table, area_id: int) -> sa.ColumnElement[bool]:
+    """Records tagged with the priority area ``area_id`` (one indexed lookup of the link
+    table, whose second column is the area)."""
+    owner, area = list(link_table.c)
+    return id_column.in_(sa.select(owner).where(area == area_id))
 
 
 def _needs_unit(params: ListParams, scope) -> bool:
@@ -247,6 +260,7 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
         contains_eager(Initiative.unit),
         joinedload(Initiative.field),
         selectinload(Initiative.years),
+        selectinload(Initiative.priority_areas),
     )
 
 
@@ -399,6 +413,8 @@ def exemplars_select(params: ListParams, scope) -> sa.Select:
         stmt = stmt.where(Exemplar.field_id == params.field)
     if params.kind:
         stmt = stmt.where(Exemplar.kind == params.kind)
+    if params.area:
+        stmt = stmt.where(_in_priority_area(Exemplar.id, exemplar_priority_areas, params.area))
     if params.unit:
         stmt = stmt.where(_unit_filter(params.unit))
     desc = params.dir == "desc"
@@ -417,6 +433,7 @@ def exemplars_list_select(params: ListParams, scope) -> sa.Select:
         contains_eager(Exemplar.unit),
         joinedload(Exemplar.field),
         selectinload(Exemplar.initiatives),
+        selectinload(Exemplar.priority_areas),
     )
 
 
@@ -433,6 +450,7 @@ def exemplar_detail(exemplar_id: int) -> Exemplar | None:
             joinedload(Exemplar.unit),
             joinedload(Exemplar.field),
             selectinload(Exemplar.initiatives).joinedload(Initiative.unit),
+            selectinload(Exemplar.priority_areas),
         )
     )
 

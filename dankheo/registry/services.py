@@ -22,6 +22,7 @@ from dankheo.models import (
     Field,
     Initiative,
     InitiativeYear,
+    PriorityArea,
     Unit,
     YearStatus,
 )
@@ -157,11 +158,13 @@ def create_initiative(
     year: int,
     values: dict,
     replicated_from: Initiative | None = None,
+    priority_areas: list[PriorityArea] | None = None,
 ) -> Initiative:
     """Register a new initiative with its first year (status ``registered``); the year
     must fall inside the unit's life."""
     check_year_in_unit_life(unit, year)
     initiative = Initiative(
+        priority_areas=list(priority_areas or []),
         unit=unit,
         field=field,
         first_year=year,
@@ -189,15 +192,19 @@ def update_initiative(
     field: Field,
     values: dict,
     replicated_from: Initiative | None = None,
+    priority_areas: list[PriorityArea] | None = None,
 ) -> Initiative:
-    """Save the registration form. ``expected_version`` is the version the form was
-    loaded at: if someone saved in between, nothing is written (StaleVersion)."""
+    """Save the registration form (``priority_areas`` None leaves them as they are).
+    ``expected_version`` is the version the form was loaded at: if someone saved in
+    between, nothing is written (StaleVersion)."""
     if expected_version is None or expected_version != initiative.version:
         raise StaleVersion()
     if replicated_from is not None and replicated_from.id == initiative.id:
         raise DomainError("initiative.replicates_itself")
     unit_changed = initiative.unit_id != unit.id
     initiative.unit, initiative.field = unit, field
+    if priority_areas is not None:
+        initiative.priority_areas = list(priority_areas)
     initiative.replicated_from = replicated_from
     _apply_initiative_values(initiative, values)
     index_initiative(initiative, unit)
@@ -350,14 +357,15 @@ def save_exemplar(
     initiatives: list[Initiative],
     exemplar: Exemplar | None = None,
     expected_version: int | None = None,
+    priority_areas: list[PriorityArea] | None = None,
 ) -> Exemplar:
+    check_year_in_unit_life(unit, values["year"])
     created = exemplar is None
     if created:
         exemplar = Exemplar(created_by_id=getattr(actor, "id", None))
         db.session.add(exemplar)
     elif expected_version is None or expected_version != exemplar.version:
         raise StaleVersion()
-    check_year_in_unit_life(unit, values["year"])
     exemplar.kind = values["kind"]
     exemplar.name = nfc(values["name"])
     exemplar.position = nfc(values.get("position") or "")
@@ -365,6 +373,8 @@ def save_exemplar(
     exemplar.achievements = nfc(values.get("achievements") or "")
     exemplar.unit, exemplar.field = unit, field
     exemplar.initiatives = list(initiatives)
+    if priority_areas is not None:
+        exemplar.priority_areas = list(priority_areas)
     index_exemplar(exemplar, unit)
     try:
         db.session.flush()

@@ -21,7 +21,13 @@ from dankheo.registry import (
     services,
     year_views,
 )
-from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
+from dankheo.registry.blueprint import (
+    bp,
+    chosen_priority_areas,
+    filter_context,
+    per_page,
+    this_year,
+)
 from dankheo.registry.forms import (
     EvidenceForm,
     ImportForm,
@@ -122,6 +128,11 @@ def _initiative_form_choices(form: InitiativeForm, initiative: Initiative | None
         [(None, "— Chọn lĩnh vực —")]
         + [(f.id, f.name) for f in campaign_queries.fields(active_only=initiative is None)]
     )
+    form.priority_area_ids.choices = [
+        (a.id, a.name)
+        for a in campaign_queries.priority_areas()
+        if a.active or (initiative is not None and a in initiative.priority_areas)
+    ]
     read_scope = scope_paths(current_user, "registry.list")
     others = [
         c
@@ -145,7 +156,7 @@ def _form_targets(form: InitiativeForm, action: str):
     source = None
     if form.replicated_from_id.data:
         source = db.session.get(Initiative, form.replicated_from_id.data)
-    return unit, field, source
+    return unit, field, source, chosen_priority_areas(form)
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
@@ -157,7 +168,7 @@ def initiative_new():
     if request.method == "GET":
         form.year.data = current_app.config.get("CURRENT_YEAR") or this_year()
     if form.validate_on_submit() and (targets := _form_targets(form, "initiative.create")):
-        unit, field, source = targets
+        unit, field, source, areas = targets
         with transaction(form) as done:
             initiative = services.create_initiative(
                 current_user,
@@ -166,6 +177,7 @@ def initiative_new():
                 year=form.year.data,
                 values=form.values(),
                 replicated_from=source,
+                priority_areas=areas,
             )
         if done.ok:
             flash("Đã đăng ký mô hình.", "success")
@@ -182,8 +194,9 @@ def initiative_edit(initiative_id: int):
     _initiative_form_choices(form, initiative)
     if request.method == "GET":
         form.version.data = initiative.version
+        form.priority_area_ids.data = [a.id for a in initiative.priority_areas]
     if form.validate_on_submit() and (targets := _form_targets(form, "initiative.edit")):
-        unit, field, source = targets
+        unit, field, source, areas = targets
         with transaction(form) as done:
             services.update_initiative(
                 current_user,
@@ -193,6 +206,7 @@ def initiative_edit(initiative_id: int):
                 field=field,
                 values=form.values(),
                 replicated_from=source,
+                priority_areas=areas,
             )
         if done.ok:
             flash("Đã lưu thay đổi.", "success")
