@@ -10,6 +10,7 @@ The formulas of those two columns are the functions below, which the volume gene
 
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from dankheo import audit
@@ -244,7 +245,17 @@ def report_year(
     """The officer's report of one year: the standard figures (``YEAR_FIGURES``; None
     leaves one unreported), the campaign's own indicators (indicator → value) and the
     text. Refused once the year is evaluated: the secretary judged that report."""
-    if row.evaluated_at is not None:
+    # Claim the row in the database, not on what this request read: a secretary's
+    # evaluation committed meanwhile makes the UPDATE match nothing (PostgreSQL waits for
+    # the evaluating transaction and re-checks the condition; SQLite serialises writes).
+    claimed = db.session.execute(
+        sa.update(InitiativeYear)
+        .where(InitiativeYear.id == row.id, InitiativeYear.evaluated_at.is_(None))
+        .values(reported_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.refresh(row)
         raise DomainError("initiative.year_evaluated", year=row.year, status=row.status_label)
     for column, _label, _unit in YEAR_FIGURES:
         value = figures.get(column)
