@@ -221,10 +221,14 @@ def downgrade():
         batch_op.drop_column("sort_key")
 
     with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_evidence_year_of_initiative", type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_evidence_year_of_initiative"), type_="check")
     with op.batch_alter_table("initiative_years", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_initiative_years_evaluated_after_report", type_="check")
-        batch_op.drop_constraint("ck_initiative_years_figures_nonnegative", type_="check")
+        batch_op.drop_constraint(
+            batch_op.f("ck_initiative_years_evaluated_after_report"), type_="check"
+        )
+        batch_op.drop_constraint(
+            batch_op.f("ck_initiative_years_figures_nonnegative"), type_="check"
+        )
         batch_op.drop_constraint(
             batch_op.f("fk_initiative_years_reported_by_id_users"), type_="foreignkey"
         )
