@@ -65,6 +65,25 @@ def minimal_prefixes(paths: Iterable[str]) -> list[str]:
     return kept
 
 
+def in_tree_order(units: list[Unit]) -> list[Unit]:
+    """``units`` as a tree reads: each unit followed by the units below it, brothers in
+    Vietnamese order of their names ("Phường 2" before "Phường 10"); units whose parent
+    is not in the list start their own branches, in the same order."""
+    by_id = {u.id: u for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for u in units:
+        parent = u.parent_id if u.parent_id in by_id else None
+        children.setdefault(parent, []).append(u)
+    out: list[Unit] = []
+    stack = sorted(children.get(None, []), key=lambda u: (u.sort_key, u.id), reverse=True)
+    while stack:
+        unit = stack.pop()
+        out.append(unit)
+        below = sorted(children.get(unit.id, []), key=lambda u: (u.sort_key, u.id), reverse=True)
+        stack.extend(below)
+    return out
+
+
 # --- successions ----------------------------------------------------------------------
 
 

@@ -41,11 +41,16 @@ def user_search_text(username: str, full_name: str, email: str) -> str:
     return fold(f"{username} {full_name} {email}")
 
 
+def user_sort_key(full_name: str) -> str:
+    """Where a user stands in lists: Vietnamese order of people (given name first)."""
+    return person_sort_key(full_name)
+
+
 def index_user_text(user: User) -> None:
     """Keep the accent-folded search column and the Vietnamese sort key (given name
     first) in step with what they are computed from."""
     user.search_text = user_search_text(user.username, user.full_name, user.email)
-    user.sort_key = person_sort_key(user.full_name)
+    user.sort_key = user_sort_key(user.full_name)
 
 
 def load_user(user_id: str) -> User | None:

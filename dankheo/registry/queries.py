@@ -12,21 +12,17 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from dankheo.extensions import db
 from dankheo.models import (
     PUBLIC_STATUSES,
-    Campaign,
-    CampaignIndicator,
     Evidence,
     Exemplar,
     ExemplarKind,
-    IndicatorValue,
     Initiative,
     InitiativeYear,
     Nomination,
     Unit,
-    UnitKind,
     YearStatus,
 )
 from dankheo.models.registry import exemplar_priority_areas, initiative_priority_areas
-from dankheo.tree import lineage_prefixes, within_prefix, within_prefixes
+from dankheo.tree import in_tree_order, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -470,25 +466,6 @@ def units_in_scope(scope, levels: int | None = None) -> list[Unit]:
     return list(db.session.scalars(stmt))
 
 
-def in_tree_order(units: list[Unit]) -> list[Unit]:
-    """``units`` as a tree reads: each unit followed by the units below it, brothers in
-    Vietnamese order of their names ("Phường 2" before "Phường 10"); units whose parent
-    is not in the list start their own branches, in the same order."""
-    by_id = {u.id: u for u in units}
-    children: dict[int | None, list[Unit]] = {}
-    for u in units:
-        parent = u.parent_id if u.parent_id in by_id else None
-        children.setdefault(parent, []).append(u)
-    out: list[Unit] = []
-    stack = sorted(children.get(None, []), key=lambda u: (u.sort_key, u.id), reverse=True)
-    while stack:
-        unit = stack.pop()
-        out.append(unit)
-        below = sorted(children.get(unit.id, []), key=lambda u: (u.sort_key, u.id), reverse=True)
-        stack.extend(below)
-    return out
-
-
 def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
     """Units for a select box, in tree order and indented by depth so the tree reads at
     a glance."""
@@ -501,53 +478,3 @@ def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
             label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
         out.append((u.id, label))
     return out
-
-
-# --- the officer's year --------------------------------------------------------------------
-
-
-def year_row(initiative: Initiative, year: int) -> InitiativeYear | None:
-    return next((r for r in initiative.years if r.year == year), None)
-
-
-def year_detail(initiative_id: int, year: int) -> InitiativeYear | None:
-    """One year of an initiative with what its page shows (unit, indicator values)."""
-    return db.session.scalar(
-        sa.select(InitiativeYear)
-        .where(InitiativeYear.initiative_id == initiative_id, InitiativeYear.year == year)
-        .options(
-            joinedload(InitiativeYear.unit),
-            joinedload(InitiativeYear.initiative).joinedload(Initiative.field),
-            selectinload(InitiativeYear.indicator_values).joinedload(IndicatorValue.indicator),
-        )
-    )
-
-
-def indicators_for(row: InitiativeYear) -> list[CampaignIndicator]:
-    """The own indicators of the campaigns of the row's year whose organiser's territory
-    holds the row's unit (or a unit it succeeded): what its report may give figures for."""
-    campaigns = db.session.scalars(
-        sa.select(Campaign)
-        .where(Campaign.year == row.year, Campaign.indicators.any())
-        .options(joinedload(Campaign.organising_unit), selectinload(Campaign.indicators))
-        .order_by(Campaign.id)
-    ).all()
-    unit = row.unit or db.session.get(Unit, row.unit_id)
-    out: list[CampaignIndicator] = []
-    for campaign in campaigns:
-        territory = campaign.organising_unit
-        if territory.kind == UnitKind.AGENCY and territory.parent is not None:
-            territory = territory.parent
-        if any(unit.path.startswith(p) for p in lineage_prefixes([territory.path])):
-            out.extend(campaign.indicators)
-    return out
-
-
-def year_evidence(row: InitiativeYear) -> list[Evidence]:
-    return list(
-        db.session.scalars(
-            sa.select(Evidence)
-            .where(Evidence.initiative_year_id == row.id)
-            .order_by(Evidence.uploaded_at, Evidence.id)
-        )
-    )

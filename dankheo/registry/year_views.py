@@ -10,7 +10,7 @@ from dankheo.forms import EmptyForm
 from dankheo.models import Initiative, YearStatus
 from dankheo.models.registry import YEAR_FIGURES
 from dankheo.permissions import can
-from dankheo.registry import queries, services
+from dankheo.registry import services, year_queries
 from dankheo.registry.blueprint import bp
 from dankheo.registry.forms import EvaluateYearForm, EvidenceForm, year_report_form
 from dankheo.web.access import found, require
@@ -19,7 +19,7 @@ from dankheo.web.transaction import FLASH, transaction
 
 def _year(initiative_id: int, year: int, action: str):
     """The year row (404) on which the signed-in user may ``action`` (403)."""
-    row = found(queries.year_detail(initiative_id, year))
+    row = found(year_queries.year_detail(initiative_id, year))
     require(action, row)
     return row
 
@@ -32,7 +32,7 @@ def _year_url(row) -> str:
 @login_required
 def initiative_year(initiative_id: int, year: int):
     row = _year(initiative_id, year, "initiative.view")
-    indicators = queries.indicators_for(row)
+    indicators = year_queries.indicators_for(row)
     may_report = can(current_user, "initiative.report", row) and row.evaluated_at is None
     form = year_report_form(indicators, obj=row if request.method == "GET" else None)
     if request.method == "GET":
@@ -67,7 +67,7 @@ def initiative_year(initiative_id: int, year: int):
         form=form,
         may_report=may_report,
         evaluate_form=evaluate_form,
-        evidence=queries.year_evidence(row),
+        evidence=year_queries.year_evidence(row),
         evidence_form=EvidenceForm(),
         empty_form=EmptyForm(),
     ), (200 if not form.errors else 400)

@@ -161,14 +161,15 @@ def test_dashboard_query_count_is_bounded(app, client, auth, merged, leader, cou
     # the reader's reach through successions (permissions), phase, units, successions,
     # default successors, fields, six GROUP BYs and three for the year reports and
     # priority areas, plus the priority areas themselves (the signed-in user and the
-    # root unit come from the session's identity map): the same for 100 and 20,000.
+    # root unit come from the session's identity map), and the map's centroids: the same
+    # for 100 and 20,000.
     assert len(statements) == EXPECTED_QUERIES, statements
     for sql in statements:
         if any(t in sql for t in ("FROM initiative_years", "exemplars", "nominations")):
             assert "GROUP BY" in sql and "count(" in sql
 
 
-EXPECTED_QUERIES = 16
+EXPECTED_QUERIES = 17
 
 
 def test_dashboard_reuses_its_figures_until_a_commit(client, auth, merged, leader, count_queries):
