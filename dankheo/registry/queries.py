@@ -470,10 +470,13 @@ def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
     """Units for a select box, in tree order and indented by depth so the tree reads at
     a glance."""
     units = in_tree_order(units_in_scope(scope, levels))
-    base = min((u.depth for u in units), default=0)
+    # Indented by the level in the list shown: a predecessor outside the user's own
+    # subtree starts a branch of its own, whatever its depth in the tree.
+    level: dict[int, int] = {}
     out = []
     for u in units:
-        label = "— " * (u.depth - base) + u.name
+        level[u.id] = level[u.parent_id] + 1 if u.parent_id in level else 0
+        label = "— " * level[u.id] + u.name
         if u.valid_to is not None:
             label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
         out.append((u.id, label))

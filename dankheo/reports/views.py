@@ -37,8 +37,12 @@ PROFILES = {"party": "Đảng", "state": "Nhà nước"}
 
 def _default_root(user) -> Unit | None:
     if permissions.is_admin(user):
+        # Today's province before the old ones it was formed from.
         return db.session.scalar(
-            db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key).limit(1)
+            db.select(Unit)
+            .where(Unit.parent_id.is_(None))
+            .order_by(Unit.valid_to.is_not(None), Unit.sort_key)
+            .limit(1)
         )
     units = permissions.units_with_role(user, *permissions.READERS)
     return min(units, key=lambda u: (u.depth, u.sort_key), default=None)
@@ -48,7 +52,9 @@ def _root_choices(user) -> list[Unit]:
     if permissions.is_admin(user):
         return list(
             db.session.scalars(
-                db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key)
+                db.select(Unit)
+                .where(Unit.parent_id.is_(None))
+                .order_by(Unit.valid_to.is_not(None), Unit.sort_key)
             )
         )
     units = {u.id: u for u in permissions.units_with_role(user, *permissions.READERS)}
