@@ -58,6 +58,7 @@ def prepare(instance: Path, n_reviewers: int, n_nominations: int) -> dict:
     from dankheo import create_app
     from dankheo.auth.services import add_membership, create_user
     from dankheo.demo import seed_demo
+    from dankheo.demo.units import CODES
     from dankheo.extensions import db
     from dankheo.models import (
         Assignment,
@@ -67,6 +68,7 @@ def prepare(instance: Path, n_reviewers: int, n_nominations: int) -> dict:
         Role,
         Unit,
     )
+    from dankheo.models.units import COMMUNE_LEVEL_KINDS
     from tests.factories import make_campaign, make_initiative, make_nomination
 
     app = create_app()
@@ -76,8 +78,10 @@ def prepare(instance: Path, n_reviewers: int, n_nominations: int) -> dict:
             pass
         db.session.commit()
         units = list(db.session.scalars(sa.select(Unit).order_by(Unit.path)))
-        organiser = next(u for u in units if u.code == "BDVTU")
-        communes = [u for u in units if u.parent_id is not None and u.code != "BDVTU"]
+        # The demo's old Ban Dân vận (its 2024 round); the communes of the two old provinces
+        # (the records of 2024 sit on them).
+        organiser = next(u for u in units if u.code == CODES["old_board"])
+        communes = [u for u in units if u.kind in COMMUNE_LEVEL_KINDS and u.valid_to is not None]
         campaign = make_campaign(organiser, year=2024, name="Đợt thi đua kiểm thử tải")
         committee = Committee(campaign=campaign, name="Hội đồng kiểm thử tải")
         db.session.add(committee)

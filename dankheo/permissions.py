@@ -5,11 +5,28 @@ an officer acts on its unit and every unit below it; a leader reads its subtree;
 secretary runs the campaigns its unit organises (and reads its subtree); a reviewer
 scores what it is assigned; an admin does everything. Views, services and templates all
 ask ``can(user, action, obj)``; list queries ask ``scope_paths(user, action)``.
+
+Roles follow time (the 2025 reorganisation):
+
+* a role at a unit also reaches the records of every unit that became a unit of its
+  subtree (its predecessors, through merges, splits and renames): the officer of a
+  commune of today reads and carries on (yearly reports, carrying over, evidence,
+  nominations) the records of the communes it was formed from; a secretary of today's
+  board runs the campaigns of the boards it succeeds;
+* a role at a unit that has closed (``valid_to`` before today) keeps read access to that
+  unit's own history only: it writes nothing;
+* editing a record's registration form stays with the officers of the record's own unit
+  (a predecessor's registration is history; its yearly life goes on under the successor).
+
+The predecessors are read from the database once per set of units and request
+(``tree.lineage_prefixes``), and forgotten when a unit or succession is written.
 """
 
 from collections.abc import Callable
 from datetime import date
 
+import sqlalchemy as sa
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy.orm import object_session
 
 from dankheo import vietnamese
@@ -17,11 +34,20 @@ from dankheo.errors import PermissionDenied
 from dankheo.models.accounts import Role, User
 from dankheo.models.review import is_assigned
 from dankheo.models.signers import signers_for
-from dankheo.models.units import Unit, UnitKind
-from dankheo.tree import minimal_prefixes
+from dankheo.models.units import Unit, UnitKind, UnitSuccession
+from dankheo.tree import lineage_prefixes, minimal_prefixes, predecessor_ids
 
 # Re-exported for templates (``roles.ADMIN``).
-__all__ = ["Role", "can", "require", "scope_paths", "unit_within", "units_with_role"]
+__all__ = [
+    "Role",
+    "can",
+    "organising_unit_ids",
+    "reach_prefixes",
+    "require",
+    "scope_paths",
+    "unit_within",
+    "units_with_role",
+]
 
 
 def unit_within(unit: Unit | None, root: Unit | None) -> bool:
@@ -45,33 +71,118 @@ def units_with_role(user, *roles: Role) -> list[Unit]:
     return [m.unit for m in user.memberships if m.role in roles]
 
 
-def reach_roots(user, *roles: Role) -> list[Unit]:
+def is_closed(unit: Unit, today: date) -> bool:
+    """A unit that no longer exists on ``today`` (merged, split, dissolved)."""
+    return unit.valid_to is not None and unit.valid_to < today
+
+
+def reach_roots(user, *roles: Role, writing: bool = False) -> list[Unit]:
     """The roots of the subtrees a user's ``roles`` reach. A secretary of an agency (the
     provincial Ban Dân vận, a district's Ban Dân vận) works for the territory the agency
     serves, so its reach is the agency's parent; every other membership reaches its own
-    unit's subtree."""
+    unit's subtree. ``writing``: only memberships at units that still exist."""
     if not _authenticated(user):
         return []
+    today = date.today()
     roots = []
     for m in user.memberships:
         if m.role not in roles:
             continue
         unit = m.unit
+        if writing and is_closed(unit, today):
+            continue  # a closed unit's roles keep read access to its history only
         if m.role == Role.SECRETARY and unit.kind == UnitKind.AGENCY and unit.parent is not None:
             unit = unit.parent
         roots.append(unit)
     return roots
 
 
-def _has_role_over(user, unit: Unit | None, *roles: Role) -> bool:
-    return any(unit_within(unit, root) for root in reach_roots(user, *roles))
+# --- reach through successions, cached per request ---------------------------------------
+
+_CACHE = "_permissions_lineage"
+
+
+def _holder():
+    """Where the cache lives: the request (one per HTTP request, even when a test keeps
+    one application context across requests), else the application context (a command)."""
+    if has_request_context():
+        return request
+    if has_app_context():
+        return g
+    return None
+
+
+def _cache() -> dict:
+    holder = _holder()
+    if holder is None:
+        return {}
+    if not hasattr(holder, _CACHE):
+        setattr(holder, _CACHE, {})
+    return getattr(holder, _CACHE)
+
+
+def _forget_lineage(session, _context) -> None:
+    """A unit or a succession written: recompute reaches next time."""
+    holder = _holder()
+    if holder is None or not hasattr(holder, _CACHE):
+        return
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, Unit | UnitSuccession) for obj in touched):
+        delattr(holder, _CACHE)
+
+
+sa.event.listen(sa.orm.Session, "after_flush", _forget_lineage)
+
+
+def _lineage(paths: list[str]) -> list[str]:
+    key = ("paths", tuple(sorted(paths)))
+    cache = _cache()
+    if key not in cache:
+        cache[key] = lineage_prefixes(paths)
+    return cache[key]
+
+
+def reach_prefixes(user, *roles: Role, writing: bool = False, lineage: bool = True) -> list[str]:
+    """Path prefixes of the units whose records ``roles`` of ``user`` reach: the subtrees
+    of ``reach_roots`` and, with ``lineage``, of every unit that became a unit in them."""
+    paths = minimal_prefixes(u.path for u in reach_roots(user, *roles, writing=writing))
+    if not lineage or not paths:
+        return paths
+    return _lineage(paths)
+
+
+def organising_unit_ids(user) -> set[int]:
+    """Units whose campaigns ``user`` runs as secretary: its secretary units that still
+    exist and every unit they succeed (today's board runs its predecessors' campaigns)."""
+    if not _authenticated(user):
+        return set()
+    today = date.today()
+    own = sorted(
+        m.unit.id
+        for m in user.memberships
+        if m.role == Role.SECRETARY and not is_closed(m.unit, today)
+    )
+    if not own:
+        return set()
+    key = ("organisers", tuple(own))
+    cache = _cache()
+    if key not in cache:
+        cache[key] = predecessor_ids(own)
+    return cache[key]
+
+
+def _has_role_over(
+    user, unit: Unit | None, *roles: Role, writing: bool = False, lineage: bool = True
+) -> bool:
+    if unit is None or not unit.path:
+        return False
+    prefixes = reach_prefixes(user, *roles, writing=writing, lineage=lineage)
+    return any(unit.path.startswith(p) for p in prefixes)
 
 
 def _organises(user, campaign) -> bool:
-    """A secretary of the unit that organises ``campaign``."""
-    return campaign is not None and any(
-        u.id == campaign.organising_unit_id for u in units_with_role(user, Role.SECRETARY)
-    )
+    """A secretary of the unit that organises ``campaign`` (or of its successor)."""
+    return campaign is not None and campaign.organising_unit_id in organising_unit_ids(user)
 
 
 def _unit_of(obj) -> Unit | None:
@@ -142,10 +253,11 @@ def _registry_list(user, obj) -> bool:
 
 @rule("initiative.create", "exemplar.create")
 def _create_in_unit(user, unit) -> bool:
-    """Officers register for their unit and the units below; without a unit: any of them."""
+    """Officers register for their unit and the units below (and the units these
+    succeed, for their history); without a unit: any officer of a unit that exists."""
     if unit is None:
-        return bool(units_with_role(user, Role.OFFICER))
-    return _has_role_over(user, _unit_of(unit), Role.OFFICER)
+        return bool(reach_roots(user, Role.OFFICER, writing=True))
+    return _has_role_over(user, _unit_of(unit), Role.OFFICER, writing=True)
 
 
 @rule("initiative.view", "exemplar.view", "evidence.view")
@@ -153,21 +265,30 @@ def _read_record(user, record) -> bool:
     return _has_role_over(user, _unit_of(record), *READERS)
 
 
-@rule("initiative.edit", "exemplar.edit", "evidence.upload", "initiative.carry_over")
+@rule("initiative.edit", "exemplar.edit")
 def _edit_record(user, record) -> bool:
-    return _has_role_over(user, _unit_of(record), Role.OFFICER)
+    """The registration form: officers of the record's own unit (or above it)."""
+    return _has_role_over(user, _unit_of(record), Role.OFFICER, writing=True, lineage=False)
+
+
+@rule("evidence.upload", "initiative.carry_over", "initiative.report")
+def _carry_on_record(user, record) -> bool:
+    """The yearly life of a record (carrying it over, reporting a year, evidence):
+    officers of its unit or of a unit that succeeded it."""
+    return _has_role_over(user, _unit_of(record), Role.OFFICER, writing=True)
 
 
 @rule("initiative.evaluate")
 def _evaluate(user, record) -> bool:
     """Setting a year's status (recognised, outstanding, dropped) is the organising
-    body's call: a secretary whose unit is above the initiative's unit."""
-    return _has_role_over(user, _unit_of(record), Role.SECRETARY)
+    body's call: a secretary whose unit is above the initiative's unit (or above a unit
+    that succeeded it)."""
+    return _has_role_over(user, _unit_of(record), Role.SECRETARY, writing=True)
 
 
 @rule("registry.import")
 def _registry_import(user, obj) -> bool:
-    return bool(units_with_role(user, Role.OFFICER))
+    return bool(reach_roots(user, Role.OFFICER, writing=True))
 
 
 # --- campaigns ------------------------------------------------------------------------
@@ -180,9 +301,11 @@ def _campaign_list(user, obj) -> bool:
 
 @rule("campaign.create")
 def _campaign_create(user, unit) -> bool:
+    today = date.today()
+    units = [u for u in units_with_role(user, Role.SECRETARY) if not is_closed(u, today)]
     if unit is None:
-        return bool(units_with_role(user, Role.SECRETARY))
-    return any(u.id == _unit_of(unit).id for u in units_with_role(user, Role.SECRETARY))
+        return bool(units)
+    return any(u.id == _unit_of(unit).id for u in units)
 
 
 @rule(
@@ -214,13 +337,13 @@ def _fields_manage(user, obj) -> bool:
 @rule("nomination.create")
 def _nomination_create(user, unit) -> bool:
     if unit is None:
-        return bool(units_with_role(user, Role.OFFICER))
-    return _has_role_over(user, _unit_of(unit), Role.OFFICER)
+        return bool(reach_roots(user, Role.OFFICER, writing=True))
+    return _has_role_over(user, _unit_of(unit), Role.OFFICER, writing=True)
 
 
 @rule("nomination.edit", "nomination.submit", "nomination.withdraw")
 def _nomination_own_unit(user, nomination) -> bool:
-    return _has_role_over(user, _unit_of(nomination), Role.OFFICER)
+    return _has_role_over(user, _unit_of(nomination), Role.OFFICER, writing=True)
 
 
 @rule("nomination.view", "certificate.view")
@@ -349,12 +472,17 @@ _LIST_ROLES: dict[str, tuple[Role, ...]] = {
 }
 
 
+# Lists of what one may write: only roles at units that still exist.
+_WRITING_LISTS = frozenset({"registry.edit"})
+
+
 def scope_paths(user, action: str) -> list[str] | None:
-    """Path prefixes of the units whose records ``user`` may list for ``action``;
-    ``None`` means everything (admins), an empty list means nothing."""
+    """Path prefixes of the units whose records ``user`` may list for ``action`` (with
+    the units their units succeed); ``None`` means everything (admins), an empty list
+    means nothing."""
     if not _authenticated(user):
         return []
     if is_admin(user):
         return None
     roles = _LIST_ROLES[action]
-    return minimal_prefixes(u.path for u in reach_roots(user, *roles))
+    return reach_prefixes(user, *roles, writing=action in _WRITING_LISTS)

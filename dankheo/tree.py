@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from dankheo.extensions import db
 from dankheo.models.units import PATH_WIDTH, Unit, UnitSuccession
@@ -63,6 +63,25 @@ def minimal_prefixes(paths: Iterable[str]) -> list[str]:
         if path and not any(path.startswith(k) for k in kept):
             kept.append(path)
     return kept
+
+
+def in_tree_order(units: list[Unit]) -> list[Unit]:
+    """``units`` as a tree reads: each unit followed by the units below it, brothers in
+    Vietnamese order of their names ("Phường 2" before "Phường 10"); units whose parent
+    is not in the list start their own branches, in the same order."""
+    by_id = {u.id: u for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for u in units:
+        parent = u.parent_id if u.parent_id in by_id else None
+        children.setdefault(parent, []).append(u)
+    out: list[Unit] = []
+    stack = sorted(children.get(None, []), key=lambda u: (u.sort_key, u.id), reverse=True)
+    while stack:
+        unit = stack.pop()
+        out.append(unit)
+        below = sorted(children.get(unit.id, []), key=lambda u: (u.sort_key, u.id), reverse=True)
+        stack.extend(below)
+    return out
 
 
 # --- successions ----------------------------------------------------------------------
@@ -140,3 +159,132 @@ def current_subtree_ids(root: Unit) -> set[int]:
 
 def _subtree_ids(prefixes: list[str]) -> set[int]:
     return set(db.session.scalars(sa.select(Unit.id).where(within_prefixes(Unit.path, prefixes))))
+
+
+def lineage_prefixes(prefixes: Iterable[str]) -> list[str]:
+    """``prefixes`` widened to the subtrees of every unit that became a unit under them,
+    through any chain of merges, splits and renames (one query per step of the chain,
+    two or three for the 2025 reorganisation): what a role at a unit of today reaches
+    of its predecessors' records."""
+    from_ = aliased(Unit, name="predecessor")
+    to = aliased(Unit, name="successor")
+    found = minimal_prefixes(prefixes)
+    frontier = found
+    while frontier:
+        paths = db.session.scalars(
+            sa.select(from_.path)
+            .join(UnitSuccession, UnitSuccession.predecessor_id == from_.id)
+            .join(to, to.id == UnitSuccession.successor_id)
+            .where(within_prefixes(to.path, frontier))
+            .distinct()
+        )
+        new = [p for p in paths if p and not any(p.startswith(f) for f in found)]
+        found = minimal_prefixes([*found, *new])
+        frontier = minimal_prefixes(new)
+    return found
+
+
+def predecessor_ids(unit_ids: Iterable[int]) -> set[int]:
+    """Every unit that became one of ``unit_ids`` through any chain of successions (the
+    units themselves included), one query per step of the chain."""
+    found = set(unit_ids)
+    frontier = set(found)
+    while frontier:
+        rows = db.session.scalars(
+            sa.select(UnitSuccession.predecessor_id).where(
+                UnitSuccession.successor_id.in_(sorted(frontier))
+            )
+        )
+        frontier = set(rows) - found
+        found |= frontier
+    return found
+
+
+# --- a unit's life, year by year ------------------------------------------------------------
+
+
+def exists_in_year(unit: Unit, year: int) -> bool:
+    """Whether ``unit`` exists on at least one day of ``year`` (2025 for a commune closed
+    on 30/06/2025, and for the commune that succeeded it on 01/07/2025)."""
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None or year <= unit.valid_to.year
+    )
+
+
+def exists_at_end_of(unit: Unit, year: int) -> bool:
+    """Whether ``unit`` still exists on 31 December of ``year`` (who carries a record
+    through that year and reports it at its end)."""
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None
+        or unit.valid_to.year > year
+        or (unit.valid_to.month == 12 and unit.valid_to.day == 31)
+    )
+
+
+@dataclass(frozen=True)
+class SuccessorLink:
+    unit: Unit
+    is_default: bool
+
+
+def direct_successors(unit: Unit) -> list[SuccessorLink]:
+    """The units ``unit`` became (one query), the default of a split first, then by name."""
+    rows = db.session.execute(
+        sa.select(Unit, UnitSuccession.is_default)
+        .join(UnitSuccession, UnitSuccession.successor_id == Unit.id)
+        .where(UnitSuccession.predecessor_id == unit.id)
+    ).all()
+    links = [SuccessorLink(u, bool(d)) for u, d in rows]
+    return sorted(links, key=lambda link: (not link.is_default, link.unit.sort_key, link.unit.id))
+
+
+def direct_predecessors(unit: Unit) -> list[Unit]:
+    """The units that became ``unit`` (one query), by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Unit)
+            .join(UnitSuccession, UnitSuccession.predecessor_id == Unit.id)
+            .where(UnitSuccession.successor_id == unit.id)
+            .order_by(Unit.sort_key, Unit.id)
+        )
+    )
+
+
+def successors_in_year(unit: Unit, year: int) -> list[SuccessorLink]:
+    """The units that carry ``unit``'s records in ``year`` after it closed: its successors,
+    followed through later successions until they exist at the end of that year (the
+    default of a split first). Empty when ``unit`` has no successor."""
+    out: list[SuccessorLink] = []
+    seen = {unit.id}
+    frontier = [SuccessorLink(unit, True)]
+    while frontier:
+        nxt = []
+        for link in frontier:
+            for succ in direct_successors(link.unit):
+                if succ.unit.id in seen:
+                    continue
+                seen.add(succ.unit.id)
+                chained = SuccessorLink(succ.unit, link.is_default and succ.is_default)
+                if exists_at_end_of(succ.unit, year) or not direct_successors(succ.unit):
+                    out.append(chained)
+                else:
+                    nxt.append(chained)
+        frontier = nxt
+    return sorted(out, key=lambda link: (not link.is_default, link.unit.sort_key, link.unit.id))
+
+
+def unit_for_year(unit: Unit, year: int, prefer=None) -> Unit | None:
+    """The unit that carries a record of ``unit`` in ``year``: ``unit`` itself while it
+    exists at the end of that year; else its successor then — one ``prefer`` accepts
+    (e.g. the acting officer's own unit), else the split's default, else the first by
+    name; None when a closed unit has no successor."""
+    if exists_at_end_of(unit, year):
+        return unit
+    links = successors_in_year(unit, year)
+    if not links:
+        return None
+    if prefer is not None:
+        chosen = next((link.unit for link in links if prefer(link.unit)), None)
+        if chosen is not None:
+            return chosen
+    return links[0].unit

@@ -52,6 +52,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LETTER_CODE = {ch: f"{i + 20:02d}" for i, ch in enumerate(_ALPHABET)}  # 20..53
 _DIGIT_CODE = {str(d): f"{d + 10:02d}" for d in range(10)}  # 10..19
 _SPACE_CODE = "01"
+_NUMBER_CODE = "03"  # a number follows: its length, then its digits (below every letter)
+_PART_SEPARATOR = "/"  # between the parts of a person's key (below every digit)
 _OTHER_CODE = "02"
 _END = "00"
 
@@ -109,26 +111,62 @@ def _letters(text: str):
         yield unicodedata.normalize("NFC", base + kept), tone
 
 
+def _number_code(digits: str) -> list[str]:
+    """A run of digits as its value sorts: a marker, the count of significant digits,
+    then the digits ("2" < "10" < "12", "Phường 2" before "Phường 10")."""
+    significant = digits.lstrip("0") or "0"
+    return [_NUMBER_CODE, f"{len(significant):02d}", *(_DIGIT_CODE[d] for d in significant)]
+
+
 def sort_key(text: str | None) -> str:
     """A string whose byte order is Vietnamese alphabetical order of ``text``:
     a < ă < â, d < đ, letters compared first and tones (ngang < huyền < hỏi < ngã
-    < sắc < nặng) only to break ties. Stored in a column with binary collation."""
+    < sắc < nặng) only to break ties; numbers inside the text compare by value
+    ("Ấp 3" < "Ấp 12"). ASCII digits only, stored in a column with binary collation,
+    so SQLite and PostgreSQL order it the same."""
     primary: list[str] = []
     tones: list[str] = []
+    digits = ""
     for letter, tone in _letters(text or ""):
+        if letter in _DIGIT_CODE:
+            digits += letter
+            continue
+        if digits:
+            primary += _number_code(digits)
+            digits = ""
         if letter in _LETTER_CODE:
             primary.append(_LETTER_CODE[letter])
             tones.append(str(tone))
-        elif letter in _DIGIT_CODE:
-            primary.append(_DIGIT_CODE[letter])
         elif letter.isspace():
             if primary and primary[-1] != _SPACE_CODE:
                 primary.append(_SPACE_CODE)
         elif letter.isalnum():
             primary.append(_OTHER_CODE)
+    if digits:
+        primary += _number_code(digits)
     while primary and primary[-1] == _SPACE_CODE:
         primary.pop()
     return "".join(primary) + _END + "".join(tones)
+
+
+def name_parts(full_name: str | None) -> tuple[str, str, str]:
+    """(surname, middle name, given name) of a Vietnamese full name: the first word, the
+    words between, the last word ("Nguyễn Thị Thu Hà" → "Nguyễn", "Thị Thu", "Hà")."""
+    words = nfc(full_name).split()
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def person_sort_key(full_name: str | None) -> str:
+    """The order of people in Vietnamese lists: by given name, then middle name, then
+    surname ("Trần Văn An" < "Lê Thị Bình" < "Nguyễn Văn Bình"), each compared as
+    :func:`sort_key` compares words. The parts are joined by a separator that is never
+    reached unless everything before it is equal (equal letters give equal lengths)."""
+    surname, middle, given = name_parts(full_name)
+    return _PART_SEPARATOR.join(sort_key(part) for part in (given, middle, surname))
 
 
 def search_pattern(query: str) -> str:

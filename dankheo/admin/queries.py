@@ -105,9 +105,10 @@ def all_unit_codes() -> set[str]:
 
 
 def users_select(q: str = "", active: str = "all") -> sa.Select:
-    """Users by username, matching ``q`` on username, name or e-mail, ignoring case and
-    diacritics ("nguyen thi" finds "Nguyễn Thị")."""
-    stmt = sa.select(User).order_by(User.username)
+    """Users in Vietnamese order of their names (given name, middle name, surname),
+    matching ``q`` on username, name or e-mail, ignoring case and diacritics ("nguyen
+    thi" finds "Nguyễn Thị")."""
+    stmt = sa.select(User).order_by(User.sort_key, User.username)
     if q and q.strip():
         stmt = stmt.where(User.search_text.like(search_pattern(q), escape="\\"))
     if active == "active":

@@ -1,8 +1,9 @@
 """/api/v1 initiatives: routes and their OpenAPI description.
 
-``GET /api/v1/initiatives?q=&year=&field=&unit=&page=`` lists the public subset (what
-the gallery shows: initiatives recognised or outstanding in some year, or in ``year``);
-``q`` ignores diacritics and case. Bad parameters answer 400 with a JSON error."""
+``GET /api/v1/initiatives?q=&year=&field=&area=&unit=&page=`` lists the public subset
+(what the gallery shows: initiatives recognised or outstanding in some year, or in
+``year``); ``q`` ignores diacritics and case; ``area`` is a priority area of the
+directive. Bad parameters answer 400 with a JSON error."""
 
 from flask import current_app, jsonify, request
 
@@ -10,7 +11,7 @@ from dankheo.api.blueprint import bp, public_url
 from dankheo.models import PUBLIC_STATUSES
 from dankheo.registry import queries
 
-ALLOWED_PARAMS = {"q", "year", "field", "unit", "page"}
+ALLOWED_PARAMS = {"q", "year", "field", "area", "unit", "page"}
 
 
 def _error(message: str, code: int = 400):
@@ -27,6 +28,7 @@ def serialise(initiative) -> dict:
             "name": initiative.unit.name,
         },
         "field": {"id": initiative.field.id, "name": initiative.field.name},
+        "priority_areas": [{"id": a.id, "name": a.name} for a in initiative.priority_areas],
         "first_year": initiative.first_year,
         "years": [
             {"year": r.year, "status": r.status.value}
@@ -95,6 +97,12 @@ OPENAPI_PATHS: dict = {
                 },
                 _int_param("year", "Năm được công nhận", 2000, 2100),
                 _int_param("field", "Mã lĩnh vực", 1, 2**31 - 1),
+                _int_param(
+                    "area",
+                    "Mã lĩnh vực trọng tâm theo Chỉ thị (xem `priority_areas`)",
+                    1,
+                    2**31 - 1,
+                ),
                 _int_param("unit", "Mã đơn vị (gồm các đơn vị cấp dưới)", 1, 2**31 - 1),
                 _int_param("page", "Trang (từ 1)", 1, 1_000_000),
             ],
@@ -127,7 +135,16 @@ OPENAPI_SCHEMAS: dict = {
     },
     "Initiative": {
         "type": "object",
-        "required": ["id", "name", "unit", "field", "first_year", "years", "url"],
+        "required": [
+            "id",
+            "name",
+            "unit",
+            "field",
+            "priority_areas",
+            "first_year",
+            "years",
+            "url",
+        ],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "integer"},
@@ -147,6 +164,16 @@ OPENAPI_SCHEMAS: dict = {
                 "required": ["id", "name"],
                 "additionalProperties": False,
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            },
+            "priority_areas": {
+                "type": "array",
+                "description": "Lĩnh vực trọng tâm theo Chỉ thị (có thể nhiều)",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "additionalProperties": False,
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
             },
             "first_year": {"type": "integer"},
             "years": {

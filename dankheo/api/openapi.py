@@ -5,11 +5,11 @@ from copy import deepcopy
 
 from flask import jsonify
 
-from dankheo.api import certificates, initiatives
+from dankheo.api import certificates, initiatives, units
 from dankheo.api.blueprint import bp
 
 # The resources the description covers, in the order of its paths.
-RESOURCES = (initiatives, certificates)
+RESOURCES = (initiatives, certificates, units)
 
 
 def spec() -> dict:

@@ -13,7 +13,7 @@ from dankheo.extensions import db
 from dankheo.models.accounts import LoginAttempt, Membership, Role, User
 from dankheo.models.base import utcnow
 from dankheo.models.units import Unit
-from dankheo.vietnamese import fold
+from dankheo.vietnamese import fold, person_sort_key
 
 hash_password = passwords.hash_password
 
@@ -30,9 +30,16 @@ def user_search_text(username: str, full_name: str, email: str) -> str:
     return fold(f"{username} {full_name} {email}")
 
 
+def user_sort_key(full_name: str) -> str:
+    """Where a user stands in lists: Vietnamese order of people (given name first)."""
+    return person_sort_key(full_name)
+
+
 def index_user_text(user: User) -> None:
-    """Keep the accent-folded search column in step with what it folds."""
+    """Keep the accent-folded search column and the Vietnamese sort key (given name
+    first) in step with what they are computed from."""
     user.search_text = user_search_text(user.username, user.full_name, user.email)
+    user.sort_key = user_sort_key(user.full_name)
 
 
 def authenticate(username: str, password: str, remote_addr: str = "") -> User:

@@ -1,4 +1,5 @@
-"""Forms of the campaign configuration pages: fields, campaigns, criteria, award types."""
+"""Forms of the campaign configuration pages: fields, priority areas, campaigns,
+criteria, award types and the campaign's own indicators."""
 
 from wtforms import (
     BooleanField,
@@ -39,6 +40,25 @@ class FieldForm(BaseForm):
         "Thứ tự", default=0, validators=[input_required(NUMBER), number_range(0, 1000)]
     )
     active = BooleanField("Đang sử dụng", default=True)
+
+
+class PriorityAreaForm(BaseForm):
+    name = StringField("Tên lĩnh vực trọng tâm", validators=[required(), length(200, 2)])
+    position = IntegerField(
+        "Thứ tự", default=0, validators=[input_required(NUMBER), number_range(0, 1000)]
+    )
+    active = BooleanField("Đang sử dụng", default=True)
+
+
+class IndicatorForm(BaseForm):
+    name = StringField(
+        "Tên chỉ tiêu",
+        validators=[required(), length(200, 3)],
+        description="Ví dụ: Tuyến đường «sáng – xanh – sạch – đẹp» hoàn thành.",
+    )
+    unit_label = StringField(
+        "Đơn vị tính", validators=[length(40)], description="Ví dụ: tuyến, hộ."
+    )
 
 
 class CampaignForm(BaseForm):

@@ -1,12 +1,14 @@
 """Campaign configuration reads: fields, the campaign list and page, award types, and
 the units a user may organise campaigns for."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from dankheo.extensions import db
-from dankheo.models import AwardType, Campaign, Field, Role, Unit
-from dankheo.permissions import is_admin, units_with_role
+from dankheo.models import AwardType, Campaign, Field, PriorityArea, Role, Unit
+from dankheo.permissions import is_admin, is_closed, units_with_role
 from dankheo.vietnamese import fold
 
 
@@ -14,6 +16,13 @@ def fields(active_only: bool = False) -> list[Field]:
     stmt = sa.select(Field).order_by(Field.position, Field.id)
     if active_only:
         stmt = stmt.where(Field.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def priority_areas(active_only: bool = False) -> list[PriorityArea]:
+    stmt = sa.select(PriorityArea).order_by(PriorityArea.position, PriorityArea.id)
+    if active_only:
+        stmt = stmt.where(PriorityArea.active.is_(True))
     return list(db.session.scalars(stmt))
 
 
@@ -41,6 +50,7 @@ def campaign_detail(campaign_id: int) -> Campaign | None:
             joinedload(Campaign.organising_unit),
             selectinload(Campaign.criteria),
             selectinload(Campaign.award_types),
+            selectinload(Campaign.indicators),
         )
     )
 
@@ -60,5 +70,6 @@ def organiser_choices(user) -> list[tuple[int, str]]:
             sa.select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
         ).all()
     else:
-        units = units_with_role(user, Role.SECRETARY)
+        today = date.today()
+        units = [u for u in units_with_role(user, Role.SECRETARY) if not is_closed(u, today)]
     return [(u.id, u.name) for u in units]

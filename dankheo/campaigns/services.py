@@ -11,7 +11,16 @@ import sqlalchemy as sa
 from dankheo import audit, vietnamese
 from dankheo.errors import DomainError
 from dankheo.extensions import db
-from dankheo.models import AwardType, Campaign, Criterion, Field, Phase
+from dankheo.models import (
+    AwardType,
+    Campaign,
+    CampaignIndicator,
+    Criterion,
+    Field,
+    IndicatorValue,
+    Phase,
+    PriorityArea,
+)
 from dankheo.vietnamese import nfc
 
 DEFAULT_FIELDS = (
@@ -21,6 +30,14 @@ DEFAULT_FIELDS = (
     "Xây dựng Đảng, hệ thống chính trị",
 )
 DEFAULT_PHASE = ("Giai đoạn 2021–2025", 2021, 2025)
+# The directive's hard areas (lĩnh vực trọng tâm), the defaults of the second
+# classification; migration c0d47ad6217c inserts the same four.
+DEFAULT_PRIORITY_AREAS = (
+    "Dự án có thu hồi đất",
+    "An sinh xã hội",
+    "Xây dựng nông thôn mới",
+    "Đô thị văn minh",
+)
 
 CAMPAIGN_WINDOWS = (
     ("registration", "đăng ký"),
@@ -46,8 +63,23 @@ def ensure_default_fields() -> list[Field]:
     return out
 
 
-def ensure_phase() -> Phase:
+def ensure_phase(year: int | None = None) -> Phase:
+    """The phase covering ``year`` (default: the 2021–2025 phase), created when missing as
+    the five-year phase of the movement's cycle that holds it (2026–2030 for 2027)."""
     name, start, end = DEFAULT_PHASE
+    if year is not None:
+        found = db.session.scalar(
+            sa.select(Phase)
+            .where(Phase.start_year <= year, Phase.end_year >= year)
+            .order_by(Phase.start_year)
+            .limit(1)
+        )
+        if found is not None:
+            return found
+        length = end - start + 1
+        start = start + (year - start) // length * length
+        end = start + length - 1
+        name = f"Giai đoạn {start}–{end}"
     phase = db.session.scalar(sa.select(Phase).where(Phase.start_year == start))
     if phase is None:
         phase = Phase(name=name, start_year=start, end_year=end)
@@ -71,6 +103,89 @@ def save_field(actor, *, name: str, position: int, active: bool, field: Field | 
     db.session.flush()
     audit.record(actor, "field.create" if created else "field.update", field)
     return field
+
+
+# --- priority areas (lĩnh vực trọng tâm) -------------------------------------------------
+
+
+def ensure_default_priority_areas() -> list[PriorityArea]:
+    """The directive's four priority areas, created when missing (idempotent)."""
+    existing = {a.name: a for a in db.session.scalars(sa.select(PriorityArea))}
+    out = []
+    for position, name in enumerate(DEFAULT_PRIORITY_AREAS):
+        area = existing.get(name)
+        if area is None:
+            area = PriorityArea(name=name, position=position, active=True)
+            db.session.add(area)
+        out.append(area)
+    db.session.flush()
+    return out
+
+
+def save_priority_area(
+    actor, *, name: str, position: int, active: bool, area: PriorityArea | None = None
+) -> PriorityArea:
+    name = nfc(name)
+    clash = sa.select(PriorityArea.id).where(PriorityArea.name == name)
+    if area is not None:
+        clash = clash.where(PriorityArea.id != area.id)
+    if db.session.scalar(clash):
+        raise DomainError("priority_area.name_taken", name=name)
+    created = area is None
+    if created:
+        area = PriorityArea()
+        db.session.add(area)
+    area.name, area.position, area.active = name, position, active
+    db.session.flush()
+    audit.record(actor, "priority_area.create" if created else "priority_area.update", area)
+    return area
+
+
+# --- the campaign's own indicators --------------------------------------------------------
+
+
+def add_indicator(actor, campaign: Campaign, *, name: str, unit_label: str) -> CampaignIndicator:
+    """An indicator officers report for each year of their initiatives in the campaign's
+    year, beside the standard figures."""
+    name = nfc(name)
+    if any(i.name == name for i in campaign.indicators):
+        raise DomainError("indicator.name_taken", name=name)
+    indicator = CampaignIndicator(
+        name=name,
+        unit_label=nfc(unit_label),
+        position=max((i.position for i in campaign.indicators), default=0) + 1,
+    )
+    campaign.indicators.append(indicator)
+    db.session.flush()
+    audit.record(
+        actor,
+        "indicator.create",
+        indicator,
+        unit_id=campaign.organising_unit_id,
+        details={"campaign_id": campaign.id, "name": name},
+    )
+    return indicator
+
+
+def delete_indicator(actor, indicator: CampaignIndicator) -> None:
+    """Refused once a year report gives it a value (the figures would be lost)."""
+    used = db.session.scalar(
+        sa.select(sa.func.count(IndicatorValue.id)).where(
+            IndicatorValue.indicator_id == indicator.id
+        )
+    )
+    if used:
+        raise DomainError("indicator.in_use", name=indicator.name, count=used)
+    campaign = indicator.campaign
+    audit.record(
+        actor,
+        "indicator.delete",
+        indicator,
+        unit_id=campaign.organising_unit_id,
+        details={"campaign_id": campaign.id, "name": indicator.name},
+    )
+    campaign.indicators.remove(indicator)
+    db.session.flush()
 
 
 # --- campaigns --------------------------------------------------------------------------
@@ -107,8 +222,17 @@ def save_campaign(actor, values: dict, campaign: Campaign | None = None) -> Camp
     """Create (``campaign`` None) or update a campaign from a mapping of its columns."""
     _check_windows(values)
     created = campaign is None
+    year = values.get("year", campaign.year if campaign else None)
+    # A new campaign joins the phase of its year; an existing one keeps its phase.
+    phase = ensure_phase(year) if created else campaign.phase
+    if year is not None and not phase.start_year <= year <= phase.end_year:
+        raise DomainError(
+            "campaign.year_outside_phase",
+            year=year,
+            phase=f"{phase.start_year}–{phase.end_year}",
+        )
     if created:
-        campaign = Campaign(phase=ensure_phase())
+        campaign = Campaign(phase=phase)
         db.session.add(campaign)
     for column in CAMPAIGN_COLUMNS:
         if column in values:

@@ -1,16 +1,24 @@
-"""Routes of the campaigns blueprint: fields, campaigns, rubric criteria and award types.
+"""Routes of the campaigns blueprint: fields, campaigns, rubric criteria and award types
+(priority areas and the campaign's own indicators: settings_views).
 
 The pages keep their /registry/… addresses (they are bookmarked), under this
 blueprint's own endpoints (``campaigns.*``)."""
 
 from typing import TypeVar
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from dankheo import exports as list_exports
-from dankheo.campaigns import exports, queries, services
-from dankheo.campaigns.forms import AwardTypeForm, CampaignForm, CriterionForm, FieldForm
+from dankheo.campaigns import exports, queries, services, settings_views
+from dankheo.campaigns.blueprint import bp, campaign_for
+from dankheo.campaigns.forms import (
+    AwardTypeForm,
+    CampaignForm,
+    CriterionForm,
+    FieldForm,
+    IndicatorForm,
+)
 from dankheo.errors import DomainError
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
@@ -21,16 +29,11 @@ from dankheo.registry.queries import parse_list_params
 from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
 
-bp = Blueprint("campaigns", __name__, url_prefix="/registry")
+# The blueprint's other routes: importing their modules adds them to ``bp``.
+ROUTE_MODULES = (settings_views,)
 
 T = TypeVar("T")
-
-
-def _campaign(campaign_id: int, action: str) -> Campaign:
-    """The campaign (404) that the signed-in user may ``action`` (403)."""
-    item = found(db.session.get(Campaign, campaign_id))
-    require(action, item)
-    return item
+_campaign = campaign_for
 
 
 def _of_campaign(row: T | None, campaign: Campaign) -> T:
@@ -143,6 +146,7 @@ def campaign(campaign_id: int):
         campaign=item,
         rubric_locked=services.rubric_locked(item),
         empty_form=EmptyForm(),
+        indicator_form=IndicatorForm(),
     )
 
 

@@ -15,20 +15,19 @@ from dankheo.models import (
     DecisionStatus,
     Nomination,
     NominationState,
-    Role,
     Signer,
     SignerDelegation,
     Unit,
 )
 from dankheo.models.signers import signers_for
-from dankheo.permissions import is_admin, units_with_role
+from dankheo.permissions import is_admin, organising_unit_ids
 
 
 def organised_campaign_ids(user) -> sa.Select | None:
     """Campaigns ``user`` runs as secretary (None: every campaign, for admins)."""
     if is_admin(user):
         return None
-    unit_ids = [u.id for u in units_with_role(user, Role.SECRETARY)]
+    unit_ids = sorted(organising_unit_ids(user))
     return sa.select(Campaign.id).where(Campaign.organising_unit_id.in_(unit_ids or [-1]))
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from dankheo.extensions import db
 from dankheo.models import Issuer, IssuerName, IssuerProfile, Unit
 
-PARTY_RENAMED = date(2025, 7, 1)
+PARTY_RENAMED = date(2025, 3, 1)  # the boards merged on 01/03/2025 (units/agencies.toml)
 
 STATE_BASIS = "\n".join(
     (

@@ -1,30 +1,43 @@
-"""Demo registry: the 2021–2025 phase, the default fields, the 2024 and 2025 yearly
-campaigns with their rubric and award types, and a few hundred initiatives (with their
-yearly life), exemplars and small evidence images, spread over the demo units.
+"""Demo registry: the 2021–2025 phase, the default fields and priority areas, the 2024
+and 2025 yearly campaigns (rubric, award types, the 2025 round's own indicators), and a
+few hundred initiatives with their yearly life — each year reported by its unit and
+evaluated by the secretary — exemplars and small evidence images, spread over the real
+units of Tây Ninh and Long An.
 
-Deterministic (a fixed random seed) and idempotent. 2021–2024 initiatives sit on the
-communes as they were; 2025 ones on the communes merged on 1/7/2025, some replicating
-an older model of a predecessor commune. Names and places are illustrative."""
+Deterministic (a fixed random seed) and idempotent. Records registered before July 2025
+sit on the communes and organisations of the two old provinces as they were; their years
+from 2025 on sit on the units that succeeded them (registry.services.year_unit, the
+default successor of a divided commune); records registered after July 2025 sit on
+today's communes, some replicating an older model of a predecessor commune. The names of
+the models and people are made up; the units are the official ones."""
 
 import io
 import random
-from datetime import date
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from PIL import Image
 
-from dankheo.campaigns.services import ensure_default_fields, ensure_phase
+from dankheo.campaigns.services import (
+    ensure_default_fields,
+    ensure_default_priority_areas,
+    ensure_phase,
+)
 from dankheo.demo.issuers import ensure_issuers
+from dankheo.demo.units import units_by_key
 from dankheo.extensions import db
 from dankheo.models import (
     AwardForm,
     AwardType,
     Campaign,
+    CampaignIndicator,
     CampaignKind,
     Criterion,
     Evidence,
     Exemplar,
     ExemplarKind,
+    IndicatorValue,
     Initiative,
     InitiativeYear,
     IssuerProfile,
@@ -36,8 +49,10 @@ from dankheo.models import (
     User,
     YearStatus,
 )
+from dankheo.models.units import COMMUNE_LEVEL_KINDS
 from dankheo.registry import evidence as evidence_files
-from dankheo.registry.services import index_exemplar, index_initiative
+from dankheo.registry.services import index_exemplar, index_initiative, year_unit
+from dankheo.tree import within_prefixes
 
 SEED = 20250701
 INITIATIVES = 320
@@ -114,22 +129,35 @@ COLLECTIVES = [
     "Tổ tự quản",
 ]
 
-COMMUNE_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP)
+ORGANISATION_KINDS = (UnitKind.FRONT, UnitKind.MASS_ORGANISATION)
 OLD_END = date(2025, 6, 30)
 NEW_START = date(2025, 7, 1)
+# The 2025 round's own indicators (name, unit of measure), reported beside the standard
+# figures of each year.
+INDICATORS_2025 = [
+    ("Tuyến đường «sáng – xanh – sạch – đẹp» hoàn thành", "tuyến"),
+    ("Hộ thoát nghèo nhờ mô hình", "hộ"),
+]
+REPORT_TEXT = (
+    "Năm {year}, {unit} tiếp tục thực hiện mô hình: cấp ủy chỉ đạo, Mặt trận và các đoàn "
+    "thể vận động từng hộ; {households} hộ tham gia. Mô hình được Nhân dân đồng tình, "
+    "duy trì đều đặn, có khả năng nhân rộng."
+)
 
 
 def seed() -> str:
     if db.session.scalar(sa.select(Initiative.id).limit(1)):
         return "registry: already loaded"
-    units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
-    if "BDVTU" not in units:
+    try:
+        units = units_by_key()
+    except KeyError:
         return "registry: skipped (load units first)"
     rng = random.Random(SEED)
     fields = ensure_default_fields()
-    _campaigns(units)
-    initiatives = _initiatives(rng, units, fields)
-    exemplars = _exemplars(rng, initiatives, fields)
+    areas = ensure_default_priority_areas()
+    indicators = _campaigns(units)
+    initiatives = _initiatives(rng, units, fields, areas, indicators)
+    exemplars = _exemplars(rng, initiatives, areas)
     evidence = _evidence(rng, initiatives)
     return (
         f"registry: 2 campaigns, {len(initiatives)} initiatives, {len(exemplars)} exemplars, "
@@ -137,13 +165,15 @@ def seed() -> str:
     )
 
 
-def _campaigns(units: dict[str, Unit]) -> None:
+def _campaigns(units: dict[str, Unit]) -> list[CampaignIndicator]:
+    """The 2024 round of the old Ban Dân vận and the 2025 round of today's Ban Tuyên
+    giáo và Dân vận; returns the 2025 round's own indicators."""
     phase = ensure_phase()
-    state_issuer, party_issuer_ = ensure_issuers(units["TN"], units["BTGDVTU"])
+    state_issuer, party_issuer_ = ensure_issuers(units["province"], units["board"])
     plans = [
         (
             2024,
-            units["BDVTU"],
+            units["old_board"],
             (date(2024, 1, 15), date(2024, 9, 30)),
             (date(2024, 10, 1), date(2024, 10, 31)),
             (date(2024, 11, 1), date(2024, 11, 30)),
@@ -153,13 +183,14 @@ def _campaigns(units: dict[str, Unit]) -> None:
             # Closing dates left open so the demo's 2025 round stays usable whatever day
             # it is shown on (an unset bound leaves that side of a window open).
             2025,
-            units["BTGDVTU"],
+            units["board"],
             (date(2025, 1, 15), None),
             (date(2025, 10, 1), None),
             (date(2025, 11, 16), None),
             ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "QĐ/BTGDVTU"),
         ),
     ]
+    indicators: list[CampaignIndicator] = []
     for year, organiser, registration, nomination, review, (party_issuer, suffix) in plans:
         exists = db.session.scalar(
             sa.select(Campaign.id).where(
@@ -213,29 +244,27 @@ def _campaigns(units: dict[str, Unit]) -> None:
                 paper=PaperSize.A4,
             )
         )
+        if year == 2025:
+            for position, (name, unit_label) in enumerate(INDICATORS_2025, start=1):
+                indicator = CampaignIndicator(name=name, unit_label=unit_label, position=position)
+                campaign.indicators.append(indicator)
+                indicators.append(indicator)
         db.session.add(campaign)
     db.session.flush()
+    return indicators
 
 
-def _pools(units: dict[str, Unit]):
-    old = [
-        u
-        for u in units.values()
-        if u.kind in COMMUNE_KINDS and u.valid_to is not None and u.valid_to <= OLD_END
-    ]
-    new = [
-        u
-        for u in units.values()
-        if u.kind in COMMUNE_KINDS and u.valid_from is not None and u.valid_from >= NEW_START
-    ]
-    lasting = [
-        u
-        for u in units.values()
-        if u.kind in (UnitKind.FRONT, UnitKind.MASS_ORGANISATION, UnitKind.ARMED_FORCES)
-        and u.valid_to is None
-    ]
-    key = lambda u: u.code  # noqa: E731 (a sort key; deterministic order for the seed)
-    return sorted(old, key=key), sorted(new, key=key), sorted(lasting, key=key)
+def _units(kinds, roots: list[Unit], *, closed: bool) -> list[Unit]:
+    """Units of ``kinds`` under ``roots``: those closed on 30/06/2025 or those open from
+    01/07/2025, in code order (a deterministic pool for the seed)."""
+    stmt = sa.select(Unit).where(
+        Unit.kind.in_(list(kinds)), within_prefixes(Unit.path, [r.path for r in roots])
+    )
+    if closed:
+        stmt = stmt.where(Unit.valid_to == OLD_END)
+    else:
+        stmt = stmt.where(Unit.valid_to.is_(None), Unit.valid_from == NEW_START)
+    return list(db.session.scalars(stmt.order_by(Unit.code)))
 
 
 def _status(rng: random.Random, year: int) -> YearStatus:
@@ -250,26 +279,54 @@ def _status(rng: random.Random, year: int) -> YearStatus:
     )[0]
 
 
-def _initiatives(rng: random.Random, units, fields) -> list[Initiative]:
-    old, new, lasting = _pools(units)
+def _report(rng: random.Random, row: InitiativeYear, unit: Unit, indicators, reporter) -> None:
+    """The unit's report of the year, dated in December of that year."""
+    households = rng.randint(20, 400)
+    row.households = households
+    row.beneficiaries = households * rng.randint(3, 5)
+    row.money_vnd = rng.randint(0, 300) * 1_000_000
+    row.labour_days = rng.randint(0, 900)
+    row.land_m2 = float(rng.choice([0, 0, 0, 50, 120, 300, 1200]))
+    row.road_km = rng.choice([None, None, 0.5, 1.2, 2.0, 3.5])
+    row.report_text = REPORT_TEXT.format(year=row.year, unit=unit.name, households=households)
+    row.reported_at = datetime(row.year, 12, rng.randint(1, 10), 2, 0)
+    row.reported_by_id = reporter.id if reporter else None
+    if row.year == 2025:
+        for indicator in indicators:
+            if rng.random() < 0.5:
+                row.indicator_values.append(
+                    IndicatorValue(indicator=indicator, value=Decimal(rng.randint(1, 12)))
+                )
+
+
+def _initiatives(rng: random.Random, units, fields, areas, indicators) -> list[Initiative]:
+    old_roots = [units["old_tay_ninh"], units["old_long_an"]]
+    new_roots = [units["province"]]
+    old = _units(COMMUNE_LEVEL_KINDS, old_roots, closed=True)
+    new = _units(COMMUNE_LEVEL_KINDS, new_roots, closed=False)
+    old_orgs = _units(ORGANISATION_KINDS, old_roots, closed=True)
+    new_orgs = _units(ORGANISATION_KINDS, new_roots, closed=False)
+    # Half the old communes drawn from around thị xã Hòa Thành, whose successor is the
+    # demo officer's Phường Long Hoa, so that officer has predecessors' records to see.
+    near = [u for u in old if u.path.startswith(units["hoa_thanh_old"].path)]
     creator = db.session.scalar(sa.select(User).where(User.username == "admin"))
-    made: list[Initiative] = []
-    successors: dict[int, list[Unit]] = {}
-    by_id = {u.id: u for u in units.values()}
+    secretary = db.session.scalar(sa.select(User).where(User.username == "thuky")) or creator
+    successors: dict[int, set[int]] = {}
     for link in db.session.scalars(sa.select(UnitSuccession)):
-        successors.setdefault(link.predecessor_id, []).append(by_id[link.successor_id])
+        successors.setdefault(link.predecessor_id, set()).add(link.successor_id)
+    carriers: dict[tuple[int, int], Unit] = {}
+    made: list[Initiative] = []
     for n in range(INITIATIVES):
         first_year = rng.choice([2021, 2021, 2022, 2022, 2023, 2023, 2024, 2024, 2025, 2025])
-        on_lasting = rng.random() < 0.2
-        if on_lasting:
-            unit = rng.choice(lasting)
-            last_possible = 2025
-        elif first_year == 2025:
-            unit = rng.choice(new)
-            last_possible = 2025
+        before_july = first_year < 2025 or rng.random() < 0.5
+        on_org = rng.random() < 0.15
+        if before_july:
+            pool = old_orgs if on_org else (near if rng.random() < 0.25 else old)
+            started = date(first_year, rng.randint(1, 6), rng.randint(1, 28))
         else:
-            unit = rng.choice(old)
-            last_possible = 2024  # the commune was merged on 1/7/2025
+            pool = new_orgs if on_org else new
+            started = date(first_year, rng.randint(7, 9), rng.randint(1, 28))
+        unit = rng.choice(pool)
         subject = SUBJECTS[n % len(SUBJECTS)]
         name = f"Mô hình “{subject}” ở {rng.choice(PLACES)}"
         if n >= len(SUBJECTS) * 3:
@@ -288,27 +345,34 @@ def _initiatives(rng: random.Random, units, fields) -> list[Initiative]:
             socialised_vnd=rng.randint(0, 300) * 1_000_000,
             labour_days=rng.randint(0, 900),
             land_m2=float(rng.choice([0, 0, 0, 50, 120, 300, 1200])),
-            started_on=date(first_year, rng.randint(1, 9), rng.randint(1, 28)),
+            started_on=started,
             outputs="Kết quả cụ thể, có số liệu kiểm chứng.",
             sustainability="Duy trì hằng năm, có thể nhân rộng sang địa bàn khác.",
             created_by=creator,
+            priority_areas=rng.sample(areas, rng.choice([0, 1, 1, 1, 2])),
         )
         index_initiative(initiative, unit)
-        # Carry over year after year until dropped or the unit's last year.
+        # Carry over year after year until dropped or 2025; from 2025 the years of a
+        # record of a unit closed on 30/06/2025 sit on its successor.
         year = first_year
         while True:
+            carrier = unit if year == first_year else _carrier(carriers, unit, year)
             status = _status(rng, year)
-            initiative.years.append(
-                InitiativeYear(
-                    year=year, status=status, unit_id=unit.id, field_id=initiative.field.id
-                )
+            row = InitiativeYear(
+                year=year, status=status, unit_id=carrier.id, field_id=initiative.field.id
             )
-            if status == YearStatus.DROPPED or year >= last_possible or rng.random() < 0.35:
+            if status != YearStatus.REGISTERED or (year == 2025 and rng.random() < 0.5):
+                _report(rng, row, carrier, indicators, creator)
+            if status != YearStatus.REGISTERED:
+                row.evaluated_at = row.reported_at + timedelta(days=rng.randint(3, 20))
+                row.evaluated_by_id = secretary.id if secretary else None
+            initiative.years.append(row)
+            if status == YearStatus.DROPPED or year >= 2025 or rng.random() < 0.35:
                 break
             year += 1
-        if first_year == 2025 and not on_lasting and rng.random() < 0.5:
-            # Replicates an older model of one of the communes this one was merged from.
-            sources = [i for i in made if unit in successors.get(i.unit.id, [])]
+        if not before_july and not on_org and rng.random() < 0.5:
+            # Replicates an older model of one of the communes this one was formed from.
+            sources = [i for i in made if unit.id in successors.get(i.unit_id, ())]
             if sources:
                 initiative.replicated_from = rng.choice(sources)
         elif made and rng.random() < 0.08:
@@ -319,35 +383,46 @@ def _initiatives(rng: random.Random, units, fields) -> list[Initiative]:
     return made
 
 
-def _exemplars(rng: random.Random, initiatives: list[Initiative], fields) -> list[Exemplar]:
+def _carrier(cache: dict, unit: Unit, year: int) -> Unit:
+    """The unit that carries ``unit``'s record in ``year`` (registry.services.year_unit)."""
+    key = (unit.id, year)
+    if key not in cache:
+        cache[key] = year_unit(unit, year)
+    return cache[key]
+
+
+def _exemplars(rng: random.Random, initiatives: list[Initiative], areas) -> list[Exemplar]:
     recognised = [
         i
         for i in initiatives
         if any(r.status in (YearStatus.RECOGNISED, YearStatus.OUTSTANDING) for r in i.years)
     ]
+    units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.depth > 0))}
     made = []
     for n in range(EXEMPLARS):
         initiative = recognised[(n * 7) % len(recognised)]
-        year = max(r.year for r in initiative.years)
+        latest = max(initiative.years, key=lambda r: r.year)
+        unit = units.get(latest.unit_id, initiative.unit)  # the unit of that year
         if n % 3 == 0:
             kind = ExemplarKind.COLLECTIVE
             name = f"{rng.choice(COLLECTIVES)} {rng.choice(PLACES)}"
-            position = initiative.unit.name
+            position = unit.name
         else:
             kind = ExemplarKind.INDIVIDUAL
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            position = f"{rng.choice(POSITIONS)}, {initiative.unit.name}"
+            position = f"{rng.choice(POSITIONS)}, {unit.name}"
         exemplar = Exemplar(
             kind=kind,
             name=name,
             position=position,
-            unit=initiative.unit,
+            unit=unit,
             field=initiative.field,
-            year=year,
+            year=latest.year,
             achievements=f"Trực tiếp vận động, tổ chức thực hiện {initiative.name}.",
             initiatives=[initiative],
+            priority_areas=list(initiative.priority_areas),
         )
-        index_exemplar(exemplar, initiative.unit)
+        index_exemplar(exemplar, unit)
         made.append(exemplar)
     db.session.add_all(made)
     db.session.flush()
@@ -376,9 +451,12 @@ def _evidence(rng: random.Random, initiatives: list[Initiative]) -> int:
         initiative = public[(n * 11) % len(public)]
         checked = evidence_files.check(_png(rng, n))
         evidence_files.store(checked)
+        # Every third photo documents the report of the initiative's latest year.
+        latest = max(initiative.years, key=lambda r: r.year)
         rows.append(
             Evidence(
                 initiative_id=initiative.id,
+                initiative_year_id=latest.id if n % 3 == 0 else None,
                 filename=f"anh-hoat-dong-{n + 1}.png",
                 mime=checked.mime,
                 size=checked.size,

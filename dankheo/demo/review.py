@@ -28,7 +28,7 @@ from dankheo.models import (
     YearStatus,
 )
 from dankheo.nominations import services as nominations
-from dankheo.permissions import unit_within
+from dankheo.permissions import can
 from dankheo.review import services as review
 from dankheo.workflow import transition
 
@@ -131,10 +131,11 @@ def _officers() -> list[User]:
 
 
 def _subjects(year: int, officers: list[User], fallback: User):
-    """(initiative, officer over its unit) for initiatives recognised in ``year``; the
-    demo has officers for a few units only, the administrator acts for the others."""
-    rows = db.session.scalars(
-        sa.select(Initiative)
+    """(initiative, officer who may nominate it) for initiatives recognised in ``year``:
+    an officer of the unit that carried that year (or of its successor); the demo has
+    officers for a few units only, the administrator acts for the others."""
+    rows = db.session.execute(
+        sa.select(Initiative, InitiativeYear)
         .join(InitiativeYear, InitiativeYear.initiative_id == Initiative.id)
         .where(
             InitiativeYear.year == year,
@@ -143,13 +144,9 @@ def _subjects(year: int, officers: list[User], fallback: User):
         .order_by(Initiative.id)
     ).all()
     out = []
-    for initiative in rows:
+    for initiative, row in rows:
         officer = next(
-            (
-                o
-                for o in officers
-                if any(unit_within(initiative.unit, u) for u in o.units_for(Role.OFFICER))
-            ),
+            (o for o in officers if can(o, "nomination.create", row.unit)),
             fallback,
         )
         out.append((initiative, officer))
@@ -178,12 +175,15 @@ def collective_name(unit) -> str:
 
 
 def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nomination:
-    # The model's name belongs in the achievement, not in the recipient's second line.
+    # The unit that carried the judged year nominates (a successor after a merger); the
+    # model's name belongs in the achievement, not in the recipient's second line.
+    year = award_type.campaign.year
+    row = next(r for r in initiative.years if r.year == year)
     return nominations.create_nomination(
         officer,
         award_type=award_type,
         subject=initiative,
-        recipient_name=collective_name(initiative.unit),
+        recipient_name=collective_name(row.unit),
         recipient_line="",
         achievement_text=(
             "Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” "
@@ -191,7 +191,7 @@ def _nominate(officer, award_type, initiative: Initiative, day: date) -> Nominat
             f"{initiative.name[1:]}"
         ),
         report_text=(
-            f"Báo cáo thành tích của {initiative.unit.name} khi thực hiện mô hình "
+            f"Báo cáo thành tích của {row.unit.name} khi thực hiện mô hình "
             f"“{initiative.name}”: kết quả nổi bật, cách làm sáng tạo, sự đồng tình "
             "và tham gia của Nhân dân, khả năng nhân rộng."
         ),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dankheo.models.base import Base, enum_type, utcnow
+from dankheo.models.base import Base, binary_string, enum_type, utcnow
 from dankheo.models.units import Unit
 
 
@@ -44,6 +44,10 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(sa.String(200), default="")
     # Accent-folded username, name and e-mail (vietnamese.fold), for the users search.
     search_text: Mapped[str] = mapped_column(sa.String(600), default="", server_default="")
+    # Vietnamese order of people: given name, middle name, surname (vietnamese.person_sort_key).
+    sort_key: Mapped[str] = mapped_column(
+        binary_string(800), default="", server_default="", index=True
+    )
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Part of every session and remember-me cookie of this user (see get_id); replacing
     # it (auth.sessions.revoke_sessions: sign-out, password change, disabling, "sign out

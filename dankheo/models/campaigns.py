@@ -61,6 +61,18 @@ class Field(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class PriorityArea(Base):
+    """A priority area of the directive (lĩnh vực trọng tâm): a second classification
+    beside the field; an initiative or exemplar may carry several."""
+
+    __tablename__ = "priority_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
 class Campaign(Base):
     __tablename__ = "campaigns"
 
@@ -95,6 +107,11 @@ class Campaign(Base):
     )
     award_types: Mapped[list["AwardType"]] = relationship(
         back_populates="campaign", order_by="AwardType.id", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list["CampaignIndicator"]] = relationship(
+        back_populates="campaign",
+        order_by="CampaignIndicator.position, CampaignIndicator.id",
+        cascade="all, delete-orphan",
     )
 
     __table_args__ = (
@@ -138,6 +155,29 @@ class Criterion(Base):
         sa.CheckConstraint("max_points > 0", name="max_positive"),
         sa.CheckConstraint("weight > 0", name="weight_positive"),
     )
+
+
+class CampaignIndicator(Base):
+    """One of the campaign's own indicators (chỉ tiêu kết quả), which officers report
+    for each year of an initiative beside the standard figures."""
+
+    __tablename__ = "campaign_indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    unit_label: Mapped[str] = mapped_column(sa.String(40), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="indicators")
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "name"),)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.unit_label})" if self.unit_label else self.name
 
 
 class AwardForm(enum.StrEnum):

@@ -2,13 +2,14 @@
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dankheo.models.accounts import User
 from dankheo.models.base import Base, binary_string, enum_type, utcnow
-from dankheo.models.campaigns import Field
+from dankheo.models.campaigns import CampaignIndicator, Field, PriorityArea
 from dankheo.models.units import Unit
 
 
@@ -28,6 +29,34 @@ YEAR_STATUS_LABELS = {
 
 # Statuses the public gallery and the open-data API show.
 PUBLIC_STATUSES = (YearStatus.RECOGNISED, YearStatus.OUTSTANDING)
+# What the secretary may give a year once the officer has reported it.
+EVALUATION_STATUSES = (YearStatus.RECOGNISED, YearStatus.OUTSTANDING, YearStatus.DROPPED)
+
+# Priority areas (lĩnh vực trọng tâm) of initiatives and exemplars: several each.
+initiative_priority_areas = sa.Table(
+    "initiative_priority_areas",
+    Base.metadata,
+    sa.Column(
+        "initiative_id", sa.ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "priority_area_id",
+        sa.ForeignKey("priority_areas.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+exemplar_priority_areas = sa.Table(
+    "exemplar_priority_areas",
+    Base.metadata,
+    sa.Column("exemplar_id", sa.ForeignKey("exemplars.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "priority_area_id",
+        sa.ForeignKey("priority_areas.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class Initiative(Base):
@@ -80,6 +109,9 @@ class Initiative(Base):
         order_by="InitiativeYear.year",
         cascade="all, delete-orphan",
     )
+    priority_areas: Mapped[list[PriorityArea]] = relationship(
+        secondary=initiative_priority_areas, order_by="PriorityArea.position, PriorityArea.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -92,8 +124,24 @@ class Initiative(Base):
     )
 
 
+# The standard results an officer reports for a year: (column, label, unit of measure).
+YEAR_FIGURES = (
+    ("beneficiaries", "Người được hưởng lợi", "người"),
+    ("households", "Hộ tham gia, hưởng lợi", "hộ"),
+    ("money_vnd", "Tiền vận động được", "đồng"),
+    ("labour_days", "Ngày công lao động", "ngày công"),
+    ("land_m2", "Đất hiến", "m²"),
+    ("road_km", "Đường giao thông làm mới, sửa chữa", "km"),
+)
+
+
 class InitiativeYear(Base):
-    """The status of an initiative in one year."""
+    """One year of an initiative: the officer's report of that year (figures, text,
+    evidence) and the secretary's evaluation of it (the status).
+
+    ``unit_id`` is the unit that carried the initiative that year: the initiative's own
+    unit while it existed, its successor after a merger or split (a 2026 row of a
+    commune closed on 30/06/2025 sits on the commune that succeeded it)."""
 
     __tablename__ = "initiative_years"
 
@@ -104,23 +152,76 @@ class InitiativeYear(Base):
         enum_type(YearStatus, "year_status"), default=YearStatus.REGISTERED
     )
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    # Denormalised from the initiative so yearly lists and statistics need no join.
+    # Denormalised so yearly lists and statistics need no join.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The officer's report of the year (NULL: not reported; 0 is a reported zero).
+    beneficiaries: Mapped[int | None]
+    households: Mapped[int | None]
+    money_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    labour_days: Mapped[int | None]
+    land_m2: Mapped[float | None] = mapped_column(sa.Float)
+    road_km: Mapped[float | None] = mapped_column(sa.Float)
+    report_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    reported_at: Mapped[datetime | None]
+    reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The secretary's evaluation, which needs the report first.
+    evaluated_at: Mapped[datetime | None]
+    evaluated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     initiative: Mapped[Initiative] = relationship(back_populates="years")
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], viewonly=True)
+    indicator_values: Mapped[list["IndicatorValue"]] = relationship(
+        back_populates="initiative_year", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "year"),
         sa.Index("ix_initiative_years_year_status", "year", "status"),
         sa.Index("ix_initiative_years_unit_year", "unit_id", "year"),
         sa.Index("ix_initiative_years_field_year", "field_id", "year"),
+        sa.CheckConstraint(
+            "COALESCE(beneficiaries, 0) >= 0 AND COALESCE(households, 0) >= 0 "
+            "AND COALESCE(money_vnd, 0) >= 0 AND COALESCE(labour_days, 0) >= 0 "
+            "AND COALESCE(land_m2, 0) >= 0 AND COALESCE(road_km, 0) >= 0",
+            name="figures_nonnegative",
+        ),
+        sa.CheckConstraint(
+            "evaluated_at IS NULL OR reported_at IS NOT NULL", name="evaluated_after_report"
+        ),
     )
 
     @property
     def status_label(self) -> str:
         return YEAR_STATUS_LABELS[self.status]
+
+    @property
+    def is_reported(self) -> bool:
+        return self.reported_at is not None
+
+
+class IndicatorValue(Base):
+    """The value a year's report gives one of the campaign's own indicators."""
+
+    __tablename__ = "indicator_values"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_year_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("initiative_years.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("campaign_indicators.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(18, 2))
+
+    initiative_year: Mapped[InitiativeYear] = relationship(back_populates="indicator_values")
+    indicator: Mapped[CampaignIndicator] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_year_id", "indicator_id"),
+        sa.CheckConstraint("value >= 0", name="value_nonnegative"),
+    )
 
 
 class ExemplarKind(enum.StrEnum):
@@ -157,6 +258,7 @@ class Exemplar(Base):
     year: Mapped[int] = mapped_column(index=True)
     achievements: Mapped[str] = mapped_column(sa.Text, default="")
     search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
+    # The name's collation key; an individual's by given name first (person_sort_key).
     sort_key: Mapped[str] = mapped_column(binary_string(800), default="", index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -165,6 +267,9 @@ class Exemplar(Base):
     unit: Mapped[Unit] = relationship()
     field: Mapped[Field | None] = relationship()
     initiatives: Mapped[list[Initiative]] = relationship(secondary=exemplar_initiatives)
+    priority_areas: Mapped[list[PriorityArea]] = relationship(
+        secondary=exemplar_priority_areas, order_by="PriorityArea.position, PriorityArea.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -185,6 +290,10 @@ class Evidence(Base):
     exemplar_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("exemplars.id", ondelete="CASCADE"), index=True
     )
+    # Evidence of one year's report (minh chứng của năm), else of the initiative as a whole.
+    initiative_year_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("initiative_years.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(sa.String(255))
     mime: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
@@ -196,6 +305,9 @@ class Evidence(Base):
 
     __table_args__ = (
         sa.CheckConstraint("(initiative_id IS NULL) <> (exemplar_id IS NULL)", name="one_owner"),
+        sa.CheckConstraint(
+            "initiative_year_id IS NULL OR initiative_id IS NOT NULL", name="year_of_initiative"
+        ),
     )
 
     @property

@@ -8,13 +8,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dankheo import vietnamese, workflow
 from dankheo.extensions import db
-from dankheo.models.accounts import Role
 from dankheo.models.audit import AuditEvent
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
 from dankheo.models.registry import Exemplar, Initiative
 from dankheo.models.units import Unit
-from dankheo.permissions import is_admin, scope_paths, units_with_role
+from dankheo.permissions import organising_unit_ids, scope_paths
 from dankheo.tree import within_prefixes
 from dankheo.vietnamese import fold
 from dankheo.web.params import parse_id
@@ -29,7 +28,7 @@ def _scope(user) -> sa.ColumnElement[bool]:
     paths = scope_paths(user, "nomination.list")
     if paths is None:
         return sa.true()
-    organised = [u.id for u in units_with_role(user, Role.SECRETARY)]
+    organised = sorted(organising_unit_ids(user))
     in_subtree = Nomination.unit_id.in_(sa.select(Unit.id).where(within_prefixes(Unit.path, paths)))
     if not organised:
         return in_subtree
@@ -108,9 +107,9 @@ def history(nomination: Nomination) -> list[AuditEvent]:
 
 
 def _officer_paths(user) -> list[str] | None:
-    if is_admin(user):
-        return None
-    return [u.path for u in units_with_role(user, Role.OFFICER)]
+    """Where the user may nominate from: officer units that still exist, with the units
+    they succeed (permissions.scope_paths)."""
+    return scope_paths(user, "registry.edit")
 
 
 def subject_choices(user) -> list[tuple[str, str]]:

@@ -10,9 +10,9 @@ from dankheo import audit, vietnamese, workflow
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models.base import utcnow
-from dankheo.models.campaigns import AwardType
+from dankheo.models.campaigns import AwardType, Campaign, CampaignKind
 from dankheo.models.nominations import Nomination, NominationBatch, NominationState
-from dankheo.models.registry import Evidence, Exemplar, Initiative
+from dankheo.models.registry import Evidence, Exemplar, Initiative, YearStatus
 from dankheo.registry import evidence as evidence_files
 
 EDITABLE = (NominationState.DRAFT, NominationState.RETURNED)
@@ -44,6 +44,43 @@ def _store_report(actor, subject, upload: ReportUpload) -> Evidence:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def subject_year_row(campaign: Campaign, subject: Initiative | Exemplar):
+    """The year of ``subject`` that ``campaign`` judges, or a refusal naming why there is
+    none: a yearly campaign judges its own year; a mid-term or final review any year of
+    its phase up to its own. Returns the initiative's year row (None for an exemplar)."""
+    phase = campaign.phase
+    first, last = phase.start_year, min(phase.end_year, campaign.year)
+    if isinstance(subject, Initiative):
+        rows = [r for r in subject.years if r.status != YearStatus.DROPPED]
+        years = [r.year for r in subject.years]
+    else:
+        rows, years = [], [subject.year]
+    shown = ", ".join(str(y) for y in sorted(years)) or "chưa có"
+    if campaign.kind == CampaignKind.YEARLY:
+        wanted = [campaign.year]
+    else:
+        wanted = list(range(first, last + 1))
+    if not any(phase.start_year <= y <= phase.end_year for y in years):
+        raise DomainError(
+            "nomination.outside_phase",
+            subject=subject.name,
+            phase=f"{phase.start_year}–{phase.end_year}",
+            years=shown,
+        )
+    if isinstance(subject, Exemplar):
+        if subject.year not in wanted:
+            raise DomainError(
+                "nomination.year_missing", subject=subject.name, year=campaign.year, years=shown
+            )
+        return None
+    matching = [r for r in rows if r.year in wanted]
+    if not matching:
+        raise DomainError(
+            "nomination.year_missing", subject=subject.name, year=campaign.year, years=shown
+        )
+    return max(matching, key=lambda r: r.year)
 
 
 def create_nomination(
@@ -81,13 +118,16 @@ def create_nomination(
         raise DomainError(
             "nomination.duplicate", subject=subject.name, award=duplicate.award_type.label
         )
+    # The unit that carried the judged year nominates (a successor after a merger).
+    row = subject_year_row(campaign, subject)
+    unit_id = row.unit_id if row is not None else subject.unit_id
     if not (report_text or "").strip() and report_upload is None:
         raise DomainError("nomination.report_required")
-    _check_batch(batch, campaign.id, subject.unit_id)
+    _check_batch(batch, campaign.id, unit_id)
     nomination = Nomination(
         campaign=campaign,
         award_type=award_type,
-        unit_id=subject.unit_id,
+        unit_id=unit_id,
         initiative=subject if isinstance(subject, Initiative) else None,
         exemplar=subject if isinstance(subject, Exemplar) else None,
         batch=batch,

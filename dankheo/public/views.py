@@ -11,6 +11,7 @@ from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
 from dankheo.registry.evidence import send_evidence
 from dankheo.registry.lookups import unit_filter_choices
+from dankheo.reports.map import render_map
 from dankheo.web.access import found
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -37,7 +38,10 @@ def gallery():
         "public/gallery.html",
         page=page,
         params=params,
+        dot_map=queries.gallery_map(params.unit, params.year),
+        render_map=render_map,
         fields=campaign_queries.fields(),
+        areas=campaign_queries.priority_areas(),
         units=units,
         unit_search=unit_search,
     )

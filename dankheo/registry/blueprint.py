@@ -32,11 +32,18 @@ def filter_context(scope) -> dict:
     )
     return {
         "fields": campaign_queries.fields(),
+        "areas": campaign_queries.priority_areas(),
         "units": units,
         "unit_search": unit_search,
         "statuses": [(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
         "kinds": [(k.value, EXEMPLAR_KIND_LABELS[k]) for k in ExemplarKind],
     }
+
+
+def chosen_priority_areas(form) -> list:
+    """The priority areas ticked on a form (WTForms checked them against its choices)."""
+    ids = set(form.priority_area_ids.data or [])
+    return [a for a in campaign_queries.priority_areas() if a.id in ids]
 
 
 def this_year() -> int:

@@ -11,7 +11,13 @@ from dankheo.forms import EmptyForm
 from dankheo.models import Exemplar, ExemplarKind, Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
 from dankheo.registry import exports, queries, services
-from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
+from dankheo.registry.blueprint import (
+    bp,
+    chosen_priority_areas,
+    filter_context,
+    per_page,
+    this_year,
+)
 from dankheo.registry.forms import EvidenceForm, ExemplarForm, choice_list
 from dankheo.web import lookup
 from dankheo.web.access import found, require
@@ -62,6 +68,9 @@ def _exemplar_form_choices(form: ExemplarForm, exemplar: Exemplar | None = None)
         [(None, "— Không —")] + [(f.id, f.name) for f in campaign_queries.fields()]
     )
     lookup.prepare(form.initiative_ids, "scope-initiatives", current_user)
+    form.priority_area_ids.choices = [
+        (a.id, a.name) for a in campaign_queries.priority_areas() if a.active
+    ]
 
 
 def _form_targets(form: ExemplarForm, action: str, exemplar: Exemplar | None = None):
@@ -104,6 +113,7 @@ def _save_exemplar(form: ExemplarForm, exemplar: Exemplar | None, targets) -> Ex
         initiatives=chosen,
         exemplar=exemplar,
         expected_version=form.version_value() if exemplar is not None else None,
+        priority_areas=chosen_priority_areas(form),
     )
 
 
@@ -120,10 +130,11 @@ def exemplar_new():
         and form.validate_on_submit()
         and (targets := _form_targets(form, "exemplar.create"))
     ):
-        with transaction():
+        with transaction(form) as done:
             exemplar = _save_exemplar(form, None, targets)
-        flash("Đã đăng ký điển hình.", "success")
-        return redirect(url_for(".exemplar", exemplar_id=exemplar.id))
+        if done.ok:
+            flash("Đã đăng ký điển hình.", "success")
+            return redirect(url_for(".exemplar", exemplar_id=exemplar.id))
     return render_template("registry/exemplar_form.html", form=form, exemplar=None)
 
 
@@ -137,6 +148,7 @@ def exemplar_edit(exemplar_id: int):
         form.version.data = exemplar.version
         form.kind.data = exemplar.kind.value
         form.initiative_ids.data = [i.id for i in exemplar.initiatives]
+        form.priority_area_ids.data = [a.id for a in exemplar.priority_areas]
     _exemplar_form_choices(form, exemplar)
     if (
         not lookup.requested()

@@ -8,6 +8,7 @@ HEADERS = (
     "Tên mô hình",
     "Đơn vị",
     "Lĩnh vực",
+    "Lĩnh vực trọng tâm",
     "Năm đăng ký",
     "Các năm",
     "Trạng thái",
@@ -16,6 +17,10 @@ HEADERS = (
     "Ngày công",
     "Đất hiến (m²)",
 )
+
+
+def _areas_text(record) -> str:
+    return "; ".join(a.name for a in record.priority_areas)
 
 
 def _years_text(initiative) -> str:
@@ -38,6 +43,7 @@ def rows_for(initiatives, year: int | None = None) -> list[list]:
             i.name,
             i.unit.name,
             i.field.name,
+            _areas_text(i),
             i.first_year,
             _years_text(i),
             _status_text(i, year),
@@ -51,7 +57,16 @@ def rows_for(initiatives, year: int | None = None) -> list[list]:
     return rows
 
 
-EXEMPLAR_HEADERS = ("Mã", "Tên", "Chức vụ, nơi công tác", "Loại", "Đơn vị", "Năm", "Mô hình")
+EXEMPLAR_HEADERS = (
+    "Mã",
+    "Tên",
+    "Chức vụ, nơi công tác",
+    "Loại",
+    "Đơn vị",
+    "Năm",
+    "Lĩnh vực trọng tâm",
+    "Mô hình",
+)
 
 
 def exemplar_rows(exemplars) -> list[list]:
@@ -63,13 +78,21 @@ def exemplar_rows(exemplars) -> list[list]:
             e.kind_label,
             e.unit.name,
             e.year,
+            _areas_text(e),
             "; ".join(i.name for i in e.initiatives),
         ]
         for e in exemplars
     ]
 
 
-GALLERY_HEADERS = ("Mã", "Tên mô hình", "Đơn vị", "Lĩnh vực", "Năm được công nhận")
+GALLERY_HEADERS = (
+    "Mã",
+    "Tên mô hình",
+    "Đơn vị",
+    "Lĩnh vực",
+    "Lĩnh vực trọng tâm",
+    "Năm được công nhận",
+)
 
 
 def gallery_rows(initiatives, public_statuses) -> list[list]:
@@ -80,6 +103,7 @@ def gallery_rows(initiatives, public_statuses) -> list[list]:
             i.name,
             i.unit.name,
             i.field.name,
+            _areas_text(i),
             "; ".join(
                 f"{r.year}: {YEAR_STATUS_LABELS[r.status]}"
                 for r in i.years

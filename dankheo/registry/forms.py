@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     FloatField,
     SelectField,
     SelectMultipleField,
@@ -13,6 +14,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from dankheo.forms import (
     CHOOSE,
@@ -28,10 +30,11 @@ from dankheo.forms import (
     required,
 )
 from dankheo.models.registry import (
+    EVALUATION_STATUSES,
     EXEMPLAR_KIND_LABELS,
+    YEAR_FIGURES,
     YEAR_STATUS_LABELS,
     ExemplarKind,
-    YearStatus,
 )
 from dankheo.registry.services import (
     INITIATIVE_DATE_FIELDS,
@@ -63,6 +66,21 @@ class IntSelectField(SelectField):
         if self.data is None and not self.flags.required:
             return
         super().pre_validate(form)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of check boxes (a handful of options, all visible)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+
+PRIORITY_AREAS_LABEL = "Lĩnh vực trọng tâm theo Chỉ thị"
+PRIORITY_AREAS_HELP = "Chọn một hoặc nhiều lĩnh vực khó mà mô hình tập trung giải quyết (nếu có)."
 
 
 def required_choice(form, field):
@@ -106,6 +124,9 @@ class InitiativeForm(VersionedForm):
     outputs = TextAreaField("Sản phẩm, kết quả kiểm chứng được", validators=[length(20000)])
     sustainability = TextAreaField("Khả năng duy trì, nhân rộng", validators=[length(20000)])
     replicated_from_id = IntSelectField("Nhân rộng từ mô hình", validators=[optional()])
+    priority_area_ids = MultiCheckboxField(
+        PRIORITY_AREAS_LABEL, validators=[optional()], description=PRIORITY_AREAS_HELP
+    )
 
     def validate_evaluation_on(self, field):
         if field.data and self.started_on.data and field.data < self.started_on.data:
@@ -124,10 +145,56 @@ class InitiativeForm(VersionedForm):
 class EvaluateYearForm(BaseForm):
     status = SelectField(
         "Kết quả đánh giá",
-        choices=choice_list([(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus]),
+        choices=choice_list([(s.value, YEAR_STATUS_LABELS[s]) for s in EVALUATION_STATUSES]),
         validators=[required(CHOOSE)],
     )
     note = StringField("Ghi chú", validators=[length(2000)])
+
+
+# The standard figures of a year report: integers, except land (m²) and road (km).
+_DECIMAL_FIGURES = {"land_m2", "road_km"}
+_FIGURE_MAX = {"money_vnd": 10**15}
+
+
+def _figure_field(column: str, label: str, unit: str):
+    validators = [optional(), _nonnegative(_FIGURE_MAX.get(column, 10**9))]
+    text = f"{label} ({unit})"
+    if column in _DECIMAL_FIGURES:
+        return FloatField(text, validators=validators)
+    return IntegerField(text, validators=validators)
+
+
+class YearReportForm(BaseForm):
+    """The officer's report of one year: the standard figures (left empty when they do
+    not apply), the campaign's own indicators (added per year, ``indicator_<id>``) and
+    the account of the year."""
+
+    def figures(self) -> dict:
+        return {column: getattr(self, column).data for column, _l, _u in YEAR_FIGURES}
+
+    def indicator_values(self, indicators) -> dict:
+        return {ind: getattr(self, f"indicator_{ind.id}").data for ind in indicators}
+
+
+for _column, _label, _unit in YEAR_FIGURES:
+    setattr(YearReportForm, _column, _figure_field(_column, _label, _unit))
+YearReportForm.report_text = TextAreaField(
+    "Kết quả nổi bật trong năm",
+    validators=[required(), length(20000, 10)],
+    description="Việc đã làm, kết quả đạt được, cách làm hay, khó khăn và hướng duy trì.",
+)
+
+
+def year_report_form(indicators, **kwargs) -> YearReportForm:
+    """A YearReportForm with one field per indicator of the campaigns of that year."""
+    extra = {
+        f"indicator_{ind.id}": DecimalField(
+            ind.label, places=2, validators=[optional(), number_range(0, 10**15)]
+        )
+        for ind in indicators
+    }
+    form_class = type("YearReportWithIndicators", (YearReportForm,), extra)
+    return form_class(**kwargs)
 
 
 class EvidenceForm(BaseForm):
@@ -170,4 +237,7 @@ class ExemplarForm(VersionedForm):
     achievements = TextAreaField("Thành tích", validators=[length(20000)])
     initiative_ids = SelectMultipleField(
         "Mô hình do điển hình thực hiện", coerce=coerce_id, validators=[optional()]
+    )
+    priority_area_ids = MultiCheckboxField(
+        PRIORITY_AREAS_LABEL, validators=[optional()], description=PRIORITY_AREAS_HELP
     )

@@ -21,7 +21,8 @@ from dankheo.models import (
     Unit,
     YearStatus,
 )
-from dankheo.tree import within_prefix, within_prefixes
+from dankheo.models.registry import exemplar_priority_areas, initiative_priority_areas
+from dankheo.tree import in_tree_order, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 from dankheo.web.params import MAX_ID, parse_int
 
@@ -39,6 +40,7 @@ class ListParams:
     status: YearStatus | None = None
     unit: int | None = None
     kind: ExemplarKind | None = None
+    area: int | None = None  # a priority area (lĩnh vực trọng tâm)
     sort: str = "name"
     dir: str = "asc"
     page: int = 1
@@ -53,6 +55,7 @@ class ListParams:
             "status": self.status.value if self.status else None,
             "unit": self.unit,
             "kind": self.kind.value if self.kind else None,
+            "area": self.area,
         }
         if self.sort != "name" or self.dir != "asc":
             args.update(sort=self.sort, dir=self.dir)
@@ -81,6 +84,7 @@ def parse_list_params(args) -> ListParams:
     # Ids fit a 32-bit column; a larger number would overflow the database driver.
     params.field = _int(args.get("field"), "field", errors, 1, MAX_ID)
     params.unit = _int(args.get("unit"), "unit", errors, 1, MAX_ID)
+    params.area = _int(args.get("area"), "area", errors, 1, MAX_ID)
     params.page = _int(args.get("page"), "page", errors, 1, 1_000_000) or 1
     status = args.get("status") or ""
     if status:
@@ -133,6 +137,8 @@ def _initiative_conditions(
         conditions.append(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
     if params.field:
         conditions.append(Initiative.field_id == params.field)
+    if params.area:
+        conditions.append(_in_priority_area(Initiative.id, initiative_priority_areas, params.area))
     subtree = None
     if params.unit:
         root = db.session.get(Unit, params.unit)
@@ -148,9 +154,10 @@ def _initiative_conditions(
         year_conditions.append(InitiativeYear.status.in_(PUBLIC_STATUSES))
     if year_conditions:
         if subtree is not None:
-            # Year rows carry their initiative's unit (services._sync_years): the
-            # (unit_id, year) index then reads only the chosen subtree's rows, and the
-            # initiative's own unit needs no second test.
+            # Year rows carry the unit of their year (the initiative's, or its successor
+            # after a merger: services.year_unit): the (unit_id, year) index then reads
+            # only the chosen subtree's rows, and a year filter finds the records a unit
+            # carried that year.
             year_conditions.append(InitiativeYear.unit_id.in_(sa.select(Unit.id).where(subtree)))
             subtree = None
         listed = Initiative.id + 0 if in_order else Initiative.id
@@ -164,6 +171,13 @@ def _initiative_conditions(
     if subtree is not None:
         conditions.append(subtree)
     return conditions
+
+
+def _in_priority_area(id_column, link_table, area_id: int) -> sa.ColumnElement[bool]:
+    """Records tagged with the priority area ``area_id`` (one indexed lookup of the link
+    table, whose second column is the area)."""
+    owner, area = list(link_table.c)
+    return id_column.in_(sa.select(owner).where(area == area_id))
 
 
 def _needs_unit(params: ListParams, scope) -> bool:
@@ -238,6 +252,7 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
         contains_eager(Initiative.unit),
         joinedload(Initiative.field),
         selectinload(Initiative.years),
+        selectinload(Initiative.priority_areas),
     )
 
 
@@ -312,7 +327,8 @@ def initiative_detail(initiative_id: int) -> Initiative | None:
             joinedload(Initiative.unit),
             joinedload(Initiative.field),
             joinedload(Initiative.replicated_from),
-            selectinload(Initiative.years),
+            selectinload(Initiative.years).joinedload(InitiativeYear.unit),
+            selectinload(Initiative.priority_areas),
             selectinload(Initiative.replications).joinedload(Initiative.unit),
         )
     )
@@ -389,6 +405,8 @@ def exemplars_select(params: ListParams, scope) -> sa.Select:
         stmt = stmt.where(Exemplar.field_id == params.field)
     if params.kind:
         stmt = stmt.where(Exemplar.kind == params.kind)
+    if params.area:
+        stmt = stmt.where(_in_priority_area(Exemplar.id, exemplar_priority_areas, params.area))
     if params.unit:
         stmt = stmt.where(_unit_filter(params.unit))
     desc = params.dir == "desc"
@@ -407,6 +425,7 @@ def exemplars_list_select(params: ListParams, scope) -> sa.Select:
         contains_eager(Exemplar.unit),
         joinedload(Exemplar.field),
         selectinload(Exemplar.initiatives),
+        selectinload(Exemplar.priority_areas),
     )
 
 
@@ -423,6 +442,7 @@ def exemplar_detail(exemplar_id: int) -> Exemplar | None:
             joinedload(Exemplar.unit),
             joinedload(Exemplar.field),
             selectinload(Exemplar.initiatives).joinedload(Initiative.unit),
+            selectinload(Exemplar.priority_areas),
         )
     )
 
@@ -443,12 +463,16 @@ def units_in_scope(scope, levels: int | None = None) -> list[Unit]:
 
 
 def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
-    """Units for a select box, indented by depth so the tree reads at a glance."""
-    units = units_in_scope(scope, levels)
-    base = min((u.depth for u in units), default=0)
+    """Units for a select box, in tree order and indented by depth so the tree reads at
+    a glance."""
+    units = in_tree_order(units_in_scope(scope, levels))
+    # Indented by the level in the list shown: a predecessor outside the user's own
+    # subtree starts a branch of its own, whatever its depth in the tree.
+    level: dict[int, int] = {}
     out = []
     for u in units:
-        label = "— " * (u.depth - base) + u.name
+        level[u.id] = level[u.parent_id] + 1 if u.parent_id in level else 0
+        label = "— " * level[u.id] + u.name
         if u.valid_to is not None:
             label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
         out.append((u.id, label))

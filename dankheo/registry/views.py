@@ -10,8 +10,7 @@ from dankheo.campaigns import queries as campaign_queries
 from dankheo.errors import StaleVersion
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
-from dankheo.models import Field, Initiative, Unit, YearStatus
-from dankheo.models.registry import YEAR_STATUS_LABELS
+from dankheo.models import Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
 from dankheo.registry import (
     evidence_views,
@@ -21,10 +20,16 @@ from dankheo.registry import (
     lookups,
     queries,
     services,
+    year_views,
 )
-from dankheo.registry.blueprint import bp, filter_context, per_page, this_year
+from dankheo.registry.blueprint import (
+    bp,
+    chosen_priority_areas,
+    filter_context,
+    per_page,
+    this_year,
+)
 from dankheo.registry.forms import (
-    EvaluateYearForm,
     EvidenceForm,
     ImportForm,
     InitiativeForm,
@@ -37,7 +42,7 @@ from dankheo.web.transaction import FLASH, transaction
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The blueprint's other routes: importing their modules adds them to ``bp``; lookups
 # registers the registry's search sources for long selects.
-ROUTE_MODULES = (exemplar_views, evidence_views, lookups)
+ROUTE_MODULES = (exemplar_views, evidence_views, year_views, lookups)
 
 
 def _initiative(initiative_id: int, action: str) -> Initiative:
@@ -141,6 +146,11 @@ def _initiative_form_choices(form: InitiativeForm, initiative: Initiative | None
         stored=initiative.replicated_from_id if initiative else (),
         hidden_label="Mô hình gốc hiện tại (ngoài phạm vi xem của bạn)",
     )
+    form.priority_area_ids.choices = [
+        (a.id, a.name)
+        for a in campaign_queries.priority_areas()
+        if a.active or (initiative is not None and a in initiative.priority_areas)
+    ]
 
 
 def _form_targets(form: InitiativeForm, action: str):
@@ -157,7 +167,7 @@ def _form_targets(form: InitiativeForm, action: str):
     source = None
     if form.replicated_from_id.data:
         source = db.session.get(Initiative, form.replicated_from_id.data)
-    return unit, field, source
+    return unit, field, source, chosen_priority_areas(form)
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
@@ -173,7 +183,7 @@ def initiative_new():
         and form.validate_on_submit()
         and (targets := _form_targets(form, "initiative.create"))
     ):
-        unit, field, source = targets
+        unit, field, source, areas = targets
         with transaction(form) as done:
             initiative = services.create_initiative(
                 current_user,
@@ -182,6 +192,7 @@ def initiative_new():
                 year=form.year.data,
                 values=form.values(),
                 replicated_from=source,
+                priority_areas=areas,
             )
         if done.ok:
             flash("Đã đăng ký mô hình.", "success")
@@ -198,12 +209,13 @@ def initiative_edit(initiative_id: int):
     _initiative_form_choices(form, initiative)
     if request.method == "GET":
         form.version.data = initiative.version
+        form.priority_area_ids.data = [a.id for a in initiative.priority_areas]
     if (
         not lookup.requested()
         and form.validate_on_submit()
         and (targets := _form_targets(form, "initiative.edit"))
     ):
-        unit, field, source = targets
+        unit, field, source, areas = targets
         with transaction(form) as done:
             services.update_initiative(
                 current_user,
@@ -213,6 +225,7 @@ def initiative_edit(initiative_id: int):
                 field=field,
                 values=form.values(),
                 replicated_from=source,
+                priority_areas=areas,
             )
         if done.ok:
             flash("Đã lưu thay đổi.", "success")
@@ -236,9 +249,8 @@ def initiative(initiative_id: int):
         nominations=queries.nominations_of(item),
         exemplars=queries.exemplars_leading(item),
         evidence_form=EvidenceForm(),
-        evaluate_form=EvaluateYearForm(),
         empty_form=EmptyForm(),
-        year_statuses=[(s.value, YEAR_STATUS_LABELS[s]) for s in YearStatus],
+        year_of_row={r.id: r.year for r in item.years},
     )
 
 
@@ -253,19 +265,4 @@ def initiative_carry_over(initiative_id: int):
             flash(
                 f"Đã chuyển mô hình sang năm {row.year}; các năm trước được giữ nguyên.", "success"
             )
-    return redirect(url_for(".initiative", initiative_id=initiative_id))
-
-
-@bp.route("/initiatives/<int:initiative_id>/years/<int:year>/evaluate", methods=["POST"])
-@login_required
-def initiative_evaluate(initiative_id: int, year: int):
-    item = _initiative(initiative_id, "initiative.evaluate")
-    row = found(next((r for r in item.years if r.year == year), None))
-    form = EvaluateYearForm()
-    if form.validate_on_submit():
-        with transaction():
-            services.evaluate_year(current_user, row, YearStatus(form.status.data), form.note.data)
-        flash(f"Đã cập nhật kết quả năm {year}: {row.status_label}.", "success")
-    else:
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
     return redirect(url_for(".initiative", initiative_id=initiative_id))

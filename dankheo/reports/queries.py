@@ -20,22 +20,26 @@ from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
     Campaign,
+    CampaignIndicator,
     Certificate,
     CertificateStatus,
     Decision,
     Exemplar,
     ExemplarKind,
     Field,
+    IndicatorValue,
     Initiative,
     InitiativeYear,
     Nomination,
     NominationState,
     Phase,
+    PriorityArea,
     Unit,
     YearStatus,
 )
 from dankheo.models.campaigns import AWARD_FORM_LABELS, AwardForm
-from dankheo.reports.rollup import RollUp, UnitIndex, UnitRow
+from dankheo.models.registry import YEAR_FIGURES, initiative_priority_areas
+from dankheo.reports.rollup import RollUp, Split, UnitIndex, UnitRow
 from dankheo.tree import within_prefixes
 
 DEFAULT_PHASE = (2021, 2025)
@@ -162,6 +166,16 @@ class Statistics:
     replicated: int
     replicated_sources: int
     merged_note: bool = False
+    # Whether the chosen unit's own subtree is all it counts (no predecessors from
+    # elsewhere): only then does the registry list filtered by it show the same rows.
+    exact_root: bool = True
+    splits: list[Split] = field(default_factory=list)
+    # The officers' year reports: column of YEAR_FIGURES → year → sum; reports per year.
+    figures: dict[str, dict[int, float]] = field(default_factory=dict)
+    reports_by_year: dict[int, int] = field(default_factory=dict)
+    # The campaigns' own indicators: (label, year, sum).
+    indicator_totals: list[tuple[str, int, float]] = field(default_factory=list)
+    by_priority_area: list[Breakdown] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -195,7 +209,12 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
     root = index.units[root_id]
     prefixes = index.scope_prefixes(root, rollup)
     in_scope = within_prefixes(Unit.path, prefixes)
+    # Rows: the root's children, and by the structure of each year the rows of the
+    # predecessors (an old province's districts, an old commune).
     children = index.children(root)
+    if rollup is RollUp.RECORD_YEAR:
+        children += [c for c, _ in index.record_year_rows(root)]
+    row_names = _row_names(index, root)
     today = vietnamese.today()
 
     bucket_of: dict[int, int] = {}
@@ -234,7 +253,7 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
     by_field = {f.id: Breakdown(f.id, f.name) for f in fields}
     buckets: dict[int, Breakdown] = {}
     for c in children:
-        buckets[c.id] = Breakdown(c.id, c.name, unit_id=c.id, drillable=True)
+        buckets[c.id] = Breakdown(c.id, row_names.get(c.id, c.name), unit_id=c.id, drillable=True)
     unit_figures: dict[int, UnitFigures] = defaultdict(UnitFigures)
 
     def unit_row(key: int) -> Breakdown:
@@ -341,7 +360,11 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
         if key in buckets or key in unit_figures:
             unit_rows.append(unit_row(key))
 
+    extra = _yearly_figures(period, in_scope)
     return Statistics(
+        **extra,
+        exact_root=prefixes == [root.path],
+        splits=index.splits_within(root),
         root=root,
         period=period,
         rollup=rollup,
@@ -357,3 +380,83 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
         replicated_sources=len(sources),
         merged_note=bool(index.successions.successors),
     )
+
+
+def _row_names(index: UnitIndex, root: UnitRow) -> dict[int, str]:
+    """Row labels that say when a unit no longer exists and, for a predecessor's rows,
+    which old unit they belonged to ("Huyện Châu Thành – Tỉnh Long An (đến 30/06/2025)")."""
+    names = {}
+    for c in index.children(root):
+        if c.valid_to is not None:
+            names[c.id] = f"{c.name} (đến {c.valid_to.strftime('%d/%m/%Y')})"
+    for c, pred in index.record_year_rows(root):
+        label = c.name if c.id == pred.id else f"{c.name} – {pred.name}"
+        until = c.valid_to or pred.valid_to
+        names[c.id] = f"{label} (đến {until.strftime('%d/%m/%Y')})" if until else label
+    return names
+
+
+def _yearly_figures(period: Period, in_scope) -> dict:
+    """The officers' year reports in scope: sums of the standard figures by year, the
+    campaigns' own indicators by year, and the year rows by priority area × status
+    (three GROUP BYs)."""
+    columns = [getattr(InitiativeYear, c) for c, _l, _u in YEAR_FIGURES]
+    figures: dict[str, dict[int, float]] = {c: {} for c, _l, _u in YEAR_FIGURES}
+    reports: dict[int, int] = {}
+    for row in db.session.execute(
+        sa.select(
+            InitiativeYear.year,
+            sa.func.count(InitiativeYear.reported_at),
+            *(sa.func.sum(c) for c in columns),
+        )
+        .join(Unit, Unit.id == InitiativeYear.unit_id)
+        .where(_year_between(InitiativeYear.year, period), in_scope)
+        .group_by(InitiativeYear.year)
+    ):
+        year, count, *sums = row
+        reports[year] = count
+        for (column, _l, _u), total in zip(YEAR_FIGURES, sums, strict=True):
+            figures[column][year] = float(total or 0)
+    indicators = [
+        (f"{name} ({unit_label})" if unit_label else name, year, float(total or 0))
+        for name, unit_label, year, total in db.session.execute(
+            sa.select(
+                CampaignIndicator.name,
+                CampaignIndicator.unit_label,
+                InitiativeYear.year,
+                sa.func.sum(IndicatorValue.value),
+            )
+            .select_from(IndicatorValue)
+            .join(CampaignIndicator, CampaignIndicator.id == IndicatorValue.indicator_id)
+            .join(InitiativeYear, InitiativeYear.id == IndicatorValue.initiative_year_id)
+            .join(Unit, Unit.id == InitiativeYear.unit_id)
+            .where(_year_between(InitiativeYear.year, period), in_scope)
+            .group_by(CampaignIndicator.name, CampaignIndicator.unit_label, InitiativeYear.year)
+            .order_by(CampaignIndicator.name, InitiativeYear.year)
+        )
+    ]
+    areas = {
+        a.id: Breakdown(a.id, a.name)
+        for a in db.session.execute(
+            sa.select(PriorityArea.id, PriorityArea.name).order_by(
+                PriorityArea.position, PriorityArea.id
+            )
+        )
+    }
+    link = initiative_priority_areas.c
+    for area_id, status, n in db.session.execute(
+        sa.select(link.priority_area_id, InitiativeYear.status, sa.func.count())
+        .select_from(InitiativeYear)
+        .join(initiative_priority_areas, link.initiative_id == InitiativeYear.initiative_id)
+        .join(Unit, Unit.id == InitiativeYear.unit_id)
+        .where(_year_between(InitiativeYear.year, period), in_scope)
+        .group_by(link.priority_area_id, InitiativeYear.status)
+    ):
+        if area_id in areas:
+            areas[area_id].counts[YearStatus(status)] += n
+    return {
+        "figures": figures,
+        "reports_by_year": reports,
+        "indicator_totals": indicators,
+        "by_priority_area": list(areas.values()),
+    }

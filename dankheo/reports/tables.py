@@ -9,9 +9,9 @@ the record's year, and a whole subtree."""
 from dataclasses import dataclass, field
 
 from dankheo.models.nominations import STATE_LABELS
-from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
+from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_FIGURES, YEAR_STATUS_LABELS
 from dankheo.reports.queries import STATES, STATUSES, Statistics
-from dankheo.reports.rollup import RollUp
+from dankheo.reports.rollup import SPLIT_EXPLANATION, RollUp
 from dankheo.vietnamese import in_sentence
 
 # One colour per initiative status, used by every chart (and its legend).
@@ -88,8 +88,12 @@ class Table:
 
 
 def _filters(stats: Statistics, **extra) -> dict | None:
-    """Registry filters for a figure, or None when the list could not show the same rows."""
+    """Registry filters for a figure, or None when the list could not show the same rows
+    (today's structure; a whole phase; a figure of the chosen unit that also counts the
+    records of its predecessors, which the list filtered by that unit does not show)."""
     if stats.rollup is not RollUp.RECORD_YEAR:
+        return None
+    if "unit" not in extra and not stats.exact_root:
         return None
     year = extra.pop("year", stats.period.year)
     if year is None:
@@ -238,6 +242,7 @@ def build_tables(stats: Statistics) -> list[Table]:
                 [b.label for b in stats.by_unit],
                 _status_series(stats.by_unit),
             ),
+            note=split_note(stats),
         )
     )
 
@@ -308,6 +313,99 @@ def build_tables(stats: Statistics) -> list[Table]:
                 [Cell("Mô hình đăng ký mới nhân rộng từ mô hình khác"), Cell(stats.replicated)],
                 [Cell("Mô hình gốc được nhân rộng"), Cell(stats.replicated_sources)],
             ],
+        )
+    )
+    return tables + _yearly_tables(stats, period)
+
+
+def split_note(stats: Statistics) -> str:
+    """What the page states about divided units: counted once, under the default."""
+    if not stats.splits:
+        return ""
+    examples = "; ".join(
+        f"{s.label} → {s.default.name}"
+        + (f" (không tính cho {', '.join(o.name for o in s.others)})" if s.others else "")
+        for s in stats.splits[:3]
+    )
+    more = f" và {len(stats.splits) - 3} đơn vị khác" if len(stats.splits) > 3 else ""
+    return f"{SPLIT_EXPLANATION} Có {len(stats.splits)} đơn vị như vậy: {examples}{more}."
+
+
+def _number(value: float) -> int | str:
+    """Whole numbers stay numbers (cells, charts); others are written the Vietnamese way."""
+    if float(value).is_integer():
+        return int(value)
+    return f"{value:,.1f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _yearly_tables(stats: Statistics, period: str) -> list[Table]:
+    """The officers' year reports (standard figures by year, the campaigns' own
+    indicators) and the initiatives by priority area."""
+    years = stats.period.years
+    tables = []
+    rows = [
+        [Cell("Báo cáo năm của đơn vị (lượt)")]
+        + [Cell(stats.reports_by_year.get(y, 0)) for y in years]
+        + [Cell(sum(stats.reports_by_year.values()))]
+    ]
+    for column, label, unit in YEAR_FIGURES:
+        by_year = stats.figures.get(column, {})
+        rows.append(
+            [Cell(f"{label} ({unit})")]
+            + [Cell(_number(by_year.get(y, 0))) for y in years]
+            + [Cell(_number(sum(by_year.values())))]
+        )
+    tables.append(
+        Table(
+            key="ket-qua-nam",
+            title=f"Kết quả đo đếm được theo báo cáo năm của đơn vị, {period}",
+            sheet="Kết quả theo năm",
+            headers=["Chỉ tiêu", *(f"Năm {y}" for y in years), "Cộng"],
+            rows=rows,
+            note=(
+                "Tổng hợp từ báo cáo kết quả từng năm của mô hình do đơn vị gửi; chỉ tiêu "
+                "không áp dụng để trống không được tính."
+            ),
+        )
+    )
+    if stats.indicator_totals:
+        labels = sorted({label for label, _y, _v in stats.indicator_totals})
+        values = {(label, y): v for label, y, v in stats.indicator_totals}
+        tables.append(
+            Table(
+                key="chi-tieu-rieng",
+                title=f"Chỉ tiêu riêng của các đợt thi đua, {period}",
+                sheet="Chỉ tiêu riêng",
+                headers=["Chỉ tiêu", *(f"Năm {y}" for y in years), "Cộng"],
+                rows=[
+                    [Cell(label)]
+                    + [Cell(_number(values.get((label, y), 0))) for y in years]
+                    + [Cell(_number(sum(values.get((label, y), 0) for y in years)))]
+                    for label in labels
+                ],
+            )
+        )
+    areas = stats.by_priority_area
+    tables.append(
+        Table(
+            key="trong-tam",
+            title=f"Mô hình theo lĩnh vực trọng tâm của Chỉ thị, {period}",
+            sheet="Lĩnh vực trọng tâm",
+            headers=["Lĩnh vực trọng tâm", *STATUS_HEADERS],
+            rows=[
+                [Cell(b.label), *(Cell(b.counts[s]) for s in STATUSES), Cell(b.total)]
+                for b in areas
+            ],
+            chart=Chart(
+                "bieu-do-trong-tam",
+                f"Mô hình theo lĩnh vực trọng tâm, {period}",
+                [b.label for b in areas],
+                _status_series(areas),
+            ),
+            note=(
+                "Một mô hình có thể thuộc nhiều lĩnh vực trọng tâm: cột «Tổng số» không cộng "
+                "dồn thành tổng số mô hình."
+            ),
         )
     )
     return tables

@@ -24,6 +24,7 @@ from dankheo.reports import pdf as pdf_module
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
 from dankheo.reports.forms import NarrativeForm
+from dankheo.reports.map import render_map, statistics_map
 from dankheo.reports.pdf import render_report, report_document
 from dankheo.reports.queries import (
     Period,
@@ -33,7 +34,7 @@ from dankheo.reports.queries import (
     half_year,
 )
 from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
-from dankheo.reports.tables import STATUS_COLOURS, build_tables
+from dankheo.reports.tables import STATUS_COLOURS, build_tables, split_note
 from dankheo.web.access import found, require
 from dankheo.web.params import arg_id, parse_int
 from dankheo.web.transaction import transaction
@@ -50,8 +51,12 @@ def _default_root(user) -> Unit | None:
     """The province for admins; otherwise the widest territory the user reaches (an
     agency's secretary works for the territory it serves, never for the agency alone)."""
     if permissions.is_admin(user):
+        # Today's province before the old ones it was formed from.
         return db.session.scalar(
-            db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key).limit(1)
+            db.select(Unit)
+            .where(Unit.parent_id.is_(None))
+            .order_by(Unit.valid_to.is_not(None), Unit.sort_key)
+            .limit(1)
         )
     units = permissions.reach_roots(user, *permissions.READERS)
     return min(units, key=lambda u: (u.depth, u.sort_key), default=None)
@@ -61,7 +66,9 @@ def _root_choices(user) -> list[Unit]:
     if permissions.is_admin(user):
         return list(
             db.session.scalars(
-                db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.sort_key)
+                db.select(Unit)
+                .where(Unit.parent_id.is_(None))
+                .order_by(Unit.valid_to.is_not(None), Unit.sort_key)
             )
         )
     units = {u.id: u for u in permissions.reach_roots(user, *permissions.READERS)}
@@ -127,14 +134,17 @@ def _breadcrumb(stats: Statistics) -> list:
 def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
     def compute():
         stats = compute_statistics(root.id, period, rollup)
-        return stats, build_tables(stats)
+        return stats, build_tables(stats), statistics_map(stats)
 
     # The same figures for a minute per process (reports.cache: emptied on commit).
     figures = cached(("dashboard", root.id, period, rollup), compute)
-    stats, tables = figures.value
+    stats, tables, dot_map = figures.value
     return {
         "stats": stats,
         "tables": tables,
+        "dot_map": dot_map,
+        "render_map": render_map,
+        "split_note": split_note(stats),
         "computed_at": figures.computed_at,
         "root": root,
         "period": period,

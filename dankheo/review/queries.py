@@ -21,8 +21,14 @@ from dankheo.models.review import (
     Reviewer,
     Scorecard,
 )
-from dankheo.permissions import is_admin, units_with_role
-from dankheo.tree import related_by_line
+from dankheo.models.units import Unit
+from dankheo.permissions import is_admin, organising_unit_ids
+from dankheo.tree import (
+    load_successions,
+    predecessor_closure,
+    related_by_line,
+    successor_closure,
+)
 
 _BLOCKING = (ConflictStatus.PENDING, ConflictStatus.CONFIRMED)
 
@@ -35,7 +41,7 @@ def organised_campaigns(user) -> list[Campaign]:
     """Campaigns the user runs as secretary (all for admins), newest first."""
     stmt = sa.select(Campaign).options(joinedload(Campaign.organising_unit))
     if not is_admin(user):
-        unit_ids = [u.id for u in units_with_role(user, Role.SECRETARY)]
+        unit_ids = sorted(organising_unit_ids(user))
         stmt = stmt.where(Campaign.organising_unit_id.in_(unit_ids))
     return list(db.session.scalars(stmt.order_by(Campaign.year.desc(), Campaign.id.desc())))
 
@@ -44,9 +50,10 @@ def active_reviewers(committee: Committee) -> list[Reviewer]:
     return list(
         db.session.scalars(
             sa.select(Reviewer)
+            .join(User, User.id == Reviewer.user_id)
             .options(joinedload(Reviewer.unit))
             .where(Reviewer.committee_id == committee.id, Reviewer.active.is_(True))
-            .order_by(Reviewer.id)
+            .order_by(User.sort_key, Reviewer.id)
         )
     )
 
@@ -63,7 +70,7 @@ def reviewer_candidates(committee: Committee) -> list[User]:
             .where(Membership.role == Role.REVIEWER, User.active.is_(True))
             .where(User.id.not_in(members))
             .distinct()
-            .order_by(User.full_name)
+            .order_by(User.sort_key, User.id)
         )
     )
 
@@ -96,9 +103,52 @@ def _declared(reviewer_ids) -> list[ConflictOfInterest]:
     )
 
 
-def _blocked(reviewer: Reviewer, nomination: Nomination, declared) -> bool:
-    if related_by_line(reviewer.unit, nomination.unit):
+@dataclass
+class Lineages:
+    """For each unit, the paths of the units it is one with across the 2025
+    reorganisation: itself, what it became and what became it (any chain of merges,
+    splits and renames), read in two queries for a whole committee."""
+
+    paths: dict[int, list[str]]
+
+    @classmethod
+    def of(cls, units) -> "Lineages":
+        units = {u.id: u for u in units if u is not None}
+        successions = load_successions()
+        members = {
+            uid: successor_closure([uid], successions) | predecessor_closure([uid], successions)
+            for uid in units
+        }
+        wanted = set().union(*members.values()) if members else set()
+        rows = db.session.execute(
+            sa.select(Unit.id, Unit.path).where(Unit.id.in_(sorted(wanted)))
+        ).all()
+        path_of = dict(rows)
+        return cls({uid: [path_of[m] for m in ids if m in path_of] for uid, ids in members.items()})
+
+    def of_unit(self, unit) -> list[str]:
+        return self.paths.get(unit.id, [unit.path])
+
+
+def _related(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def _blocked(
+    reviewer: Reviewer, nomination: Nomination, declared, lineages: Lineages | None = None
+) -> bool:
+    """A reviewer's unit and the nominating unit are the same, or one lies above the
+    other — directly, or through what either became or was formed from (a reviewer of a
+    commune of today and its predecessors' dossiers, and vice versa)."""
+    r_unit, n_unit = reviewer.unit, nomination.unit
+    if related_by_line(r_unit, n_unit):
         return True
+    if lineages is not None:
+        if any(_related(p, n_unit.path) for p in lineages.of_unit(r_unit)):
+            return True
+        if any(_related(r_unit.path, p) for p in lineages.of_unit(n_unit)):
+            return True
+    nominating = lineages.of_unit(n_unit) if lineages is not None else [n_unit.path]
     for c in declared:
         if c.reviewer_id != reviewer.id:
             continue
@@ -107,15 +157,17 @@ def _blocked(reviewer: Reviewer, nomination: Nomination, declared) -> bool:
         if (
             c.unit_id is not None
             and c.unit is not None
-            and nomination.unit.path.startswith(c.unit.path)
+            and any(p.startswith(c.unit.path) for p in nominating)
         ):
             return True
     return False
 
 
 def is_conflicted(reviewer: Reviewer, nomination: Nomination) -> bool:
-    """Automatic (same unit, ancestor, descendant) or declared, pending or confirmed."""
-    return _blocked(reviewer, nomination, _declared([reviewer.id]))
+    """Automatic (same unit, ancestor, descendant — also through the successions of
+    either) or declared, pending or confirmed."""
+    lineages = Lineages.of([reviewer.unit, nomination.unit])
+    return _blocked(reviewer, nomination, _declared([reviewer.id]), lineages)
 
 
 @dataclass
@@ -127,7 +179,7 @@ class AssignmentInput:
 
 
 def assignment_input(campaign: Campaign, committee: Committee) -> AssignmentInput:
-    """Everything the planner needs, in four queries."""
+    """Everything the planner needs, in six queries."""
     reviewers = active_reviewers(committee)
     nominations = list(
         db.session.scalars(
@@ -140,7 +192,10 @@ def assignment_input(campaign: Campaign, committee: Committee) -> AssignmentInpu
         )
     )
     declared = _declared([r.id for r in reviewers])
-    conflicts = {(n.id, r.id) for n in nominations for r in reviewers if _blocked(r, n, declared)}
+    lineages = Lineages.of([r.unit for r in reviewers] + [n.unit for n in nominations])
+    conflicts = {
+        (n.id, r.id) for n in nominations for r in reviewers if _blocked(r, n, declared, lineages)
+    }
     nomination_ids = [n.id for n in nominations]
     existing = set()
     if nomination_ids:

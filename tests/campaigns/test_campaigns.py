@@ -75,7 +75,8 @@ def test_secretary_creates_a_campaign_for_its_unit(client, auth, users, units):
     campaign = db.session.scalar(sa.select(Campaign))
     assert campaign.organising_unit_id == units["agency"].id
     assert campaign.review_opens == date(2026, 11, 1)
-    assert campaign.phase.start_year == 2021
+    # 2026 opens the movement's next five-year phase.
+    assert (campaign.phase.start_year, campaign.phase.end_year) == (2026, 2030)
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Phong trào thi đua “Dân vận khéo” năm 2026" in html and "01/11/2026" in html
 

@@ -85,11 +85,12 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     _accept_dialogs(page)
 
     # 1. The officer registers an initiative ----------------------------------------
-    sign_in(page, "canbo.hoathanh", checker)
+    sign_in(page, "canbo.longhoa", checker)
     page.goto("/registry/initiatives/new")
     checker.check(page, "officer new initiative form")
     page.get_by_label("Tên mô hình").fill(INITIATIVE)
-    page.get_by_label("Đơn vị", exact=True).select_option(index=1)
+    # Today's Phường Long Hoa (its predecessors, closed on 30/06/2025, are listed too).
+    page.get_by_label("Đơn vị", exact=True).select_option(label="Phường Long Hoa")
     page.get_by_label("Năm đăng ký").fill(str(CAMPAIGN_YEAR))
     page.get_by_label("Lĩnh vực", exact=True).select_option(index=1)
     page.get_by_label("Nội dung, cách thức thực hiện").fill(
@@ -113,6 +114,19 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
     page.wait_for_load_state()
     assert "Ảnh chợ quê sáng chủ nhật" in page.content()
     checker.check(page, "officer evidence uploaded")
+
+    # ... reports its year (figures, the 2025 round's own indicators, text)
+    page.goto(f"/registry/initiatives/{initiative_id}/years/{CAMPAIGN_YEAR}")
+    checker.check(page, "officer year report form")
+    page.get_by_label("Hộ tham gia, hưởng lợi (hộ)").fill("120")
+    page.get_by_label("Tiền vận động được (đồng)").fill("15000000")
+    page.get_by_label("Kết quả nổi bật trong năm").fill(
+        "100 % tiểu thương dùng túi giấy, giỏ lác; tổ tự quản thu gom rác mỗi sáng."
+    )
+    page.get_by_role("button", name=f"Gửi báo cáo năm {CAMPAIGN_YEAR}").click()
+    page.wait_for_load_state()
+    assert "Đã lưu báo cáo kết quả năm" in page.content()
+    checker.check(page, "officer year reported")
 
     # 2. ... and nominates it ------------------------------------------------------------
     page.goto(f"/nominations/new?subject=i:{initiative_id}")
@@ -145,6 +159,9 @@ def test_award_journey(page, context, browser, live_server, checker, tmp_path):
 
     # 3. The secretary accepts and assigns -----------------------------------------------
     sign_in(page, "thuky", checker)
+    page.goto(f"/registry/campaigns/{campaign_id}")
+    assert "Chỉ tiêu kết quả riêng của đợt" in page.content()
+    checker.check(page, "secretary campaign with its own indicators")
     page.goto(f"/nominations/screening/{campaign_id}")
     checker.check(page, "secretary screening")
     row = page.locator("tr", has_text=INITIATIVE)

@@ -11,7 +11,12 @@ pytestmark = pytest.mark.filterwarnings(
 # Pages beyond the navigation bar, per role: second-level pages people use daily.
 EXTRA = {
     "admin": ["/admin/units", "/admin/users", "/admin/users/new", "/registry/fields"],
-    "canbo.hoathanh": ["/registry/initiatives/new", "/registry/exemplars/new"],
+    "canbo.longhoa": [
+        "/registry/initiatives/new",
+        "/registry/exemplars/new",
+        "/registry/priority-areas",
+    ],
+    "lanhdao": ["/reports/?year=giai-doan&mode=current", "/reports/?year=2024"],
     "thuky": [
         "/review/campaigns",
         "/certificates/issuers",
@@ -20,7 +25,7 @@ EXTRA = {
     ],
 }
 
-ROLES = ["admin", "thuky", "lanhdao", "canbo.hoathanh", "hoidong1"]
+ROLES = ["admin", "thuky", "lanhdao", "canbo.longhoa", "canbo.hoathanh", "hoidong1"]
 
 
 def test_anonymous_pages(page, checker):

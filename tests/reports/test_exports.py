@@ -32,6 +32,8 @@ def test_xlsx_has_one_sheet_per_table_with_numeric_cells(signed_in, data):
         "Hồ sơ đề nghị",
         "Khen thưởng",
         "Nhân rộng",
+        "Kết quả theo năm",
+        "Lĩnh vực trọng tâm",
     ]
     ws = wb["Mô hình theo tình trạng"]
     assert [c.value for c in ws[1]] == ["Kết quả đánh giá", "Số lượt mô hình"]

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dankheo.extensions import db
-from dankheo.models import Initiative, InitiativeYear, YearStatus
+from dankheo.models import ExemplarKind, Initiative, InitiativeYear, YearStatus
 from dankheo.reports.queries import Period, compute_statistics
 from dankheo.reports.rollup import RollUp, UnitIndex
 from dankheo.tree import current_subtree_ids
@@ -20,13 +20,18 @@ def rows_of(*units) -> int:
     return db.session.scalar(sa.select(sa.func.count()).where(InitiativeYear.unit_id.in_(ids)))
 
 
-def test_successor_counts_its_predecessors_only_in_current_mode(data):
+def test_successor_counts_its_predecessors_in_both_modes_under_different_rows(data):
     new = data["new"]
     by_year = compute_statistics(new.id, PHASE, RollUp.RECORD_YEAR)
     current = compute_statistics(new.id, PHASE, RollUp.CURRENT)
-    assert by_year.total == rows_of(new) == 1
-    # The difference is exactly the merged communes' records.
-    assert current.total - by_year.total == rows_of(data["c11"], data["c21"])
+    merged_in = rows_of(data["c11"], data["c21"])
+    assert by_year.total == current.total == rows_of(new) + merged_in
+    # By the structure of each year the merged communes are rows of their own (with the
+    # day they closed); by today's structure they are Xã Mới's own.
+    rows = {b.key: (b.label, b.total) for b in by_year.by_unit}
+    assert rows[data["c11"].id] == ("Xã Một Một (đến 30/06/2025)", rows_of(data["c11"]))
+    assert rows[data["c21"].id] == ("Xã Hai Một (đến 30/06/2025)", rows_of(data["c21"]))
+    assert {b.key: b.total for b in current.by_unit} == {new.id: rows_of(new) + merged_in}
 
 
 def test_province_totals_agree_and_buckets_move_exactly_the_merged_records(data):
@@ -47,8 +52,10 @@ def test_other_figures_follow_successions_too(data):
     new = data["new"]
     by_year = compute_statistics(new.id, PHASE, RollUp.RECORD_YEAR)
     current = compute_statistics(new.id, PHASE, RollUp.CURRENT)
-    assert by_year.exemplars_total == 0 and current.exemplars_total == 1  # c11's collective
-    assert by_year.nominations_total == 0 and current.nominations_total == 1  # c21's
+    assert by_year.exemplars_total == current.exemplars_total == 1  # c11's collective
+    assert by_year.nominations_total == current.nominations_total == 1  # c21's
+    assert by_year.unit_figures[data["c11"].id].exemplars[ExemplarKind.COLLECTIVE] == 1
+    assert current.unit_figures[new.id].exemplars[ExemplarKind.COLLECTIVE] == 1
 
 
 def test_predecessors_subtree_follows_the_merge(data):
@@ -105,9 +112,11 @@ def test_modes_differ_exactly_by_merged_units_records_on_random_data(merged, rec
     root = units[root_key]
     by_year = compute_statistics(root.id, PHASE, RollUp.RECORD_YEAR)
     current = compute_statistics(root.id, PHASE, RollUp.CURRENT)
-    # Only Xã Mới has predecessors (c11, c21) from outside its own subtree.
+    # Both modes count the same records; only Xã Mới has predecessors (c11, c21) from
+    # outside its own subtree, whose records it counts in both.
     merged_in = {"c11", "c21"} if root_key == "new" else set()
-    assert current.total - by_year.total == sum(1 for u, _ in records if u in merged_in)
+    inside = sum(1 for u, _ in records if units[u].path.startswith(root.path))
+    assert by_year.total == current.total == inside + sum(1 for u, _ in records if u in merged_in)
     # Seen from the province, the merged communes' records move from their old
     # districts to Xã Mới, and nothing else moves.
     if root_key == "province":

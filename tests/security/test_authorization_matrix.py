@@ -97,6 +97,8 @@ MATRIX: dict[str, Expect] = {
     "api.openapi_json": PUBLIC,
     "api.initiatives": PUBLIC,
     "api.certificate": PUBLIC,
+    "api.units": PUBLIC,
+    "api.unit": Expect(anon=OK, content=lambda w: f'"code":"{w.units["c11"].code}"'),
     # --- public gallery and verification -------------------------------------------------
     "public.gallery": Expect(anon=OK, content=lambda w: w.initiative.name),
     "public.gallery_export": PUBLIC,
@@ -117,6 +119,11 @@ MATRIX: dict[str, Expect] = {
     "registry.initiative_carry_over": Expect(allow=OWN_OFFICER),
     "registry.initiative_evaluate": Expect(allow=SECRETARY),  # a secretary above C11
     "registry.initiative_evidence": Expect(allow=OWN_OFFICER),
+    # A year of C11's initiative: its readers read it, its officer reports it.
+    "registry.initiative_year": Expect(
+        allow=RECORD_READERS, allow_post=OWN_OFFICER, content=lambda w: w.initiative.name
+    ),
+    "registry.initiative_year_evidence": Expect(allow=OWN_OFFICER),
     "registry.exemplars": Expect(allow=READERS),
     "registry.exemplars_export": Expect(allow=READERS),
     "registry.exemplar_new": Expect(allow=OFFICERS),
@@ -129,6 +136,10 @@ MATRIX: dict[str, Expect] = {
     "registry.evidence_delete": Expect(allow=OWN_OFFICER),
     "campaigns.fields": Expect(),
     "campaigns.field_form": Expect(allow=ADMIN),
+    "campaigns.priority_areas": Expect(content=lambda w: w.priority_area.name),
+    "campaigns.priority_area_form": Expect(allow=ADMIN),
+    "campaigns.indicator_add": Expect(allow=SECRETARY),
+    "campaigns.indicator_delete": Expect(allow=SECRETARY),
     "campaigns.campaigns": Expect(content=lambda w: w.campaign.name),
     "campaigns.campaigns_export": Expect(),
     "campaigns.campaign": Expect(content=lambda w: w.campaign.name),
@@ -291,6 +302,9 @@ PARAMS: dict[str, Callable] = {
     "item_id": lambda w, e: w.decision_item.id,
     "evidence_id": lambda w, e: w.evidence.id,
     "field_id": lambda w, e: w.field.id,
+    "area_id": lambda w, e: w.priority_area.id,
+    "indicator_id": lambda w, e: w.indicator.id,
+    "code": lambda w, e: w.units["c11"].code,
     "kind": lambda w, e: "blank" if e == "certificates.preview" else "emblem",
     "assignment_id": lambda w, e: w.assignment.id,
     "reviewer_id": lambda w, e: w.reviewer_other.id,

@@ -188,6 +188,25 @@ CASES = [
         numbers=("year",),
         valid=lambda w: {"name": "Lê Văn Tám", "year": "2024"},
     ),
+    # The officer's report of a year and the priority areas (issue 13).
+    FormCase(
+        "year report",
+        "officer",
+        lambda w: f"/registry/initiatives/{w.initiative.id}/years/2024",
+        "report_text",
+        text=("report_text",),
+        numbers=("beneficiaries", "households", "money_vnd", "labour_days", "land_m2", "road_km"),
+        valid=lambda w: {"report_text": "Báo cáo kết quả năm 2024 của xã Một Một."},
+    ),
+    FormCase(
+        "priority area",
+        "admin",
+        lambda w: "/registry/priority-areas/new",
+        "name",
+        text=("name",),
+        numbers=("position",),
+        valid=lambda w: {"name": "Cải cách hành chính", "position": "5"},
+    ),
     FormCase(
         "field",
         "admin",

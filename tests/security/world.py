@@ -59,6 +59,7 @@ class World:
 def build_world() -> World:
     from dankheo.models import (
         Assignment,
+        CampaignIndicator,
         Certificate,
         CertificateStatus,
         Committee,
@@ -75,6 +76,7 @@ def build_world() -> World:
         Notification,
         NotificationKind,
         OutboxStatus,
+        PriorityArea,
         Reviewer,
         Scorecard,
     )
@@ -205,6 +207,12 @@ def build_world() -> World:
     )
     db.session.add_all([r["notification"], r["outbox"]])
     r["field"] = r["initiative"].field
+    # The second classification and the campaign's own indicators (issue 13).
+    r["priority_area"] = PriorityArea(name="Dự án có thu hồi đất", position=1)
+    r["indicator"] = CampaignIndicator(
+        campaign=campaign, name="Tuyến đường hoa", unit_label="tuyến"
+    )
+    db.session.add_all([r["priority_area"], r["indicator"]])
     db.session.commit()
     return world
 

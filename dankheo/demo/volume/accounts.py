@@ -2,7 +2,7 @@
 (secretary), ``vol.lanhdao`` (leader), ``vol.canbo1``… (district officers),
 ``vol.hoidong01``… (reviewers in provincial bodies)."""
 
-from dankheo.auth.services import hash_password, user_search_text
+from dankheo.auth.services import hash_password, user_search_text, user_sort_key
 from dankheo.demo.accounts import DEMO_PASSWORD
 from dankheo.demo.volume.core import insert
 from dankheo.demo.volume.state import Volume
@@ -23,6 +23,7 @@ def build_accounts(vol: Volume) -> str:
                 "full_name": full_name,
                 "email": "",
                 "search_text": user_search_text(username, full_name, ""),
+                "sort_key": user_sort_key(full_name),
                 "password_hash": password_hash,
                 "active": True,
                 "created_at": vol.now,

@@ -179,7 +179,7 @@ def build_exemplars(vol: Volume) -> str:
                 "achievements": "Gương mẫu, tích cực vận động nhân dân thực hiện tốt "
                 "chủ trương của Đảng, chính sách, pháp luật của Nhà nước.",
                 "search_text": exemplar_search_text(name, position, unit_name),
-                "sort_key": _exemplar_sort_key(name),
+                "sort_key": _exemplar_sort_key(name, kind),
                 "created_by_id": None,
                 "created_at": datetime(year, 10, 1),
                 "version": 1,
