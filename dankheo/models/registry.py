@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from dankheo.models.accounts import User
 from dankheo.models.base import Base, binary_string, enum_type, utcnow
@@ -57,6 +57,10 @@ class Initiative(Base):
     replicated_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("initiatives.id"), index=True
     )
+    # The unit's materialised path, copied here (registry services, admin.units.move_unit
+    # and the safety net below keep it in step) so that a list scoped to a subtree is a
+    # range on this table's own indexes instead of a join to every unit of the scope.
+    unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
     # Accent-folded lowercase name and unit, for search that ignores diacritics.
     search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
     # Vietnamese collation key of the name (see vietnamese.sort_key). Indexed together
@@ -88,7 +92,10 @@ class Initiative(Base):
             name="resources_nonnegative",
         ),
         sa.CheckConstraint("first_year BETWEEN 2000 AND 2100", name="first_year_range"),
-        sa.Index("ix_initiatives_sort_key_search", "sort_key", "search_text"),
+        # Lists walk this index in name order and test the search and the scope on the
+        # index entry; a narrow scope reads the second one (its subtree, then a sort).
+        sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path"),
+        sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key"),
     )
 
 
@@ -107,6 +114,7 @@ class InitiativeYear(Base):
     # Denormalised from the initiative so yearly lists and statistics need no join.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"))
+    unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     initiative: Mapped[Initiative] = relationship(back_populates="years")
@@ -116,6 +124,8 @@ class InitiativeYear(Base):
         sa.Index("ix_initiative_years_year_status", "year", "status"),
         sa.Index("ix_initiative_years_unit_year", "unit_id", "year"),
         sa.Index("ix_initiative_years_field_year", "field_id", "year"),
+        # Year filters inside a scope: the year's rows of a subtree, with their initiative.
+        sa.Index("ix_initiative_years_year_path", "year", "unit_path", "initiative_id"),
     )
 
     @property
@@ -153,6 +163,7 @@ class Exemplar(Base):
     name: Mapped[str] = mapped_column(sa.String(300))
     position: Mapped[str] = mapped_column(sa.String(300), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
     field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"))
     year: Mapped[int] = mapped_column(index=True)
     achievements: Mapped[str] = mapped_column(sa.Text, default="")
@@ -167,6 +178,10 @@ class Exemplar(Base):
     initiatives: Mapped[list[Initiative]] = relationship(secondary=exemplar_initiatives)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.Index("ix_exemplars_sort_scope", "sort_key", "unit_path"),
+        sa.Index("ix_exemplars_unit_path_sort", "unit_path", "sort_key"),
+    )
 
     @property
     def kind_label(self) -> str:
@@ -235,3 +250,61 @@ def include_schema_object(obj, name, type_, reflected, compare_to) -> bool:
     PostgreSQL only and outside the models' indexes, out of autogenerate and drift
     comparisons (migrations/env.py, tests/main/test_migrations*.py)."""
     return not (type_ == "index" and name in TRIGRAM_INDEXES)
+
+
+# --- scope paths ------------------------------------------------------------------------
+# Initiatives, their year rows and exemplars carry their unit's path (``unit_path``) so
+# that scoped lists filter on their own indexes. The registry services set it; this
+# hook, run before every flush, fills it for any record written some other way (a
+# factory, a seed, an import) and follows a change of unit, so it can never be missed.
+SCOPED_MODELS = (Initiative, InitiativeYear, Exemplar)
+
+
+def _unit_id_changed(obj) -> bool:
+    attrs = sa.inspect(obj).attrs
+    changed = attrs.unit_id.history.has_changes()
+    return changed or ("unit" in attrs and attrs.unit.history.has_changes())
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _fill_unit_paths(session: Session, _context, _instances) -> None:
+    pending = [
+        obj
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, SCOPED_MODELS) and (not obj.unit_path or _unit_id_changed(obj))
+    ]
+    if not pending:
+        return
+    wanted: dict[int, str] = {}
+    for obj in pending:
+        unit = obj.__dict__.get("unit")  # set through the relationship, maybe not flushed
+        unit_id = unit.id if unit is not None and unit.id is not None else obj.unit_id
+        if unit is not None and unit.path:
+            wanted[id(obj)] = unit.path
+        elif unit_id is not None:
+            wanted[id(obj)] = unit_id  # read below
+    ids = {v for v in wanted.values() if isinstance(v, int)}
+    paths: dict[int, str] = {}
+    if ids:
+        with session.no_autoflush:
+            rows = session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(ids)))
+            paths = {unit_id: path for unit_id, path in rows}
+    for obj in pending:
+        value = wanted.get(id(obj))
+        path = paths.get(value, "") if isinstance(value, int) else value
+        if path and obj.unit_path != path:
+            obj.unit_path = path
+
+
+def rewrite_unit_paths(old_prefix: str, new_prefix: str) -> list[sa.Update]:
+    """UPDATEs moving the records of a subtree from ``old_prefix`` to ``new_prefix``
+    (admin.units.move_unit runs them with the units' own)."""
+    return [
+        sa.update(model)
+        .where(model.unit_path >= old_prefix, model.unit_path < old_prefix + "~")
+        .values(
+            unit_path=sa.literal(new_prefix) + sa.func.substr(model.unit_path, len(old_prefix) + 1)
+        )
+        .execution_options(synchronize_session=False)
+        for model in SCOPED_MODELS
+    ]

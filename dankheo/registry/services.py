@@ -68,6 +68,8 @@ def index_initiative(initiative: Initiative, unit: Unit | None = None) -> None:
     unit = unit or initiative.unit
     initiative.search_text = initiative_search_text(initiative.name, unit.name if unit else "")
     initiative.sort_key = initiative_sort_key(initiative.name)
+    if unit is not None:
+        initiative.unit_path = unit.path
 
 
 def _apply_initiative_values(initiative: Initiative, values: dict) -> None:
@@ -112,7 +114,13 @@ def create_initiative(
     db.session.add(initiative)
     db.session.flush()
     initiative.years.append(
-        InitiativeYear(year=year, status=YearStatus.REGISTERED, unit_id=unit.id, field_id=field.id)
+        InitiativeYear(
+            year=year,
+            status=YearStatus.REGISTERED,
+            unit_id=unit.id,
+            field_id=field.id,
+            unit_path=unit.path,
+        )
     )
     db.session.flush()
     audit.record(actor, "initiative.create", initiative, to_state=YearStatus.REGISTERED.value)
@@ -151,6 +159,7 @@ def update_initiative(
 def _sync_years(initiative: Initiative) -> None:
     for row in initiative.years:
         row.unit_id, row.field_id = initiative.unit.id, initiative.field.id
+        row.unit_path = initiative.unit.path
 
 
 def evaluate_year(actor, row: InitiativeYear, status: YearStatus, note: str = "") -> None:
@@ -184,6 +193,7 @@ def carry_over(actor, initiative: Initiative) -> InitiativeYear:
         status=YearStatus.REGISTERED,
         unit_id=initiative.unit_id,
         field_id=initiative.field_id,
+        unit_path=initiative.unit_path,
     )
     initiative.years.append(row)
     db.session.flush()
@@ -204,6 +214,8 @@ def index_exemplar(exemplar: Exemplar, unit: Unit | None = None) -> None:
     unit = unit or exemplar.unit
     exemplar.search_text = exemplar_search_text(exemplar.name, exemplar.position, unit.name)
     exemplar.sort_key = exemplar_sort_key(exemplar.name)
+    if unit is not None:
+        exemplar.unit_path = unit.path
 
 
 def save_exemplar(

@@ -52,7 +52,8 @@ def initiatives():
     require("registry.list")
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "registry.list")
-    page = queries.initiative_page(params, scope, per_page=per_page())
+    cap = queries.SEARCH_COUNT_CAP if params.q else None
+    page = queries.initiative_page(params, scope, per_page=per_page(), count_cap=cap)
     return render_template(
         "registry/initiatives.html", page=page, params=params, **filter_context(scope)
     )

@@ -98,6 +98,7 @@ def build_initiatives(vol: Volume) -> str:
                     "đồng tình ủng hộ.",
                     "sustainability": "Duy trì thường xuyên, có khả năng nhân rộng.",
                     "replicated_from_id": replicated,
+                    "unit_path": vol.units[unit_id]["path"],
                     "search_text": initiative_search_text(name, unit_name),
                     "sort_key": _initiative_sort_key(name),
                     "created_by_id": None,
@@ -135,6 +136,7 @@ def build_initiatives(vol: Volume) -> str:
                         "note": "",
                         "unit_id": unit_id,
                         "field_id": field_id,
+                        "unit_path": vol.units[unit_id]["path"],
                         "updated_at": datetime(year, 12, 1),
                     }
                 )
@@ -174,6 +176,7 @@ def build_exemplars(vol: Volume) -> str:
                 "name": name,
                 "position": position,
                 "unit_id": unit_id,
+                "unit_path": vol.units[unit_id]["path"],
                 "field_id": r.choice(vol.field_ids),
                 "year": year,
                 "achievements": "Gương mẫu, tích cực vận động nhân dân thực hiện tốt "
