@@ -223,7 +223,7 @@ BROAD_SHARE = 20
 
 
 def _plan(params: ListParams, matches: int | None, offset: int, per_page: int, broad) -> str:
-    """"walk" (name index in order) or "range" (the matches found first, then sorted).
+    """ "walk" (name index in order) or "range" (the matches found first, then sorted).
     Only SQLite is told: PostgreSQL's planner weighs the same choice from its statistics."""
     if not _sqlite() or params.sort != "name":
         return "planner"
