@@ -62,6 +62,30 @@ class Defaults:
     # commit in the process empties the cache). 0 computes them on every request.
     REPORTS_CACHE_SECONDS = 60
 
+    # Per-address rate limits on what anyone may ask without signing in (dankheo.ratelimits,
+    # Flask-Limiter syntax). The counters live where every process sees them: a SQLite
+    # file of the instance on one host, Redis ("redis://…") when the site spans hosts.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "dankheo-sqlite://{instance}/ratelimits.sqlite3"
+    RATELIMIT_API = "300 per minute"
+    RATELIMIT_EXPORTS = "20 per minute"
+    RATELIMIT_VERIFY = "60 per minute"
+
+    # The cache every process shares (Flask-Caching): the dashboard's figures and
+    # the units' index. A folder of the instance on one host ("FileSystemCache"),
+    # "RedisCache" with CACHE_REDIS_URL when the site spans hosts. Entries are keyed by
+    # the data versions (models.versions), so a change anywhere is seen everywhere at
+    # once; the timeout only bounds how long unused entries stay.
+    CACHE_TYPE = "FileSystemCache"
+    CACHE_DIR = "{instance}/cache/shared"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 2000
+    CACHE_REDIS_URL = "redis://127.0.0.1:6379/1"
+
+    # Files built for downloads (bulk open data, large or anonymous exports), each
+    # named by the data version it was built from.
+    DOWNLOAD_DIR = "{instance}/downloads"
+
     # Base URL printed in certificate QR codes: /verify/<serial> is appended.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 

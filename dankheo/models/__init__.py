@@ -43,6 +43,7 @@ from dankheo.models.review import (
     Scorecard,
 )
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
+from dankheo.models.versions import DataVersion
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -61,6 +62,7 @@ __all__ = [
     "ConflictSource",
     "ConflictStatus",
     "Criterion",
+    "DataVersion",
     "Decision",
     "DecisionItem",
     "DecisionStatus",

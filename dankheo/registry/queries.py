@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from dankheo.extensions import db
@@ -21,6 +20,7 @@ from dankheo.models import (
     Unit,
     YearStatus,
 )
+from dankheo.registry.pagination import IdsFirstPagination
 from dankheo.tree import within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 
@@ -123,7 +123,7 @@ WALK_PER_MATCH = 4
 SEARCH_COUNT_CAP = 1000
 
 
-def _subtree(path_column, unit_id: int) -> sa.ColumnElement[bool]:
+def subtree(path_column, unit_id: int) -> sa.ColumnElement[bool]:
     """Records of ``unit_id``'s whole subtree (false for an unknown unit)."""
     root = db.session.get(Unit, unit_id)
     if root is None:
@@ -160,7 +160,7 @@ def _initiative_conditions(
     if params.field:
         conditions.append(Initiative.field_id == params.field)
     if params.unit:
-        conditions.append(_subtree(path, params.unit))
+        conditions.append(subtree(path, params.unit))
     year_conditions = _year_conditions(params, public=public)
     if year_conditions and for_count:
         year_conditions += _year_scope(params, scope)
@@ -192,7 +192,7 @@ def _year_scope(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     if scope is not None:
         conditions.append(within_prefixes(InitiativeYear.unit_path, scope))
     if params.unit:
-        conditions.append(_subtree(InitiativeYear.unit_path, params.unit))
+        conditions.append(subtree(InitiativeYear.unit_path, params.unit))
     return conditions
 
 
@@ -337,40 +337,6 @@ def with_list_loads(stmt: sa.Select) -> sa.Select:
     )
 
 
-class CountedPagination(SelectPagination):
-    """A page of ``select`` whose total comes from ``count_select`` (ids only, maybe
-    capped) instead of a count over a subquery of every column. ``capped`` is True
-    when more rows match than the cap: the page then says "more than N"."""
-
-    def _query_count(self) -> int:
-        if "total" in self._query_args:
-            total = self._query_args["total"]
-        else:
-            total = self._query_args["session"].execute(self._query_args["count_select"]).scalar()
-        cap = self._query_args.get("cap")
-        self.capped = cap is not None and total > cap
-        return total
-
-    capped = False
-
-
-class IdsFirstPagination(CountedPagination):
-    """A ``CountedPagination`` whose page is read in two steps within one statement:
-    the shown ids (``ids_select`` limited to the page), then those rows with their
-    loads (``select`` restricted to them, in the same order). The count is taken first
-    and given to ``ids_select`` (a function of it: the plan depends on how many match)."""
-
-    def _query_items(self) -> list:
-        total = self._query_args["session"].execute(self._query_args["count_select"]).scalar()
-        self._query_args["total"] = total
-        if not total:
-            return []
-        ids_select = self._query_args["ids_select"](total, self._query_offset, self.per_page)
-        ids = ids_select.limit(self.per_page).offset(self._query_offset)
-        stmt = self._query_args["select"].where(Initiative.id.in_(ids))
-        return list(self._query_args["session"].execute(stmt).unique().scalars())
-
-
 # Lists show the name, unit, field and years: the long texts stay in the database.
 LIST_COLUMNS = (
     Initiative.id,
@@ -404,6 +370,7 @@ def initiative_page(
     return IdsFirstPagination(
         select=with_list_loads(stmt),
         ids_select=ids_select,
+        id_column=Initiative.id,
         session=db.session(),
         count_select=initiatives_count_select(
             params, scope, public=public, cap=count_cap, broad=broad
@@ -488,89 +455,6 @@ def initiative_choices(
             visible = sa.or_(visible, _is_public())
         stmt = stmt.where(visible)
     return [(i, f"{n} – {u}") for i, n, u in db.session.execute(stmt)]
-
-
-# --- exemplars --------------------------------------------------------------------------
-
-
-def _exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
-    conditions = []
-    if scope is not None:
-        conditions.append(within_prefixes(Exemplar.unit_path, scope))
-    if params.q:
-        conditions.append(Exemplar.search_text.like(search_pattern(params.q), escape="\\"))
-    if params.year:
-        conditions.append(Exemplar.year == params.year)
-    if params.field:
-        conditions.append(Exemplar.field_id == params.field)
-    if params.kind:
-        conditions.append(Exemplar.kind == params.kind)
-    if params.unit:
-        conditions.append(_subtree(Exemplar.unit_path, params.unit))
-    return conditions
-
-
-def _exemplar_order(params: ListParams) -> list:
-    desc = params.dir == "desc"
-    if params.sort == "year":
-        order = [Exemplar.year.desc() if desc else Exemplar.year, Exemplar.sort_key]
-    elif params.sort == "unit":
-        order = [Unit.sort_key.desc() if desc else Unit.sort_key, Exemplar.sort_key]
-    else:
-        order = [Exemplar.sort_key.desc() if desc else Exemplar.sort_key]
-    return [*order, Exemplar.id]
-
-
-def exemplars_select(params: ListParams, scope) -> sa.Select:
-    stmt = sa.select(Exemplar).join(Exemplar.unit).where(*_exemplar_conditions(params, scope))
-    return stmt.order_by(*_exemplar_order(params))
-
-
-def exemplars_list_select(params: ListParams, scope) -> sa.Select:
-    """``exemplars_select`` with what the list shows loaded (the page and its export)."""
-    return exemplars_select(params, scope).options(
-        contains_eager(Exemplar.unit),
-        joinedload(Exemplar.field),
-        selectinload(Exemplar.initiatives),
-    )
-
-
-class _ExemplarIdsFirst(CountedPagination):
-    def _query_items(self) -> list:
-        ids = self._query_args["ids_select"].limit(self.per_page).offset(self._query_offset)
-        stmt = self._query_args["select"].where(Exemplar.id.in_(ids))
-        return list(self._query_args["session"].execute(stmt).unique().scalars())
-
-
-def exemplar_page(params: ListParams, scope, *, per_page: int):
-    """A page of exemplars: the shown ids first (the exemplar's own indexes: name order,
-    scope path), then those rows with their unit, field and initiatives."""
-    conditions = _exemplar_conditions(params, scope)
-    ids = sa.select(Exemplar.id)
-    if params.sort == "unit":
-        ids = ids.join(Exemplar.unit)
-    ids = ids.where(*conditions).order_by(*_exemplar_order(params))
-    return _ExemplarIdsFirst(
-        select=exemplars_list_select(ListParams(sort=params.sort, dir=params.dir), None),
-        ids_select=ids,
-        session=db.session(),
-        count_select=sa.select(sa.func.count(Exemplar.id)).where(*conditions),
-        page=params.page,
-        per_page=per_page,
-        error_out=False,
-    )
-
-
-def exemplar_detail(exemplar_id: int) -> Exemplar | None:
-    return db.session.scalar(
-        sa.select(Exemplar)
-        .where(Exemplar.id == exemplar_id)
-        .options(
-            joinedload(Exemplar.unit),
-            joinedload(Exemplar.field),
-            selectinload(Exemplar.initiatives).joinedload(Initiative.unit),
-        )
-    )
 
 
 # --- units ------------------------------------------------------------------------------

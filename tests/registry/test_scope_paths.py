@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from dankheo.admin.units import move_unit
 from dankheo.extensions import db
 from dankheo.models import Exemplar, Field, Initiative, InitiativeYear, YearStatus
-from dankheo.registry import queries, services
+from dankheo.registry import exemplar_queries, queries, services
 from tests.factories import make_exemplar, make_initiative, make_unit
 
 
@@ -147,7 +147,7 @@ def test_a_year_filter_in_a_scope_counts_the_years_own_index(listed):
 
 
 def test_a_scoped_exemplar_page_reads_the_exemplars_path_index(listed):
-    page = queries.exemplar_page(queries.ListParams(), [listed["d1"].path], per_page=5)
+    page = exemplar_queries.exemplar_page(queries.ListParams(), [listed["d1"].path], per_page=5)
     assert page.total == 20 and len(page.items) == 5
     ids = (
         sa.select(Exemplar.id)
