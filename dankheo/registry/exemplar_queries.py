@@ -12,7 +12,7 @@ from dankheo.tree import within_prefixes
 from dankheo.vietnamese import search_pattern
 
 
-def _exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
+def exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     conditions = []
     if scope is not None:
         conditions.append(within_prefixes(Exemplar.unit_path, scope))
@@ -29,7 +29,7 @@ def _exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[boo
     return conditions
 
 
-def _exemplar_order(params: ListParams) -> list:
+def exemplar_order(params: ListParams) -> list:
     desc = params.dir == "desc"
     if params.sort == "year":
         order = [Exemplar.year.desc() if desc else Exemplar.year, Exemplar.sort_key]
@@ -41,8 +41,8 @@ def _exemplar_order(params: ListParams) -> list:
 
 
 def exemplars_select(params: ListParams, scope) -> sa.Select:
-    stmt = sa.select(Exemplar).join(Exemplar.unit).where(*_exemplar_conditions(params, scope))
-    return stmt.order_by(*_exemplar_order(params))
+    stmt = sa.select(Exemplar).join(Exemplar.unit).where(*exemplar_conditions(params, scope))
+    return stmt.order_by(*exemplar_order(params))
 
 
 def exemplars_list_select(params: ListParams, scope) -> sa.Select:
@@ -57,11 +57,11 @@ def exemplars_list_select(params: ListParams, scope) -> sa.Select:
 def exemplar_page(params: ListParams, scope, *, per_page: int):
     """A page of exemplars: the shown ids first (the exemplar's own indexes: name order,
     scope path), then those rows with their unit, field and initiatives."""
-    conditions = _exemplar_conditions(params, scope)
+    conditions = exemplar_conditions(params, scope)
     ids = sa.select(Exemplar.id)
     if params.sort == "unit":
         ids = ids.join(Exemplar.unit)
-    ids = ids.where(*conditions).order_by(*_exemplar_order(params))
+    ids = ids.where(*conditions).order_by(*exemplar_order(params))
     return IdsFirstPagination(
         select=exemplars_list_select(ListParams(sort=params.sort, dir=params.dir), None),
         ids_select=lambda _total, _offset, _size: ids,

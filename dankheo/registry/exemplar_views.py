@@ -34,17 +34,18 @@ def exemplars():
 def exemplars_export(fmt: str):
     require("exemplar.list")
     params = queries.parse_list_params(request.args)
-    stmt = exemplar_queries.exemplars_list_select(
-        params, scope_paths(current_user, "exemplar.list")
-    )
-    items, truncated = list_exports.fetch(stmt)
-    return list_exports.list_export(
+    scope = scope_paths(current_user, "exemplar.list")
+    stmt = exports.exemplar_export_select(params, scope)
+    return list_exports.export_response(
         fmt,
         title="Điển hình",
         filename="dien-hinh",
         headers=exports.EXEMPLAR_HEADERS,
-        rows=exports.exemplar_rows(items),
-        truncated=truncated,
+        rows=list_exports.stream(stmt, exports.exemplar_chunk_rows, limit=list_exports.MAX_ROWS),
+        limit=list_exports.MAX_ROWS,
+        cache_key=exports.cache_key(
+            "exemplars", params, scope, ("exemplars", "initiatives", "units")
+        ),
     )
 
 

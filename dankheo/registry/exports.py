@@ -1,7 +1,23 @@
 """Rows of the registry's list exports (initiatives, exemplars, the public gallery);
-files are written by dankheo/exports.py (XLSX and CSV)."""
+files are written by dankheo/exports.py (XLSX and CSV), streamed chunk by chunk: each
+chunk of exported columns gets its years (or initiatives) in one more query."""
 
-from dankheo.models.registry import YEAR_STATUS_LABELS
+import hashlib
+import json
+
+import sqlalchemy as sa
+
+from dankheo.extensions import db
+from dankheo.models import Exemplar, Initiative, Unit
+from dankheo.models.registry import (
+    EXEMPLAR_KIND_LABELS,
+    PUBLIC_STATUSES,
+    YEAR_STATUS_LABELS,
+    exemplar_initiatives,
+)
+from dankheo.models.versions import current
+from dankheo.registry import queries
+from dankheo.registry.exemplar_queries import exemplar_conditions, exemplar_order
 
 HEADERS = (
     "Mã",
@@ -18,73 +34,95 @@ HEADERS = (
 )
 
 
-def _years_text(initiative) -> str:
-    return "; ".join(f"{r.year}: {YEAR_STATUS_LABELS[r.status]}" for r in initiative.years)
-
-
-def _status_text(initiative, year: int | None) -> str:
-    rows = initiative.years
-    if year:
-        rows = [r for r in rows if r.year == year]
-    if not rows:
-        return ""
-    return YEAR_STATUS_LABELS[rows[-1].status]
-
-
-def rows_for(initiatives, year: int | None = None) -> list[list]:
-    rows = [
-        [
-            i.id,
-            i.name,
-            i.unit.name,
-            i.field.name,
-            i.first_year,
-            _years_text(i),
-            _status_text(i, year),
-            i.funding_vnd,
-            i.socialised_vnd,
-            i.labour_days,
-            i.land_m2,
-        ]
-        for i in initiatives
-    ]
-    return rows
-
-
 EXEMPLAR_HEADERS = ("Mã", "Tên", "Chức vụ, nơi công tác", "Loại", "Đơn vị", "Năm", "Mô hình")
-
-
-def exemplar_rows(exemplars) -> list[list]:
-    return [
-        [
-            e.id,
-            e.name,
-            e.position or "",
-            e.kind_label,
-            e.unit.name,
-            e.year,
-            "; ".join(i.name for i in e.initiatives),
-        ]
-        for e in exemplars
-    ]
 
 
 GALLERY_HEADERS = ("Mã", "Tên mô hình", "Đơn vị", "Lĩnh vực", "Năm được công nhận")
 
 
-def gallery_rows(initiatives, public_statuses) -> list[list]:
-    """Public fields only: name, unit, field and the recognised / outstanding years."""
-    return [
-        [
-            i.id,
-            i.name,
-            i.unit.name,
-            i.field.name,
-            "; ".join(
-                f"{r.year}: {YEAR_STATUS_LABELS[r.status]}"
-                for r in i.years
-                if r.status in public_statuses
-            ),
+# --- streamed rows ---------------------------------------------------------------------
+
+
+def _years_line(years) -> str:
+    return "; ".join(f"{y}: {YEAR_STATUS_LABELS[s]}" for y, s in years)
+
+
+def initiative_chunk_rows(year: int | None):
+    """``build`` for exports.stream: a chunk of EXPORT_COLUMNS rows → export rows."""
+
+    def build(chunk):
+        years = queries.years_of([r.id for r in chunk])
+        for r in chunk:
+            mine = years[r.id]
+            shown = [row for row in mine if row[0] == year] if year else mine
+            status = YEAR_STATUS_LABELS[shown[-1][1]] if shown else ""
+            yield [
+                r.id,
+                r.name,
+                r.unit_name,
+                r.field_name,
+                r.first_year,
+                _years_line(mine),
+                status,
+                r.funding_vnd,
+                r.socialised_vnd,
+                r.labour_days,
+                r.land_m2,
+            ]
+
+    return build
+
+
+def gallery_chunk_rows(chunk):
+    """``build`` for the public gallery: public fields and public years only."""
+    years = queries.years_of([r.id for r in chunk], PUBLIC_STATUSES)
+    for r in chunk:
+        yield [r.id, r.name, r.unit_name, r.field_name, _years_line(years[r.id])]
+
+
+def exemplar_export_select(params, scope) -> sa.Select:
+    return (
+        sa.select(
+            Exemplar.id,
+            Exemplar.name,
+            Exemplar.position,
+            Exemplar.kind,
+            Unit.name.label("unit_name"),
+            Exemplar.year,
+        )
+        .join(Unit, Unit.id == Exemplar.unit_id)
+        .where(*exemplar_conditions(params, scope))
+        .order_by(*exemplar_order(params))
+    )
+
+
+def exemplar_chunk_rows(chunk):
+    ids = [r.id for r in chunk]
+    led: dict[int, list[str]] = {i: [] for i in ids}
+    for exemplar_id, name in db.session.execute(
+        sa.select(exemplar_initiatives.c.exemplar_id, Initiative.name)
+        .join(Initiative, Initiative.id == exemplar_initiatives.c.initiative_id)
+        .where(exemplar_initiatives.c.exemplar_id.in_(ids))
+        .order_by(Initiative.sort_key)
+    ):
+        led[exemplar_id].append(name)
+    for r in chunk:
+        yield [
+            r.id,
+            r.name,
+            r.position or "",
+            EXEMPLAR_KIND_LABELS[r.kind],
+            r.unit_name,
+            r.year,
+            "; ".join(led[r.id]),
         ]
-        for i in initiatives
-    ]
+
+
+def cache_key(kind: str, params, scope, datasets=("initiatives", "units", "campaigns")) -> str:
+    """What an export file is made of: its kind, the filters, the scope and the data
+    versions of what it reads. Same key, same file."""
+    versions, _changed = current(db.session, datasets)
+    text = json.dumps(
+        [kind, params.as_args(), params.sort, params.dir, scope, versions], sort_keys=True
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -14,6 +14,7 @@ from dankheo.models import (
     Evidence,
     Exemplar,
     ExemplarKind,
+    Field,
     Initiative,
     InitiativeYear,
     Nomination,
@@ -382,9 +383,45 @@ def initiative_page(
     )
 
 
-def initiatives_export_select(params: ListParams, scope, *, public: bool = False) -> sa.Select:
-    """The list's SELECT with its loads, for an export (dankheo.exports.fetch caps it)."""
-    return with_list_loads(initiatives_select(params, scope, public=public))
+# What an export writes of an initiative: plain columns, in list order (the long texts
+# stay in the database; registry.exports adds the years chunk by chunk).
+EXPORT_COLUMNS = (
+    Initiative.id,
+    Initiative.name,
+    Unit.name.label("unit_name"),
+    Field.name.label("field_name"),
+    Initiative.first_year,
+    Initiative.funding_vnd,
+    Initiative.socialised_vnd,
+    Initiative.labour_days,
+    Initiative.land_m2,
+)
+
+
+def initiative_export_rows(params: ListParams, scope, *, public: bool = False) -> sa.Select:
+    """SELECT of the exported columns of the list's initiatives, in the list's order."""
+    walk = _sqlite() and params.sort == "name" and _broad(params, scope)
+    path = Initiative.unit_path.concat("") if walk else None
+    return (
+        sa.select(*EXPORT_COLUMNS)
+        .select_from(Initiative)
+        .join(Unit, Unit.id == Initiative.unit_id)
+        .join(Field, Field.id == Initiative.field_id)
+        .where(*_initiative_conditions(params, scope, public=public, path_column=path))
+        .order_by(*_initiative_order(params))
+    )
+
+
+def years_of(initiative_ids: list[int], statuses=None) -> dict[int, list[tuple[int, YearStatus]]]:
+    """(year, status) of each initiative's year rows, in year order (one query)."""
+    stmt = sa.select(InitiativeYear.initiative_id, InitiativeYear.year, InitiativeYear.status)
+    stmt = stmt.where(InitiativeYear.initiative_id.in_(initiative_ids))
+    if statuses is not None:
+        stmt = stmt.where(InitiativeYear.status.in_(statuses))
+    years: dict[int, list] = {i: [] for i in initiative_ids}
+    for initiative_id, year, status in db.session.execute(stmt.order_by(InitiativeYear.year)):
+        years[initiative_id].append((year, status))
+    return years
 
 
 def initiative_detail(initiative_id: int) -> Initiative | None:
