@@ -58,9 +58,10 @@ class Defaults:
     # Rows per page on list pages.
     PER_PAGE = 50
 
-    # Seconds a process reuses the dashboard's figures (reports.cache.cached; a
-    # commit in the process empties the cache). 0 computes them on every request.
-    REPORTS_CACHE_SECONDS = 60
+    # Seconds an unused entry of the dashboard's figures stays in the shared cache
+    # (reports.cache: entries are keyed by the data versions, so a commit anywhere is
+    # seen at once). 0 computes them on every request.
+    REPORTS_CACHE_SECONDS = 3600
 
     # Per-address rate limits on what anyone may ask without signing in (dankheo.ratelimits,
     # Flask-Limiter syntax). The counters live where every process sees them: a SQLite

@@ -314,19 +314,28 @@ def write_file(fmt: str, path: str, *, title: str, headers, rows: Iterable, limi
     return _write_csv(path, headers, rows, limit)
 
 
-def _send(path: str, *, filename: str, mimetype: str, delete: bool) -> Response:
-    """The file as a response sent in blocks (removed afterwards when ``delete``)."""
-    handle = open(path, "rb")  # noqa: SIM115 (closed when the response is)
-    size = os.fstat(handle.fileno()).st_size
+def send_path(path: str, *, filename: str, mimetype: str, delete: bool) -> Response:
+    """The file as a response sent in blocks. ``delete``: a temporary file, removed at
+    once (the open handle keeps its data until the response is closed); otherwise the
+    file is opened when the body is first read and closed when it has been read."""
+    size = os.stat(path).st_size
     if delete:
-        os.unlink(path)  # the open handle keeps the data until it is closed
+        handle = open(path, "rb")  # noqa: SIM115 (closed when the response is)
+        os.unlink(path)
 
-    def blocks():
-        try:
-            while block := handle.read(256 * 1024):
-                yield block
-        finally:
-            handle.close()
+        def blocks():
+            try:
+                while block := handle.read(256 * 1024):
+                    yield block
+            finally:
+                handle.close()
+
+    else:
+
+        def blocks():
+            with open(path, "rb") as kept:
+                while block := kept.read(256 * 1024):
+                    yield block
 
     response = Response(blocks(), mimetype=mimetype, direct_passthrough=True)
     response.headers["Content-Length"] = str(size)
@@ -374,7 +383,7 @@ def export_response(
         except BaseException:
             os.unlink(path)
             raise
-        response = _send(path, filename=name, mimetype=mimetype, delete=True)
+        response = send_path(path, filename=name, mimetype=mimetype, delete=True)
         response.headers["Cache-Control"] = "no-store"
     else:
         etag = f"{cache_key}-{fmt}"
@@ -407,7 +416,7 @@ def export_response(
                 raise
         with open(meta_path) as meta:
             truncated = json.load(meta)["truncated"]
-        response = _send(path, filename=name, mimetype=mimetype, delete=False)
+        response = send_path(path, filename=name, mimetype=mimetype, delete=False)
         response.set_etag(etag)
         response.headers["Cache-Control"] = cache_control
     if truncated:

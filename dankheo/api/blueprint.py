@@ -2,4 +2,8 @@
 
 from flask import Blueprint
 
+from dankheo.ratelimits import api_limit, limiter
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The open-data API is anonymous: per-address limits (dankheo.ratelimits).
+limiter.limit(api_limit)(bp)

@@ -2,6 +2,7 @@
 
 from flask import abort, jsonify
 
+from dankheo.api import common, schema
 from dankheo.api.blueprint import bp
 from dankheo.certificates import queries
 
@@ -23,6 +24,7 @@ def certificate_json(cert) -> dict:
 
 
 @bp.route("/certificates/<serial>")
+@common.conditional("awards", "campaigns")
 def certificate(serial: str):
     cert = queries.certificate_by_serial(serial)
     if cert is None:
@@ -41,7 +43,7 @@ OPENAPI_PATHS: dict = {
                     "in": "path",
                     "required": True,
                     "schema": {"type": "string", "pattern": "^DVK-[0-9]{4}-[0-9]{6}$"},
-                    "example": "DVK-2024-000123",
+                    **schema.example_of("serial"),
                 }
             ],
             "responses": {
@@ -57,6 +59,8 @@ OPENAPI_PATHS: dict = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                     },
                 },
+                "304": schema.NOT_MODIFIED,
+                "429": schema.TOO_MANY,
             },
         }
     }

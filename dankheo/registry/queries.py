@@ -346,6 +346,7 @@ LIST_COLUMNS = (
     Initiative.field_id,
     Initiative.first_year,
     Initiative.replicated_from_id,
+    Initiative.sort_key,
     Initiative.version,
 )
 
@@ -380,6 +381,48 @@ def initiative_page(
         page=params.page,
         per_page=per_page,
         error_out=False,
+    )
+
+
+def initiative_keyset_page(
+    params: ListParams,
+    scope,
+    *,
+    after: tuple[str, int] | None,
+    size: int,
+    public: bool = False,
+) -> list[Initiative]:
+    """The ``size`` initiatives after ``after`` (sort key, id) in name order: a page
+    that costs the same at the end of the list as at its start (no OFFSET)."""
+    params = dataclasses.replace(params, sort="name", dir="asc")
+    broad = _broad(params, scope)
+    plan = "walk" if _sqlite() and broad else "planner"
+    ids = initiative_page_ids(params, scope, public=public, plan=plan, broad=broad)
+    if after is not None:
+        key, last_id = after
+        ids = ids.where(
+            Initiative.sort_key >= key,
+            sa.or_(Initiative.sort_key > key, Initiative.id > last_id),
+        )
+    stmt = (
+        sa.select(Initiative)
+        .join(Initiative.unit)
+        .where(Initiative.id.in_(ids.limit(size)))
+        .order_by(*_initiative_order(params))
+        .options(load_only(*LIST_COLUMNS))
+    )
+    return list(db.session.execute(with_list_loads(stmt)).unique().scalars())
+
+
+def public_initiative_ids(initiative_ids) -> set[int]:
+    """Which of ``initiative_ids`` are public (recognised or outstanding in some year)."""
+    return set(
+        db.session.scalars(
+            sa.select(InitiativeYear.initiative_id).where(
+                InitiativeYear.initiative_id.in_(list(initiative_ids)),
+                InitiativeYear.status.in_(PUBLIC_STATUSES),
+            )
+        )
     )
 
 

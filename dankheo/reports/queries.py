@@ -5,8 +5,8 @@ Every figure is computed once into a :class:`Statistics` object; the dashboard, 
 XLSX workbook and the PDF report all read that object, so they cannot disagree.
 
 Records are rolled up to the chosen unit's children in one of two ways across the 2025
-reorganisation (``reports.rollup``); the dashboard keeps the result a minute per
-process (``reports.cache``).
+reorganisation (``reports.rollup``); the dashboard keeps the result in the shared cache,
+keyed by the data versions (``reports.cache``).
 """
 
 from collections import defaultdict

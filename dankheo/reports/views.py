@@ -95,7 +95,7 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
         stats = compute_statistics(root.id, period, rollup)
         return stats, build_tables(stats)
 
-    # The same figures for a minute per process (reports.cache: emptied on commit).
+    # The shared cache, keyed by the data versions (reports.cache).
     figures = cached(("dashboard", root.id, period, rollup), compute)
     stats, tables = figures.value
     return {
