@@ -12,7 +12,7 @@ from dankheo.web.access import found
 bp = Blueprint("verify", __name__)
 # Anyone may verify without signing in: per-address limits (dankheo.ratelimits) keep a
 # scraper from walking every serial.
-limiter.limit(verify_limit)(bp)
+limiter.shared_limit(verify_limit, scope="verify")(bp)
 
 # Largest file read for a hash comparison (the stored copies are far smaller).
 MAX_CHECK_BYTES = 5 * 1024 * 1024

@@ -69,13 +69,12 @@ def test_the_documented_examples_find_items(app):
     build_world()
     found = {}
     for operation in _operations(app):
-        statuses = found.setdefault(operation.label, [])
         for strategy in operation.get_strategies_from_examples():
 
             @settings(SETTINGS, max_examples=5)
             @given(case=strategy)
             def run(case):
-                statuses.append(_validate(case).status_code)
+                found.setdefault(case.operation.label, []).append(_validate(case).status_code)
 
             run()
     for label in (
@@ -85,7 +84,7 @@ def test_the_documented_examples_find_items(app):
         "GET /certificates/{serial}",
         "GET /statistics",
     ):
-        assert 200 in found[label], (label, found[label])
+        assert 200 in found.get(label, []), (label, found.get(label))
 
 
 def test_known_serial_matches_the_schema(app, client):
