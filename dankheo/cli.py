@@ -38,6 +38,18 @@ def register(app: Flask) -> None:
             click.echo(line)
         db.session.commit()
 
+    @app.cli.command("rebuild-report-counts")
+    def rebuild_report_counts_command():
+        """Recompute the dashboard's kept counts from the year rows (reports.summary)."""
+        import time
+
+        from dankheo.reports.summary import rebuild
+
+        started = time.perf_counter()
+        written = rebuild()
+        db.session.commit()
+        click.echo(f"report counts: {written} rows in {time.perf_counter() - started:.1f} s")
+
     @app.cli.command("create-user")
     @click.argument("username")
     @click.option("--full-name", required=True, help="Họ và tên")

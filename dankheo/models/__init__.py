@@ -32,6 +32,7 @@ from dankheo.models.registry import (
     InitiativeYear,
     YearStatus,
 )
+from dankheo.models.reports import ReportCount, ReportCountsState
 from dankheo.models.review import (
     Assignment,
     Committee,
@@ -81,6 +82,8 @@ __all__ = [
     "NominationState",
     "PaperSize",
     "Phase",
+    "ReportCount",
+    "ReportCountsState",
     "Reviewer",
     "Role",
     "Score",

@@ -30,6 +30,7 @@ DATASET_TABLES: dict[str, tuple[str, ...]] = {
 DATASETS = tuple(DATASET_TABLES)
 _DATASET_OF_TABLE = {t: name for name, tables in DATASET_TABLES.items() for t in tables}
 _TOUCHED = "dankheo.touched_datasets"
+_READ = "dankheo.data_versions_read"
 
 
 class DataVersion(Base):
@@ -73,6 +74,7 @@ def _bump(session: Session) -> None:
 @sa.event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_READ, None)
 
 
 def bump(session: Session, names) -> None:
@@ -91,16 +93,24 @@ def bump(session: Session, names) -> None:
 
 
 def current(session: Session, names) -> tuple[tuple[int, ...], object]:
-    """(the versions of ``names`` in that order, the latest change among them or None)."""
-    names = list(names)
-    rows = {
-        name: (version, changed_at)
-        for name, version, changed_at in session.execute(
-            sa.select(DataVersion.name, DataVersion.version, DataVersion.changed_at).where(
-                DataVersion.name.in_(names)
+    """(the versions of ``names`` in that order, the latest change among them or None).
+    Every dataset is read in one query, once per transaction of ``session``."""
+    rows = session.info.get(_READ)
+    if rows is None:
+        rows = {
+            name: (version, changed_at)
+            for name, version, changed_at in session.execute(
+                sa.select(DataVersion.name, DataVersion.version, DataVersion.changed_at)
             )
-        )
-    }
+        }
+        session.info[_READ] = rows
+    names = list(names)
     versions = tuple(rows.get(n, (0, None))[0] for n in names)
     changes = [rows[n][1] for n in names if n in rows and rows[n][1] is not None]
     return versions, max(changes, default=None)
+
+
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_read(session: Session, *_args) -> None:
+    session.info.pop(_READ, None)

@@ -19,7 +19,7 @@ from dankheo import permissions
 from dankheo.extensions import db
 from dankheo.jobs import JobFailed
 from dankheo.models import Unit
-from dankheo.reports import exports
+from dankheo.reports import exports, summary
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
 from dankheo.reports.pdf import render_report
@@ -97,6 +97,8 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
 
     # The shared cache, keyed by the data versions (reports.cache).
     figures = cached(("dashboard", root.id, period, rollup), compute)
+    # Kept counts stale (a structure change, a bulk load): the worker rebuilds them.
+    summary.request_rebuild()
     stats, tables = figures.value
     return {
         "stats": stats,
