@@ -110,6 +110,7 @@ def current(session: Session, names) -> tuple[tuple[int, ...], object]:
     return versions, max(changes, default=None)
 
 
+@sa.event.listens_for(Session, "after_begin")
 @sa.event.listens_for(Session, "after_commit")
 @sa.event.listens_for(Session, "after_soft_rollback")
 def _forget_read(session: Session, *_args) -> None:

@@ -34,7 +34,7 @@ from dankheo.models import (
 )
 from dankheo.models.campaigns import AWARD_FORM_LABELS, AwardForm
 from dankheo.reports import summary
-from dankheo.reports.rollup import RollUp, UnitIndex, UnitRow
+from dankheo.reports.rollup import RollUp, UnitRow
 from dankheo.tree import within_prefixes
 
 DEFAULT_PHASE = (2021, 2025)
@@ -162,14 +162,15 @@ def compute_statistics(
     counts when they are fresh (reports.summary), False always counts the year rows."""
     if use_summary is None:
         use_summary = summary.is_fresh()
-    index = UnitIndex.load()
+    # The unit index and each root's buckets are kept per process for the structure's
+    # version (reports.summary): a dashboard does not rebuild them from 5,000+ units.
+    index = summary.unit_index()
     root = index.units[root_id]
     prefixes = index.scope_prefixes(root, rollup)
     in_scope = within_prefixes(Unit.path, prefixes)
     children = index.children(root)
     today = date.today()
-
-    bucket_of: dict[int, int] = {}
+    bucket_of = summary.buckets_of(root, rollup)
 
     def bucket(unit_id: int) -> int:
         if unit_id not in bucket_of:
@@ -292,11 +293,14 @@ def compute_statistics(
     for unit_id, source_id, n in db.session.execute(
         sa.select(Initiative.unit_id, Initiative.replicated_from_id, sa.func.count())
         .where(
+            # The few replicating rows, from ix_initiatives_replication alone (written
+            # so that no index on the year or the path looks cheaper to the planner).
             Initiative.replicated_from_id.is_not(None),
-            _year_between(Initiative.first_year, period),
-            within_prefixes(Initiative.unit_path, prefixes),
+            (Initiative.first_year + 0).between(period.first, period.last),
+            within_prefixes(Initiative.unit_path.concat(""), prefixes),
         )
-        .group_by(Initiative.unit_id, Initiative.replicated_from_id)
+        # In the index's order: SQLite otherwise walks ix_initiatives_unit_id for it.
+        .group_by(Initiative.replicated_from_id, Initiative.unit_id)
     ):
         replicated += n
         sources.add(source_id)

@@ -18,6 +18,7 @@ root's rows: a few thousand at most, whatever the data size.
   (queued then, or ``flask reports rebuild-counts``) recomputes the table.
 """
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -38,21 +39,46 @@ from dankheo.tree import successor_closure
 OTHER_BUCKET = 0
 _DELTAS = "dankheo.report_count_deltas"
 _INDEX_KEY = "dankheo.report_counts_index"
+_lock = threading.Lock()
 _FRESH = "dankheo.report_counts_fresh"
 
 
 # --- targets -----------------------------------------------------------------------------
 
 
-def _index() -> UnitIndex:
-    """The unit index for the current structure, reused in this process until the
-    "units" data version moves on."""
+def _store() -> dict:
     (version,), _ = current(db.session, ["units"])
     store = current_app.extensions.setdefault(_INDEX_KEY, {})
-    if store.get("version") != version:
-        store.clear()
-        store.update(version=version, index=UnitIndex.load())
-    return store["index"]
+    with _lock:
+        if store.get("version") != version:
+            store.clear()
+            store.update(version=version, index=_shared_index(version), buckets={})
+    return store
+
+
+def _shared_index(version: int) -> UnitIndex:
+    """The unit index of this structure version from the shared cache (one process
+    builds it from the unit tables, the others unpickle it), or built here."""
+    key = f"unit-index:{version}"
+    index = cache.get(key)
+    if not isinstance(index, UnitIndex):
+        index = UnitIndex.load()
+        cache.set(key, index, timeout=24 * 3600)
+    return index
+
+
+def unit_index() -> UnitIndex:
+    """The unit index for the current structure, reused in this process until the
+    "units" data version moves on (a unit or succession changed somewhere)."""
+    return _store()["index"]
+
+
+def buckets_of(root, rollup: RollUp) -> dict[int, int]:
+    """unit id → the bucket of ``root``'s dashboard it counts under (filled as asked),
+    kept with the unit index."""
+    buckets = _store()["buckets"]
+    with _lock:
+        return buckets.setdefault((root.id, rollup), {})
 
 
 def targets(index: UnitIndex, unit_id: int) -> list[tuple[str, int, int]]:
@@ -150,7 +176,7 @@ def _apply(session: Session, _context) -> None:
     deltas = {k: v for k, v in deltas.items() if v and None not in k}
     if not deltas:
         return
-    index = _index()
+    index = unit_index()
     rows: dict[tuple, int] = defaultdict(int)
     for (unit_id, year, field_id, status), change in deltas.items():
         for mode, root_id, bucket in targets(index, unit_id):

@@ -211,7 +211,8 @@ def test_an_unchanged_answer_is_304_and_a_change_makes_a_new_one(client, world):
     cost, again = _statements(
         client, "/api/v1/initiatives?year=2024", headers={"If-None-Match": etag}
     )
-    assert again.status_code == 304 and not again.data and cost == 1  # the versions only
+    # At most the versions are read (none when this transaction read them already).
+    assert again.status_code == 304 and not again.data and cost <= 1
     since = client.get("/api/v1/initiatives?year=2024", headers={"If-Modified-Since": modified})
     assert since.status_code == 304
     _add_public(world, 1, "Mô hình vừa thêm")

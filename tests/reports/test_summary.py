@@ -123,4 +123,3 @@ def test_a_stale_dashboard_queues_the_rebuild(client, auth, built, leader):
     # The test queue runs jobs at once: the kept counts are back.
     assert summary.is_fresh()
     _assert_agree(built)
-
