@@ -100,18 +100,30 @@ def ranking_export(campaign_id: int, fmt: str):
     )
 
 
+# Rows a ranking page shows (the ranks and the cut line are those of the whole list).
+RANKING_PER_PAGE = 100
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    return page if 1 <= page <= 1_000_000 else 1
+
+
 @bp.route("/campaigns/<int:campaign_id>/ranking")
 @login_required
 def ranking(campaign_id: int):
     campaign = load_campaign(campaign_id, "ranking.view")
     award_type = _award_type(campaign)
     sort, direction = _ranking_sort()
-    rows = rankings.ranking(campaign, award_type)
+    page = rankings.ranking_page(
+        campaign, award_type, sort, direction, _page_number(), RANKING_PER_PAGE
+    )
     return render_template(
         "review/ranking.html",
         campaign=campaign,
         award_type=award_type,
-        rows=rankings.sort_rows(rows, sort, direction),
+        rows=page.rows,
+        page=page,
         cut_drawn=sort == "mean" and direction == "desc",
         sort=sort,
         direction=direction,
@@ -131,8 +143,14 @@ def decide(campaign_id: int):
     if not form.validate_on_submit():
         flash("Lý do vượt chỉ tiêu quá dài.", "danger")
         return redirect(back)
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
-    approve = request.form.get("decision") == "approve"
+    to_cut = request.form.get("scope") == "to_cut"
+    approve = to_cut or request.form.get("decision") == "approve"
+    if to_cut:
+        # "Select down to the cut line": every nomination in review ranked within the
+        # quota, on every page, as the server ranks them now.
+        ids = rankings.within_quota_ids(award_type)
+    else:
+        ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
     with transaction(FLASH) as done:
         taken = services.decide(
             current_user,
