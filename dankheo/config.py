@@ -109,7 +109,7 @@ class Defaults:
     # process, the address to listen on (loopback: nginx in front, docs/operations.md),
     # seconds before a stuck request's worker is restarted, and the access log
     # ("-" for standard output, "" for none: nginx keeps one).
-    GUNICORN_WORKERS = 2
+    GUNICORN_WORKERS = 0  # 0: one per core plus one, at most 8 (gunicorn.conf.py)
     GUNICORN_THREADS = 4
     GUNICORN_BIND = "127.0.0.1:8000"
     GUNICORN_TIMEOUT = 60
