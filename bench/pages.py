@@ -221,8 +221,11 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
 
 
 def clear_figures(env: dict) -> None:
-    """Empty the shared cache (a FileSystemCache folder of the instance)."""
-    shutil.rmtree(Path(env["DANKHEO_INSTANCE_PATH"]) / "cache" / "shared", ignore_errors=True)
+    """Empty the shared cache (the files of a FileSystemCache folder of the instance;
+    the folder stays, the workers write into it)."""
+    folder = Path(env["DANKHEO_INSTANCE_PATH"]) / "cache" / "shared"
+    for entry in folder.glob("*"):
+        entry.unlink(missing_ok=True)
 
 
 def count_queries(env: dict, pages: list[Page]) -> dict[str, int | None]:

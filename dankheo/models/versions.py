@@ -77,6 +77,19 @@ def _forget(session: Session) -> None:
     session.info.pop(_READ, None)
 
 
+def touch(session: Session, names) -> None:
+    """Note ``names`` as changed by this transaction (for writes the hooks cannot see,
+    e.g. a COPY); their counters move on when it commits."""
+    session.info.setdefault(_TOUCHED, set()).update(names)
+
+
+def version_after_commit(session: Session, name: str) -> int:
+    """The version ``name`` will have once this transaction commits."""
+    session.flush()
+    (version,), _ = current(session, [name])
+    return version + (1 if name in session.info.get(_TOUCHED, ()) else 0)
+
+
 def bump(session: Session, names) -> None:
     """Move the counters of ``names`` on (in the caller's transaction)."""
     now = utcnow()

@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 from dankheo import jobs
 from dankheo.extensions import cache, db
 from dankheo.models import InitiativeYear, YearStatus
-from dankheo.models.base import utcnow
+from dankheo.models.base import bulk_insert, utcnow
 from dankheo.models.reports import ReportCount, ReportCountsState
-from dankheo.models.versions import current
+from dankheo.models.versions import current, version_after_commit
 from dankheo.reports.rollup import RollUp, UnitIndex
 from dankheo.tree import successor_closure
 
@@ -231,7 +231,8 @@ def rebuild() -> int:
         # change on top of it: nothing counted twice, nothing lost.
         session.execute(sa.text("LOCK TABLE report_counts IN EXCLUSIVE MODE"))
     session.execute(sa.delete(ReportCount))  # on SQLite: takes the write lock first
-    (version,), _ = current(session, ["units"])
+    # Fresh for the structure as this transaction leaves it (it may itself change units).
+    version = version_after_commit(session, "units")
     index = UnitIndex.load()
     per_unit = session.execute(
         sa.select(
@@ -268,8 +269,7 @@ def rebuild() -> int:
         }
         for (mode, root_id, year, bucket, field_id, status), n in rows.items()
     ]
-    for start in range(0, len(batch), 5000):
-        session.execute(table.insert(), batch[start : start + 5000])
+    bulk_insert(session, table, batch)
     state = session.get(ReportCountsState, 1)
     if state is None:
         state = ReportCountsState(id=1)

@@ -193,6 +193,5 @@ def build_exemplars(vol: Volume) -> str:
         if mine and r.random() < 0.3:
             links.append({"exemplar_id": eid, "initiative_id": r.choice(mine)})
     insert(Exemplar, rows)
-    for start in range(0, len(links), CHUNK):
-        db.session.execute(exemplar_initiatives.insert(), links[start : start + CHUNK])
+    insert(exemplar_initiatives, links)
     return f"{len(rows)} exemplars ({len(links)} linked to an initiative)"
