@@ -119,7 +119,8 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
 
     from dankheo.api.common import encode_cursor
     from dankheo.extensions import db
-    from dankheo.models import Campaign, Initiative, InitiativeYear, Unit, UnitKind
+    from dankheo.models import Campaign, Initiative, InitiativeYear, Membership, Unit, User
+    from dankheo.models.units import DISTRICT_LEVEL_KINDS
 
     app = _app(env)
     with app.app_context():
@@ -129,12 +130,18 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
         district = (
             db.session.scalar(
                 sa.select(Unit)
-                .where(Unit.kind == UnitKind.DISTRICT, Unit.path.startswith(province.path))
+                .where(Unit.kind.in_(DISTRICT_LEVEL_KINDS), Unit.path.startswith(province.path))
                 .order_by(Unit.id)
                 .offset(3)
                 .limit(1)
             )
             or province
+        )
+        # The district officer's own district (vol.canbo1 reads only that one).
+        own_district = db.session.scalar(
+            sa.select(Membership.unit_id)
+            .join(User, User.id == Membership.user_id)
+            .where(User.username == "vol.canbo1")
         )
         campaign = db.session.scalar(sa.select(Campaign).order_by(Campaign.year.desc()).limit(1))
         initiative_id = db.session.scalar(
@@ -150,7 +157,7 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
         ).first()
         cursor = encode_cursor(deep.sort_key, deep.id) if deep else ""
         db.engine.dispose()
-    cid, did, pid = campaign.id, district.id, province.id
+    cid, did, pid, own = campaign.id, district.id, province.id, own_district
     roles = ("vol.admin", "vol.thuky", "vol.lanhdao", "vol.canbo1")
     pages = [Page("floor: base layout, 50 rows", "/_bench/floor", "vol.thuky")]
     pages += [Page(f"initiatives as {r}", "/registry/initiatives", r) for r in roles]
@@ -185,7 +192,7 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
         Page("users", "/admin/users", "vol.admin"),
         Page("audit", "/admin/audit", "vol.admin"),
         Page("dashboard warm", "/reports/", "vol.lanhdao"),
-        Page("dashboard warm (district)", f"/reports/?unit={did}", "vol.canbo1"),
+        Page("dashboard warm (district)", f"/reports/?unit={own}", "vol.canbo1"),
         Page("dashboard cold", "/reports/", "vol.lanhdao", cold=True),
         Page(
             "dashboard cold, phase, today's structure",
@@ -193,7 +200,7 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
             "vol.lanhdao",
             cold=True,
         ),
-        Page("dashboard cold (district)", f"/reports/?unit={did}", "vol.canbo1", cold=True),
+        Page("dashboard cold (district)", f"/reports/?unit={own}", "vol.canbo1", cold=True),
         Page("API initiatives page 1", "/api/v1/initiatives", None),
         Page("API initiatives page 500", "/api/v1/initiatives?page=500", None),
         Page("API initiatives cursor (row 25,000)", f"/api/v1/initiatives?cursor={cursor}", None),
