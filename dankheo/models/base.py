@@ -63,7 +63,8 @@ def bulk_insert(session, table: sa.Table, rows: list[dict], chunk: int = 5000) -
     if not rows:
         return
     bind = session.connection()
-    if bind.dialect.name != "postgresql":
+    plain = not any(isinstance(c.type, sa.JSON) for c in table.columns)
+    if bind.dialect.name != "postgresql" or not plain or len(rows) < 1000:
         for start in range(0, len(rows), chunk):
             session.execute(table.insert(), rows[start : start + chunk])
         return
