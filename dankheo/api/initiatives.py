@@ -13,7 +13,7 @@ from dankheo.api import common, schema
 from dankheo.api.blueprint import bp
 from dankheo.models import PUBLIC_STATUSES
 from dankheo.public import queries as public_queries
-from dankheo.registry import queries
+from dankheo.registry import keyset, queries
 
 ALLOWED_PARAMS = {"q", "year", "field", "unit", "page", "cursor"}
 DATASETS = ("initiatives", "units", "campaigns")
@@ -52,7 +52,7 @@ def initiatives():
     size = common.per_page()
     if cursor is not None:
         after = tuple(common.decode_cursor(cursor, (str, int))) if cursor else None
-        items = queries.initiative_keyset_page(params, None, after=after, size=size, public=True)
+        items = keyset.initiative_keyset_page(params, None, after=after, size=size, public=True)
         total, capped, page = None, False, None
     else:
         pagination = queries.initiative_page(

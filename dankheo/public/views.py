@@ -41,7 +41,7 @@ def gallery():
 def gallery_export(fmt: str):
     params = registry_queries.parse_list_params(request.args)
     params.status = None
-    stmt = registry_queries.initiative_export_rows(params, None, public=True)
+    stmt = registry_exports.initiative_export_rows(params, None, public=True)
     return list_exports.export_response(
         fmt,
         title="Mô hình được công nhận",

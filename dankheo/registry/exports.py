@@ -8,7 +8,7 @@ import json
 import sqlalchemy as sa
 
 from dankheo.extensions import db
-from dankheo.models import Exemplar, Initiative, Unit
+from dankheo.models import Exemplar, Field, Initiative, InitiativeYear, Unit, YearStatus
 from dankheo.models.registry import (
     EXEMPLAR_KIND_LABELS,
     PUBLIC_STATUSES,
@@ -43,6 +43,47 @@ GALLERY_HEADERS = ("Mã", "Tên mô hình", "Đơn vị", "Lĩnh vực", "Năm �
 # --- streamed rows ---------------------------------------------------------------------
 
 
+# What an export writes of an initiative: plain columns, in list order (the long texts
+# stay in the database; registry.exports adds the years chunk by chunk).
+EXPORT_COLUMNS = (
+    Initiative.id,
+    Initiative.name,
+    Unit.name.label("unit_name"),
+    Field.name.label("field_name"),
+    Initiative.first_year,
+    Initiative.funding_vnd,
+    Initiative.socialised_vnd,
+    Initiative.labour_days,
+    Initiative.land_m2,
+)
+
+
+def initiative_export_rows(params, scope, *, public: bool = False) -> sa.Select:
+    """SELECT of the exported columns of the list's initiatives, in the list's order."""
+    walk = queries.on_sqlite() and params.sort == "name" and queries.is_broad(params, scope)
+    path = Initiative.unit_path.concat("") if walk else None
+    return (
+        sa.select(*EXPORT_COLUMNS)
+        .select_from(Initiative)
+        .join(Unit, Unit.id == Initiative.unit_id)
+        .join(Field, Field.id == Initiative.field_id)
+        .where(*queries.initiative_conditions(params, scope, public=public, path_column=path))
+        .order_by(*queries.initiative_order(params))
+    )
+
+
+def years_of(initiative_ids: list[int], statuses=None) -> dict[int, list[tuple[int, YearStatus]]]:
+    """(year, status) of each initiative's year rows, in year order (one query)."""
+    stmt = sa.select(InitiativeYear.initiative_id, InitiativeYear.year, InitiativeYear.status)
+    stmt = stmt.where(InitiativeYear.initiative_id.in_(initiative_ids))
+    if statuses is not None:
+        stmt = stmt.where(InitiativeYear.status.in_(statuses))
+    years: dict[int, list] = {i: [] for i in initiative_ids}
+    for initiative_id, year, status in db.session.execute(stmt.order_by(InitiativeYear.year)):
+        years[initiative_id].append((year, status))
+    return years
+
+
 def _years_line(years) -> str:
     return "; ".join(f"{y}: {YEAR_STATUS_LABELS[s]}" for y, s in years)
 
@@ -51,7 +92,7 @@ def initiative_chunk_rows(year: int | None):
     """``build`` for exports.stream: a chunk of EXPORT_COLUMNS rows → export rows."""
 
     def build(chunk):
-        years = queries.years_of([r.id for r in chunk])
+        years = years_of([r.id for r in chunk])
         for r in chunk:
             mine = years[r.id]
             shown = [row for row in mine if row[0] == year] if year else mine
@@ -75,7 +116,7 @@ def initiative_chunk_rows(year: int | None):
 
 def gallery_chunk_rows(chunk):
     """``build`` for the public gallery: public fields and public years only."""
-    years = queries.years_of([r.id for r in chunk], PUBLIC_STATUSES)
+    years = years_of([r.id for r in chunk], PUBLIC_STATUSES)
     for r in chunk:
         yield [r.id, r.name, r.unit_name, r.field_name, _years_line(years[r.id])]
 

@@ -14,7 +14,6 @@ from dankheo.models import (
     Evidence,
     Exemplar,
     ExemplarKind,
-    Field,
     Initiative,
     InitiativeYear,
     Nomination,
@@ -139,7 +138,7 @@ def _is_public() -> sa.ColumnElement[bool]:
     )
 
 
-def _initiative_conditions(
+def initiative_conditions(
     params: ListParams,
     scope: list[str] | None,
     *,
@@ -197,11 +196,11 @@ def _year_scope(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _sqlite() -> bool:
+def on_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def _broad(params: ListParams, scope) -> bool:
+def is_broad(params: ListParams, scope) -> bool:
     """Whether the scope (and unit filter) hold a large share of the units, so of the
     records: then scanning a name index beats reading the scope's range by path."""
     if scope is None and not params.unit:
@@ -226,7 +225,7 @@ BROAD_SHARE = 20
 def _plan(params: ListParams, matches: int | None, offset: int, per_page: int, broad) -> str:
     """ "walk" (name index in order) or "range" (the matches found first, then sorted).
     Only SQLite is told: PostgreSQL's planner weighs the same choice from its statistics."""
-    if not _sqlite() or params.sort != "name":
+    if not on_sqlite() or params.sort != "name":
         return "planner"
     if matches is None:  # more than a capped count: dense enough to walk
         return "walk" if broad else "planner"
@@ -254,10 +253,10 @@ def initiative_page_ids(
     ids = sa.select(Initiative.id)
     if params.sort == "unit":
         ids = ids.join(Initiative.unit)
-    ids = ids.where(*_initiative_conditions(params, scope, public=public, path_column=path))
+    ids = ids.where(*initiative_conditions(params, scope, public=public, path_column=path))
     # A search on PostgreSQL, or sparse matches on SQLite: find the matches, then sort.
-    postgres_search = bool(params.q) and not _sqlite()
-    return ids.order_by(*_initiative_order(params, filter_first=postgres_search or plan == "range"))
+    postgres_search = bool(params.q) and not on_sqlite()
+    return ids.order_by(*initiative_order(params, filter_first=postgres_search or plan == "range"))
 
 
 def initiatives_select(
@@ -267,8 +266,8 @@ def initiatives_select(
     for everything); ``public`` keeps only those recognised or outstanding in some year
     (in the chosen year when one is given)."""
     stmt = sa.select(Initiative).join(Initiative.unit)
-    stmt = stmt.where(*_initiative_conditions(params, scope, public=public))
-    return stmt.order_by(*_initiative_order(params))
+    stmt = stmt.where(*initiative_conditions(params, scope, public=public))
+    return stmt.order_by(*initiative_order(params))
 
 
 def initiatives_count_select(
@@ -293,17 +292,17 @@ def initiatives_count_select(
             conditions.append(InitiativeYear.field_id == params.field)
         return sa.select(sa.func.count(InitiativeYear.id)).where(*conditions)
     path = None
-    if broad and params.q and _sqlite():
+    if broad and params.q and on_sqlite():
         path = Initiative.unit_path.concat("")
     ids = sa.select(Initiative.id).where(
-        *_initiative_conditions(params, scope, public=public, path_column=path, for_count=True)
+        *initiative_conditions(params, scope, public=public, path_column=path, for_count=True)
     )
     if cap is not None:
         ids = ids.limit(cap + 1)
     return sa.select(sa.func.count()).select_from(ids.subquery())
 
 
-def _initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
+def initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
     """ORDER BY of a list. ``filter_first`` orders by ``sort_key || ''`` (same values,
     same byte order) that no index delivers: the database then finds the matches (a
     search through PostgreSQL's trigram index, a scope's path range) and sorts them,
@@ -313,7 +312,7 @@ def _initiative_order(params: ListParams, *, filter_first: bool = False) -> list
     desc = params.dir == "desc"
     name = Initiative.sort_key
     if filter_first:
-        if _sqlite():
+        if on_sqlite():
             name = Initiative.sort_key.concat("")
         else:
             name = sa.func.concat(Initiative.sort_key, "").collate("C")
@@ -358,11 +357,11 @@ def initiative_page(
     stmt = (
         sa.select(Initiative)
         .join(Initiative.unit)
-        .order_by(*_initiative_order(params))
+        .order_by(*initiative_order(params))
         .options(load_only(*LIST_COLUMNS))
     )
 
-    broad = _broad(params, scope)
+    broad = is_broad(params, scope)
 
     def ids_select(total: int, offset: int, size: int) -> sa.Select:
         counted = None if count_cap is not None and total > count_cap else total
@@ -382,89 +381,6 @@ def initiative_page(
         per_page=per_page,
         error_out=False,
     )
-
-
-def initiative_keyset_page(
-    params: ListParams,
-    scope,
-    *,
-    after: tuple[str, int] | None,
-    size: int,
-    public: bool = False,
-) -> list[Initiative]:
-    """The ``size`` initiatives after ``after`` (sort key, id) in name order: a page
-    that costs the same at the end of the list as at its start (no OFFSET)."""
-    params = dataclasses.replace(params, sort="name", dir="asc")
-    broad = _broad(params, scope)
-    plan = "walk" if _sqlite() and broad else "planner"
-    ids = initiative_page_ids(params, scope, public=public, plan=plan, broad=broad)
-    if after is not None:
-        key, last_id = after
-        ids = ids.where(
-            Initiative.sort_key >= key,
-            sa.or_(Initiative.sort_key > key, Initiative.id > last_id),
-        )
-    stmt = (
-        sa.select(Initiative)
-        .join(Initiative.unit)
-        .where(Initiative.id.in_(ids.limit(size)))
-        .order_by(*_initiative_order(params))
-        .options(load_only(*LIST_COLUMNS))
-    )
-    return list(db.session.execute(with_list_loads(stmt)).unique().scalars())
-
-
-def public_initiative_ids(initiative_ids) -> set[int]:
-    """Which of ``initiative_ids`` are public (recognised or outstanding in some year)."""
-    return set(
-        db.session.scalars(
-            sa.select(InitiativeYear.initiative_id).where(
-                InitiativeYear.initiative_id.in_(list(initiative_ids)),
-                InitiativeYear.status.in_(PUBLIC_STATUSES),
-            )
-        )
-    )
-
-
-# What an export writes of an initiative: plain columns, in list order (the long texts
-# stay in the database; registry.exports adds the years chunk by chunk).
-EXPORT_COLUMNS = (
-    Initiative.id,
-    Initiative.name,
-    Unit.name.label("unit_name"),
-    Field.name.label("field_name"),
-    Initiative.first_year,
-    Initiative.funding_vnd,
-    Initiative.socialised_vnd,
-    Initiative.labour_days,
-    Initiative.land_m2,
-)
-
-
-def initiative_export_rows(params: ListParams, scope, *, public: bool = False) -> sa.Select:
-    """SELECT of the exported columns of the list's initiatives, in the list's order."""
-    walk = _sqlite() and params.sort == "name" and _broad(params, scope)
-    path = Initiative.unit_path.concat("") if walk else None
-    return (
-        sa.select(*EXPORT_COLUMNS)
-        .select_from(Initiative)
-        .join(Unit, Unit.id == Initiative.unit_id)
-        .join(Field, Field.id == Initiative.field_id)
-        .where(*_initiative_conditions(params, scope, public=public, path_column=path))
-        .order_by(*_initiative_order(params))
-    )
-
-
-def years_of(initiative_ids: list[int], statuses=None) -> dict[int, list[tuple[int, YearStatus]]]:
-    """(year, status) of each initiative's year rows, in year order (one query)."""
-    stmt = sa.select(InitiativeYear.initiative_id, InitiativeYear.year, InitiativeYear.status)
-    stmt = stmt.where(InitiativeYear.initiative_id.in_(initiative_ids))
-    if statuses is not None:
-        stmt = stmt.where(InitiativeYear.status.in_(statuses))
-    years: dict[int, list] = {i: [] for i in initiative_ids}
-    for initiative_id, year, status in db.session.execute(stmt.order_by(InitiativeYear.year)):
-        years[initiative_id].append((year, status))
-    return years
 
 
 def initiative_detail(initiative_id: int) -> Initiative | None:

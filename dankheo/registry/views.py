@@ -65,7 +65,7 @@ def initiatives_export(fmt: str):
     require("registry.list")
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "registry.list")
-    stmt = queries.initiative_export_rows(params, scope)
+    stmt = exports.initiative_export_rows(params, scope)
     return list_exports.export_response(
         fmt,
         title="Mô hình",
