@@ -60,6 +60,10 @@ class Initiative(Base):
     # and the safety net below keep it in step) so that a list scoped to a subtree is a
     # range on this table's own indexes instead of a join to every unit of the scope.
     unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
+    # Recognised or outstanding in some year (the public gallery and the open-data API):
+    # kept by the flush hook below from the year rows, so that a public list walks the
+    # name index testing it on the entry instead of probing each initiative's years.
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Accent-folded lowercase name and unit, for search that ignores diacritics.
     search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
     # Vietnamese collation key of the name (see vietnamese.sort_key). Indexed together
@@ -93,7 +97,7 @@ class Initiative(Base):
         sa.CheckConstraint("first_year BETWEEN 2000 AND 2100", name="first_year_range"),
         # Lists walk this index in name order and test the search and the scope on the
         # index entry; a narrow scope reads the second one (its subtree, then a sort).
-        sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path"),
+        sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path", "is_public"),
         sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key"),
         # Replications of an initiative (its page) and the dashboard's replication
         # figures: the few replicating rows, answered from the index alone.
@@ -318,3 +322,51 @@ def rewrite_unit_paths(old_prefix: str, new_prefix: str) -> list[sa.Update]:
         .execution_options(synchronize_session=False)
         for model in SCOPED_MODELS
     ]
+
+
+# --- public flag ------------------------------------------------------------------------
+# ``Initiative.is_public`` follows its year rows: after a flush that added, changed or
+# removed year rows, the flag of their initiatives is recomputed in the same
+# transaction (one UPDATE). Bulk statements (the volume seed, tests' bulk helpers) set
+# it themselves.
+_PUBLIC_PENDING = "dankheo.public_flag_pending"
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_public_changes(session: Session, _context, _instances) -> None:
+    pending = session.info.setdefault(_PUBLIC_PENDING, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, InitiativeYear):
+            if obj.initiative_id is not None:
+                pending.add(obj.initiative_id)
+            elif obj.initiative is not None:
+                pending.add(obj.initiative)
+
+
+@sa.event.listens_for(Session, "after_flush_postexec")
+def _update_public_flags(session: Session, _context) -> None:
+    pending = session.info.pop(_PUBLIC_PENDING, None)
+    if not pending:
+        return
+    ids = {p if isinstance(p, int) else p.id for p in pending}
+    ids.discard(None)
+    if not ids:
+        return
+    public = sa.exists().where(
+        InitiativeYear.initiative_id == Initiative.id,
+        InitiativeYear.status.in_(PUBLIC_STATUSES),
+    )
+    session.execute(
+        sa.update(Initiative)
+        .where(Initiative.id.in_(ids))
+        .values(is_public=public)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Initiative) and obj.id in ids:
+            session.expire(obj, ["is_public"])  # read again when asked
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_public_changes(session: Session) -> None:
+    session.info.pop(_PUBLIC_PENDING, None)

@@ -165,3 +165,27 @@ def test_the_counts_match_the_records(listed):
         for key, want in (("d1", 10), ("d2", 10), ("province", 20), ("c12", 0)):
             stmt = queries.initiatives_count_select(params, [listed[key].path])
             assert db.session.scalar(stmt) == want, (key, status)
+
+
+def test_the_public_flag_follows_the_year_rows(units, users):
+    field = db.session.scalars(sa.select(Field)).first()
+    item = services.create_initiative(
+        users["officer"], unit=units["c11"], field=field, year=2024, values={"name": "Mô hình B"}
+    )
+    db.session.commit()
+    assert db.session.get(Initiative, item.id).is_public is False  # registered only
+    services.evaluate_year(users["secretary"], item.years[0], YearStatus.RECOGNISED)
+    db.session.commit()
+    assert db.session.get(Initiative, item.id).is_public is True
+    row = services.carry_over(users["officer"], item)
+    db.session.commit()
+    assert db.session.get(Initiative, item.id).is_public is True  # 2024 still counts
+    services.evaluate_year(users["secretary"], item.years[0], YearStatus.DROPPED)
+    db.session.commit()
+    assert db.session.get(Initiative, item.id).is_public is False
+    services.evaluate_year(users["secretary"], row, YearStatus.OUTSTANDING)
+    db.session.commit()
+    assert db.session.get(Initiative, item.id).is_public is True
+    # The gallery lists it exactly when the flag says so.
+    page = queries.initiative_page(queries.ListParams(), None, per_page=10, public=True)
+    assert item.id in [i.id for i in page.items]

@@ -24,6 +24,7 @@ def insert_initiatives(records) -> None:
                 "name": f"Mô hình {initiative_id}",
                 "first_year": min(statuses),
                 "unit_path": paths[unit_id],
+                "is_public": any(s in ("recognised", "outstanding") for s in statuses.values()),
                 "version": 1,
             }
         )

@@ -111,6 +111,7 @@ def build_initiatives(vol: Volume) -> str:
             vol.initiative_unit[iid] = unit_id
             vol.initiative_name[iid] = theme
             vol.unit_initiatives.setdefault(unit_id, []).append(iid)
+            public = False
             for year in range(first_year, YEARS[-1] + 1):
                 if year == first_year:
                     roll = r.random()
@@ -142,8 +143,10 @@ def build_initiatives(vol: Volume) -> str:
                 )
                 if status in (YearStatus.RECOGNISED, YearStatus.OUTSTANDING):
                     vol.recognised[year].append(iid)
+                    public = True
                 if status == YearStatus.DROPPED:
                     break
+            rows[-1]["is_public"] = public  # bulk rows skip the flush hook that keeps it
         insert(Initiative, rows)
         insert(InitiativeYear, year_rows)
         year_rows_total += len(year_rows)
