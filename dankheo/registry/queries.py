@@ -119,8 +119,10 @@ def parse_list_params(args) -> ListParams:
 WALK_BUDGET = 2_000
 WALK_PER_MATCH = 4
 # A search counts its matches up to this many ("more than 1,000"): counting every match
-# of a broad search reads the whole table, and nobody pages that far.
+# of a broad search reads the whole table, and nobody pages that far. Any other list
+# counts up to LIST_COUNT_CAP (a national list holds a million initiatives).
 SEARCH_COUNT_CAP = 1000
+LIST_COUNT_CAP = 10_000
 
 
 def subtree(path_column, unit_id: int) -> sa.ColumnElement[bool]:
@@ -282,13 +284,16 @@ def initiatives_count_select(
     SQLite, a search in a broad scope scans the narrow name index, which holds the
     search text and the path, rather than fetching every row of the scope's range."""
     year_conditions = _year_conditions(params, public=public)
-    if year_conditions and not params.q and cap is None:
+    if year_conditions and not params.q:
         conditions = [*year_conditions, *_year_scope(params, None if public else scope)]
         if scope is not None and public:
             conditions += _year_scope(ListParams(), scope)
         if params.field:
             conditions.append(InitiativeYear.field_id == params.field)
-        return sa.select(sa.func.count(InitiativeYear.id)).where(*conditions)
+        rows = sa.select(InitiativeYear.id).where(*conditions)
+        if cap is not None:
+            rows = rows.limit(cap + 1)
+        return sa.select(sa.func.count()).select_from(rows.subquery())
     path = None
     if broad and params.q and on_sqlite():
         path = Initiative.unit_path.concat("")

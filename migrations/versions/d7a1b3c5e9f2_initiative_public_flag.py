@@ -21,10 +21,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column("is_public", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    # One pass over the year rows (the column defaults to false).
     op.execute(
-        "UPDATE initiatives SET is_public = EXISTS (SELECT 1 FROM initiative_years "
-        "WHERE initiative_years.initiative_id = initiatives.id "
-        "AND initiative_years.status IN ('recognised', 'outstanding'))"
+        sa.text(
+            "UPDATE initiatives SET is_public = :yes WHERE id IN (SELECT initiative_id "
+            "FROM initiative_years WHERE status IN ('recognised', 'outstanding'))"
+        ).bindparams(yes=True)
     )
     with op.batch_alter_table("initiatives", schema=None) as batch_op:
         batch_op.drop_index("ix_initiatives_sort_scope")
