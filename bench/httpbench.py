@@ -137,14 +137,15 @@ class Server:
 class Conn:
     """One keep-alive HTTP/1.1 connection with its own cookies."""
 
-    def __init__(self, port: int, cookie: str = ""):
+    def __init__(self, port: int, cookie: str = "", timeout: float = 60):
         self.port = port
         self.cookie = cookie
+        self.timeout = timeout
         self.http: http.client.HTTPConnection | None = None
 
     def get(self) -> http.client.HTTPConnection:
         if self.http is None:
-            self.http = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            self.http = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
         return self.http
 
     def close(self) -> None:
@@ -285,7 +286,7 @@ def timed_download(server, cookie: str, path: str) -> tuple[int, float, int, int
     sampler.start()
     t0 = time.perf_counter()
     try:
-        status, _headers, data = request(Conn(server.port, cookie), path)
+        status, _headers, data = request(Conn(server.port, cookie, timeout=900), path)
     finally:
         done.set()
         sampler.join()

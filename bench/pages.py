@@ -124,8 +124,12 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
 
     app = _app(env)
     with app.app_context():
+        # The leader's province (the volume accounts' one, also in the national data).
         province = db.session.scalar(
-            sa.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1)
+            sa.select(Unit)
+            .join(Membership, Membership.unit_id == Unit.id)
+            .join(User, User.id == Membership.user_id)
+            .where(User.username == "vol.lanhdao")
         )
         district = (
             db.session.scalar(
@@ -146,7 +150,7 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
         campaign = db.session.scalar(sa.select(Campaign).order_by(Campaign.year.desc()).limit(1))
         initiative_id = db.session.scalar(
             sa.select(sa.func.min(InitiativeYear.initiative_id)).where(
-                InitiativeYear.unit_path.startswith(district.path)
+                InitiativeYear.unit_path.startswith(province.path)
             )
         )
         deep = db.session.execute(
@@ -314,9 +318,14 @@ def measure_exports(server, env, exports, cookies) -> list[ExportResult]:
         out = ExportResult(page.name, page.path, page.account)
         downloads = Path(env["DANKHEO_INSTANCE_PATH"]) / "downloads"
         shutil.rmtree(downloads, ignore_errors=True)  # built afresh, then kept
-        status, seconds, size, before, peak = timed_download(
-            server, cookies[page.account], page.path
-        )
+        try:
+            status, seconds, size, before, peak = timed_download(
+                server, cookies[page.account], page.path
+            )
+        except OSError as err:  # a download that never ended: say so, keep measuring
+            print(f"  {page.name}: {err}", flush=True)
+            results.append(out)
+            continue
         out.status, out.built_s, out.size_mb = status, seconds, size / 1e6
         out.rss_before_mb, out.rss_peak_mb = before / 1024, peak / 1024
         _, kept, _, _, peak2 = timed_download(server, cookies[page.account], page.path)
