@@ -1,7 +1,7 @@
 """Per-address rate limits on what anyone may ask without signing in: the open-data API,
-the gallery's exports and ``/verify``. Flask-Limiter counts the requests (fixed windows,
-``Retry-After`` and ``X-RateLimit-*`` headers, 429 through the application's error
-pages) in a storage every process shares:
+the gallery's exports and ``/verify`` (signed-in people are not counted). Flask-Limiter
+counts the requests (fixed windows, ``Retry-After`` and ``X-RateLimit-*`` headers, 429
+through the application's error pages) in a storage every process shares:
 
 - ``RATELIMIT_STORAGE_URI = "redis://…"`` when the site runs on several hosts (the same
   Redis as the job queue);
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
+from flask_login import current_user
 from limits.storage import Storage
 
 
@@ -30,6 +31,16 @@ def client_address() -> str:
 
 
 limiter = Limiter(key_func=client_address, default_limits=[])
+
+
+@limiter.request_filter
+def signed_in() -> bool:
+    """Signed-in people are not counted: they are known and accountable, and the staff of
+    a commune's office share one address behind its router. Anonymous requests are."""
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # no request user (e.g. outside flask-login's reach)
+        return False
 
 
 def api_limit() -> str:

@@ -269,6 +269,17 @@ def test_the_api_is_limited_per_address(app, client, world):
     assert elsewhere.status_code == 200
 
 
+def test_signed_in_people_are_not_counted(app, client, auth, world):
+    """An office's staff share one address: only anonymous requests are limited."""
+    app.config["RATELIMIT_API"] = "2 per minute"
+    auth.login("thuky")
+    statuses = {client.get("/api/v1/campaigns").status_code for _ in range(4)}
+    assert statuses == {200}
+    auth.logout()
+    statuses = [client.get("/api/v1/campaigns").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_verify_is_limited_per_address(app, client, world):
     app.config["RATELIMIT_VERIFY"] = "2 per minute"
     url = f"/verify/{world.certificate.serial}"
