@@ -331,7 +331,9 @@ def main() -> int:
         os.environ,
         DANKHEO_INSTANCE_PATH=str(shared),
         DANKHEO_SQLALCHEMY_DATABASE_URI=uri,
+        # Production entries refuse the demo's key and a loopback public URL (issue 14).
         DANKHEO_SECRET_KEY=secrets.token_hex(16),
+        DANKHEO_PUBLIC_BASE_URL="https://dankheo-scaleout.invalid",
         DANKHEO_HUEY_BACKEND="redis",
         DANKHEO_HUEY_REDIS_URL=f"{redis_url}/0",
         DANKHEO_CACHE_TYPE="RedisCache",
