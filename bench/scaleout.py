@@ -262,7 +262,7 @@ def dashboard(port: int, username: str) -> tuple[int, str, int]:
     session = load.Session(f"http://{HOST}:{port}", load.Stats())
     if not load.sign_in(session, username):
         return -1, "sign-in refused", 0
-    _code, html, _ = session.get("/reports/?year=2024")
+    _code, html, _ = session.get("/reports/?year=2025")
     cells = FIGURE.findall(html)
     stamp = STAMP.search(html)
     return sum(int(v) for _, v in cells), (stamp.group(1).strip() if stamp else "?"), len(cells)
@@ -280,12 +280,11 @@ def add_initiative(env: dict) -> None:
     app = create_app()
     with app.app_context():
         admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
-        unit = db.session.scalar(sa.select(Unit).where(Unit.code == "HT-LH")) or db.session.scalar(
-            sa.select(Unit).where(Unit.parent_id.is_not(None)).limit(1)
-        )
+        # Phường Long Hoa of today (the demo's real province), in a year of its life.
+        unit = db.session.scalar(sa.select(Unit).where(Unit.code == "25630"))
         field = db.session.scalar(sa.select(Field).limit(1))
         create_initiative(
-            admin, unit=unit, field=field, year=2024, values={"name": "Mô hình thêm ở máy khác"}
+            admin, unit=unit, field=field, year=2025, values={"name": "Mô hình thêm ở máy khác"}
         )
         db.session.commit()
 
