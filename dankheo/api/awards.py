@@ -12,6 +12,7 @@ from dankheo.api.certificates import certificate_json
 from dankheo.extensions import db
 from dankheo.models import Campaign, Certificate, CertificateStatus, Decision
 from dankheo.registry.queries import parse_list_params
+from dankheo.web.params import parse_id
 
 ALLOWED_PARAMS = {"year", "campaign", "page", "cursor"}
 DATASETS = ("awards", "campaigns")
@@ -42,8 +43,8 @@ def awards():
     params = parse_list_params(request.args)
     if params.errors:
         return common.error(" ".join(params.errors.values()))
-    campaign_id = request.args.get("campaign", type=int)
-    if "campaign" in request.args and (campaign_id is None or not 0 < campaign_id < 2**31):
+    campaign_id = parse_id(request.args.get("campaign"))
+    if "campaign" in request.args and campaign_id is None:
         return common.error("Tham số “campaign” phải là số nguyên dương.")
     conditions = [Certificate.status.in_(SHOWN)]
     if params.year or campaign_id:

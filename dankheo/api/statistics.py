@@ -13,6 +13,7 @@ from dankheo.models.versions import DATASETS
 from dankheo.reports.cache import cached
 from dankheo.reports.queries import Period, compute_statistics, current_phase
 from dankheo.reports.rollup import RollUp
+from dankheo.web.params import parse_id, parse_int
 
 ALLOWED_PARAMS = {"unit", "year", "mode"}
 PHASE = "phase"
@@ -53,8 +54,8 @@ def serialise(stats) -> dict:
 @common.handles_bad_requests
 def statistics():
     common.check_params(ALLOWED_PARAMS)
-    unit_id = request.args.get("unit", type=int)
-    if "unit" in request.args and (unit_id is None or not 0 < unit_id < 2**31):
+    unit_id = parse_id(request.args.get("unit"))
+    if "unit" in request.args and unit_id is None:
         return common.error("Tham số “unit” phải là số nguyên dương.")
     if unit_id is None:
         unit_id = db.session.scalar(
@@ -65,10 +66,11 @@ def statistics():
         return common.error("Không có đơn vị với mã này.", 404)
     start, end = current_phase()
     year_arg = request.args.get("year", "")
+    year_number = parse_int(year_arg, lo=2000, hi=2100)
     if year_arg == PHASE:
         year = None
-    elif year_arg.isdigit() and 2000 <= int(year_arg) <= 2100:
-        year = int(year_arg)
+    elif year_number is not None:
+        year = year_number
     elif year_arg:
         return common.error("Tham số “year” phải là một năm (2000–2100) hoặc “phase”.")
     else:

@@ -28,7 +28,7 @@ from dankheo.review import inbox as review_inbox
 from dankheo.review import queries as review_queries
 from dankheo.web import lookup
 from dankheo.web.access import found, require
-from dankheo.web.params import arg_id, page_arg
+from dankheo.web.params import arg_id, page_arg, parse_id
 from dankheo.web.transaction import FLASH, transaction
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
@@ -438,12 +438,10 @@ NOTE_LIMIT = 2000
 
 
 def _ids(values) -> list[int]:
-    """Ids posted by the page: ASCII digits within 64 bits; anything else is ignored."""
-    out = []
-    for value in values:
-        if value.isascii() and value.isdigit() and len(value) < 19 and int(value) not in out:
-            out.append(int(value))
-    return out
+    """Ids posted by the page (web.params), in order without repeats; anything else is
+    ignored."""
+    ids = (parse_id(value) for value in values)
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 @bp.route("/screening/<int:campaign_id>/act", methods=["POST"])

@@ -16,14 +16,14 @@ from dankheo.models.notifications import (
 from dankheo.notifications import mail, queries, services
 from dankheo.notifications.forms import PreferencesForm, field_name
 from dankheo.web.access import found, require
+from dankheo.web.params import page_arg
 from dankheo.web.transaction import FLASH, transaction
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+    return page_arg()
 
 
 def _local(link: str) -> str:

@@ -11,15 +11,12 @@ from dankheo.registry.queries import _is_public
 from dankheo.tree import within_prefixes
 from dankheo.vietnamese import fold, search_pattern
 from dankheo.web import lookup
+from dankheo.web.params import parse_id
 
 
 def _ints(values) -> list[int]:
-    out = []
-    for value in values:
-        text = str(value)
-        if text.isascii() and text.isdigit() and len(text) < 19:
-            out.append(int(text))
-    return out
+    ids = (parse_id(str(value)) for value in values)
+    return [i for i in ids if i is not None]
 
 
 def _initiatives(user, *, public: bool) -> sa.Select:

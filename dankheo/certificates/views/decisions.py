@@ -44,7 +44,7 @@ from dankheo.models import CertificateStatus, Decision, DecisionStatus, SecretSo
 from dankheo.permissions import can
 from dankheo.vietnamese import sort_key
 from dankheo.web.access import require
-from dankheo.web.params import arg_id, page_arg
+from dankheo.web.params import arg_id, page_arg, parse_id, parse_int
 from dankheo.web.transaction import FLASH, transaction
 
 # --- decisions ------------------------------------------------------------------------
@@ -309,15 +309,14 @@ def _typed_order(items) -> list[int] | None:
     (``position_<item id>``; ties keep the current order), or None if unreadable."""
     order = request.form.getlist("order")
     if order:
-        if not all(v.isascii() and v.isdigit() and len(v) < 19 for v in order):
-            return None
-        return [int(v) for v in order]
+        ids = [parse_id(v) for v in order]
+        return None if None in ids else ids
     typed = {}
     for item in items:
-        value = (request.form.get(f"position_{item.id}") or "").strip()
-        if not (value.isascii() and value.isdigit() and 0 < len(value) < 7):
+        value = parse_int(request.form.get(f"position_{item.id}"), lo=1, hi=999_999)
+        if value is None:
             return None
-        typed[item.id] = (int(value), item.position)
+        typed[item.id] = (value, item.position)
     return sorted(typed, key=typed.get)
 
 
