@@ -1,4 +1,8 @@
-"""Certificates look the same however they are drawn: every design (A3/A4, State/Party,
+"""Certificates made from a frame rendered once and the variable text set on it
+(certificates.sheet, pdf.compose): they look as WeasyPrint drew them, stay PDF/A with
+NFC extractable text, keep user text out of the PDF syntax, sign and print.
+
+Pixels: every design (A3/A4, State/Party,
 full design and overlay), short and long texts, rasterised (pypdfium2, 100 dpi, grey)
 and compared with the pages the WeasyPrint-only renderer drew before issue 15's phase 2
 (tests/certificates/pixels/*.png, made once with DANKHEO_UPDATE_PIXELS=1 from that
@@ -7,7 +11,9 @@ more than PIXEL_DELTA grey levels from every pixel around the same place in the 
 image: a glyph rounded to the next pixel passes, a line moved by half a millimetre does
 not (test_a_moved_line_is_caught)."""
 
+import io
 import os
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,11 +21,24 @@ import pypdfium2
 import pytest
 from flask import g
 from PIL import Image, ImageChops, ImageFilter
+from pypdf import PdfReader
 
 from dankheo import create_app
 from dankheo.certificates import issuing, printing, sheet
+from dankheo.pdf import render
+from dankheo.pdf.merge import write_concatenated
+from dankheo.pdf.objects import RawPdf
+from dankheo.pdf.signing import (
+    KeySpec,
+    generate_demo_key,
+    load_certificate,
+    load_key,
+    sign_pdf,
+    signature_status,
+)
 from tests.conftest import _TEMPLATE_CACHE, _empty_tables, _prepare_schema, make_test_config
 from tests.documents import world as world_module
+from tests.pdf.pdfa import pdfa_problems
 
 FIXTURES = Path(__file__).parent / "pixels"
 DPI = 100
@@ -133,3 +152,112 @@ def test_a_moved_line_is_caught(world):
         view.slots["recipient"], top=view.slots["recipient"].top + 0.5
     )
     assert differing_share(raster(sheet.compose_certificate(view)), reference) > PIXEL_SHARE
+
+
+# --- the frame, rendered once --------------------------------------------------------
+
+
+@pytest.fixture
+def frame_renders(monkeypatch):
+    """How many times WeasyPrint renders a certificate frame (from a fresh cache)."""
+    sheet._frames.clear()
+    calls = []
+    original = render.Renderer.render
+
+    def counting(self, html, stylesheet, **kw):
+        if "frame-layer" in html and "variable-layer" not in html:
+            calls.append(html)
+        return original(self, html, stylesheet, **kw)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    return calls
+
+
+def test_the_frame_is_rendered_once_per_design(world, frame_renders):
+    state, party = world["types"]["state_a4"], world["types"]["party_a4"]
+    for i in range(3):
+        view = _view(state, "sample")
+        view.recipient_name = f"Ông Nguyễn Văn Thành {i}"
+        issuing.render_certificate_pdf(view)
+    assert len(frame_renders) == 1
+    issuing.render_certificate_pdf(_view(party, "sample"))
+    assert len(frame_renders) == 2
+    renamed = _view(state, "sample")  # the issuer's dated name changed: another frame
+    renamed.issuer_upper = "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LONG AN"
+    pdf = issuing.render_certificate_pdf(renamed)
+    assert len(frame_renders) == 3
+    assert "TỈNH LONG AN" in _text(pdf)
+
+
+def test_the_emblem_file_bytes_are_part_of_the_frame_key(app, world, frame_renders):
+    from PIL import Image
+
+    path = Path(app.config["UPLOAD_DIR"]) / "emblem-test.jpg"
+    view = _view(world["types"]["state_a4"], "sample")
+    view.emblem_url = path.resolve().as_uri()
+    pages = []
+    for colour in ("white", "black"):
+        Image.new("RGB", (40, 40), colour).save(path, "JPEG")
+        pages.append(raster(issuing.render_certificate_pdf(view)))
+    assert len(frame_renders) == 2
+    assert differing_share(pages[0], pages[1]) > 0
+
+
+# --- what the composed file is ------------------------------------------------------------
+
+
+def _text(pdf: bytes) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def _producer(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).metadata.producer
+
+
+def test_the_composed_certificate_is_pdfa_with_nfc_text_and_escapes_user_text(world):
+    view = _view(world["types"]["party_a3"], "sample")
+    hostile = "Bà Trần (Thị) <Ngọc> Ánh ) Tj /F1 99 Tf (endobj << >> 1 0 R \\"
+    view.recipient_name = unicodedata.normalize("NFC", hostile)
+    pdf = issuing.render_certificate_pdf(view)
+    assert _producer(pdf) == "dankheo"  # composed, not the fallback
+    assert pdfa_problems(pdf) == []
+    text = _text(pdf)
+    assert unicodedata.is_normalized("NFC", text)
+    assert " ".join(hostile.split()) in " ".join(text.replace("\r", " ").split())
+    assert len(pypdfium2.PdfDocument(pdf)) == 1
+
+
+def test_a_character_the_font_lacks_is_rendered_by_weasyprint(world):
+    view = _view(world["types"]["state_a4"], "sample")
+    view.recipient_name = "Công ty 漢字 Việt Nam"
+    view.place()
+    with pytest.raises(sheet.Unsupported):
+        sheet.compose_certificate(view)
+    pdf = issuing.render_certificate_pdf(view)
+    assert _producer(pdf).startswith("WeasyPrint") and pdfa_problems(pdf) == []
+    assert "Việt Nam" in _text(pdf)
+
+
+def test_signed_certificates_validate_whole_and_print_in_one_file(world, tmp_path):
+    key_file = generate_demo_key(tmp_path / "k.p12", "pw", "Nguyễn Thanh Ngọc")
+    key = load_key(KeySpec("pkcs12", path=str(key_file)), "pw")
+    signed = []
+    for i, kind in enumerate(KINDS):
+        view = _view(world["types"][kind], "sample")
+        view.recipient_name = f"Bà Trần Thị Ngọc Ánh {i}"
+        data = sign_pdf(issuing.render_certificate_pdf(view), key, reason="Cấp")
+        status = signature_status(data, [load_certificate(str(key_file), "pw")])
+        assert status["intact"] and status["valid"] and status["whole_file"]
+        assert pdfa_problems(data) == []
+        assert len(RawPdf(data).pages()) == 1  # the byte reader reads it (no pypdf)
+        signed.append(data)
+    out = tmp_path / "in.pdf"
+    with open(out, "wb") as handle:
+        assert write_concatenated(signed, handle) == 4
+    text = _text(out.read_bytes())
+    positions = [text.index(f"Bà Trần Thị Ngọc Ánh {i}") for i in range(4)]
+    assert positions == sorted(positions)
