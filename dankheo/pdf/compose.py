@@ -315,7 +315,7 @@ def _to_unicode(shown: dict[int, str]) -> bytes:
 
 def _stream(dictionary: str, data: bytes, *, compress: bool = True) -> bytes:
     if compress:
-        data = zlib.compress(data, 9)
+        data = zlib.compress(data, 6)
         dictionary += " /Filter /FlateDecode"
     return f"<< {dictionary} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
 
@@ -446,19 +446,25 @@ def write_document(frame: Frame, pages: list[list], *, title: str, lang: str = "
     for at, data in sorted(streams.items()):
         entries[at] = (1, len(out), 0)
         out += f"{at} 0 obj\n".encode() + data + b"\nendobj\n"
-    object_stream = new()
-    header, body = [], bytearray()
-    for index, (at, data) in enumerate(sorted(packed.items())):
-        header.append(f"{at} {len(body)}")
-        body += data + b"\n"
-        entries[at] = (2, object_stream, index)
-    head = " ".join(header).encode() + b"\n"
-    entries[object_stream] = (1, len(out), 0)
-    out += (
-        f"{object_stream} 0 obj\n".encode()
-        + _stream(f"/Type /ObjStm /N {len(packed)} /First {len(head)}", head + bytes(body))
-        + b"\nendobj\n"
-    )
+    # Two object streams: the document's structure (catalog, pages, info: what a signer
+    # reads) apart from the fonts' dictionaries, so signing parses a few small objects.
+    structure = {n: packed[n] for n in packed if n in (root, info, pages_number, *kids)}
+    for group in (structure, {n: d for n, d in packed.items() if n not in structure}):
+        if not group:
+            continue
+        object_stream = new()
+        header, body = [], bytearray()
+        for index, (at, data) in enumerate(sorted(group.items())):
+            header.append(f"{at} {len(body)}")
+            body += data + b"\n"
+            entries[at] = (2, object_stream, index)
+        head = " ".join(header).encode() + b"\n"
+        entries[object_stream] = (1, len(out), 0)
+        out += (
+            f"{object_stream} 0 obj\n".encode()
+            + _stream(f"/Type /ObjStm /N {len(group)} /First {len(head)}", head + bytes(body))
+            + b"\nendobj\n"
+        )
     xref = new()
     entries[xref] = (1, len(out), 0)
     size = number + 1

@@ -125,14 +125,14 @@ class Face:
         """A TrueType program with the glyphs ``gids`` (and their components) at their
         own ids; every other glyph empty and of zero advance."""
         used = self.closure(gids)
-        glyf = bytearray()
-        offsets = [0] * (self.num_glyphs + 1)
-        used_set = set(used)
-        for gid in range(self.num_glyphs):
-            offsets[gid] = len(glyf)
-            if gid in used_set:
-                glyf += self._glyph(gid)[0]  # long loca: no alignment needed
-        offsets[self.num_glyphs] = len(glyf)
+        lengths = [0] * self.num_glyphs
+        parts = []
+        for gid in used:  # sorted: the glyphs follow each other in id order
+            data = self._glyph(gid)[0]
+            lengths[gid] = len(data)  # long loca: no alignment needed
+            parts.append(data)
+        glyf = b"".join(parts)
+        offsets = [0, *itertools.accumulate(lengths)]
         metrics = bytearray(
             4 * self.number_of_hmetrics + 2 * (self.num_glyphs - self.number_of_hmetrics)
         )
