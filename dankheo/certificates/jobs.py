@@ -26,7 +26,6 @@ from dankheo.models import (
 from dankheo.models.notifications import NotificationKind
 from dankheo.notifications import events as notifications
 from dankheo.pdf.keys import KeyUnavailable, LoadedKey
-from dankheo.pdf.render import app_renderer
 
 log = logging.getLogger(__name__)
 
@@ -330,7 +329,6 @@ def _recover() -> str:
     return f"certificates worker: {enqueue_unfinished()} pending certificates re-queued"
 
 
-@jobs.on_worker_start
-def _warm_up() -> None:
-    # Parse the stylesheets and fonts once per worker process, before the first job.
-    app_renderer()
+# No warm-up of WeasyPrint at worker start: certificates are composed from frames on
+# disk (certificates.sheet), and a worker that never renders a whole page with
+# WeasyPrint (previews, decisions, reports) does not pay for loading it.

@@ -23,8 +23,9 @@ from urllib.request import url2pathname
 
 import segno
 from flask import current_app, render_template
+from pypdf.errors import PyPdfError
 
-from dankheo.certificates import layout
+from dankheo.certificates import layout, storage
 from dankheo.documents.fit import PT_PER_MM
 from dankheo.pdf.compose import Boxes, Frame, Text, Unsupported, write_document
 from dankheo.pdf.fonts import face as load_face
@@ -40,6 +41,7 @@ QR_BORDER = 2  # modules of quiet zone (issuing.qr_data_uri)
 SERIAL_BLOCK = {"A4": (20.0, 3.0, 9.5), "A3": (28.0, 4.0, 13.0)}
 SERIAL_LINE_HEIGHT = 1.3
 FRAMES_KEPT = 32  # distinct frames a worker keeps (a few per award type)
+FRAMES = "frames"  # under CERTIFICATE_DIR: frames rendered once for every worker
 
 _frames: OrderedDict[str, Frame] = OrderedDict()
 _emblems: dict[tuple, str] = {}
@@ -73,19 +75,28 @@ def _emblem_digest(url: str) -> str:
 
 
 def frame_for(view) -> Frame:
-    """The frame of ``view``'s design (placed), rendered once per worker."""
+    """The frame of ``view``'s design (placed): kept in this worker once made, and on
+    disk (CERTIFICATE_DIR/frames/, named by its key) so that other workers and later
+    starts read it instead of rendering it — a worker that only reads frames never
+    loads WeasyPrint."""
     html = render_template("certificates/print/frame.html", c=view)
     key = hashlib.sha256(
         f"{current_app.static_folder}\0{_emblem_digest(view.emblem_url)}\0{html}".encode()
     ).hexdigest()
     frame = _frames.get(key)
-    if frame is None:
-        frame = Frame.from_pdf(app_renderer().render(html, "certificate", archival=True), _faces())
-        _frames[key] = frame
-        while len(_frames) > FRAMES_KEPT:
-            _frames.popitem(last=False)
-    else:
+    if frame is not None:
         _frames.move_to_end(key)
+        return frame
+    path = storage.certificate_dir() / FRAMES / f"{key}.pdf"
+    try:
+        frame = Frame.from_pdf(path.read_bytes(), _faces())
+    except (OSError, ValueError, KeyError, IndexError, PyPdfError):  # none yet, or unreadable
+        data = app_renderer().render(html, "certificate", archival=True)
+        frame = Frame.from_pdf(data, _faces())
+        storage.write_atomically(path, data)
+    _frames[key] = frame
+    while len(_frames) > FRAMES_KEPT:
+        _frames.popitem(last=False)
     return frame
 
 

@@ -13,6 +13,7 @@ not (test_a_moved_line_is_caught)."""
 
 import io
 import os
+import shutil
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from PIL import Image, ImageChops, ImageFilter
 from pypdf import PdfReader
 
 from dankheo import create_app
-from dankheo.certificates import issuing, printing, sheet
+from dankheo.certificates import issuing, printing, sheet, storage
 from dankheo.pdf import render
 from dankheo.pdf.merge import write_concatenated
 from dankheo.pdf.objects import RawPdf
@@ -159,8 +160,9 @@ def test_a_moved_line_is_caught(world):
 
 @pytest.fixture
 def frame_renders(monkeypatch):
-    """How many times WeasyPrint renders a certificate frame (from a fresh cache)."""
+    """How many times WeasyPrint renders a certificate frame (from empty caches)."""
     sheet._frames.clear()
+    shutil.rmtree(storage.certificate_dir() / sheet.FRAMES, ignore_errors=True)
     calls = []
     original = render.Renderer.render
 
@@ -187,6 +189,15 @@ def test_the_frame_is_rendered_once_per_design(world, frame_renders):
     pdf = issuing.render_certificate_pdf(renamed)
     assert len(frame_renders) == 3
     assert "TỈNH LONG AN" in _text(pdf)
+
+
+def test_a_frame_another_worker_rendered_is_read_from_disk(world, frame_renders):
+    view = _view(world["types"]["party_a3"], "sample")
+    first = issuing.render_certificate_pdf(view)
+    assert len(frame_renders) == 1
+    sheet._frames.clear()  # another worker, or this one restarted
+    assert issuing.render_certificate_pdf(view) == first
+    assert len(frame_renders) == 1
 
 
 def test_the_emblem_file_bytes_are_part_of_the_frame_key(app, world, frame_renders):
