@@ -148,13 +148,11 @@ def write_concatenated(
         data = part if isinstance(part, bytes) else Path(part).read_bytes()
         try:
             raw = RawPdf(data)
-            pages = raw.pages()
-        except (BadPdf, ValueError, IndexError, zlib.error):
+            writer.add_raw(raw, raw.pages())
+        except (BadPdf, ValueError, IndexError, KeyError, zlib.error):
             reader = PdfReader(io.BytesIO(data))
             for page in reader.pages:
                 writer.add_page(page)
-        else:
-            writer.add_raw(raw, pages)
         done += 1
         if progress is not None and done % every == 0:
             progress(done)
@@ -191,10 +189,16 @@ class _StreamingWriter:
     # --- parts read as bytes (pdf.objects) ---------------------------------------------
 
     def add_raw(self, raw: RawPdf, pages: list) -> None:
+        """Copy ``pages`` of ``raw``. Everything is read before anything is written: a
+        part that turns out unreadable (BadPdf) leaves the output as it was (its object
+        numbers stay free) and the caller copies it with pypdf."""
         mapping: dict[int, int] = {}
         queue: list[int] = []
         cache: dict[int, tuple[bytes, bytes | None]] = {}
         tags: dict[int, bytes] = {}  # font program object → its subset tag
+        shared: dict[bytes, int] = {}  # streams this part adds to self.shared
+        ready: list[tuple[int, bytes, bytes | None]] = []
+        page_numbers = []
 
         def number_for(old: int) -> int:
             found = mapping.get(old)
@@ -202,12 +206,13 @@ class _StreamingWriter:
                 return found
             value, stream = cache[old] = raw.get(old)
             digest = self._raw_shareable(value, stream)
-            if digest is not None and digest in self.shared:
-                mapping[old] = self.shared[digest]
-                return mapping[old]
+            known = (self.shared.get(digest) or shared.get(digest)) if digest else None
+            if known is not None:
+                mapping[old] = known
+                return known
             mapping[old] = self._number()
             if digest is not None:
-                self.shared[digest] = mapping[old]
+                shared[digest] = mapping[old]
             queue.append(old)
             return mapping[old]
 
@@ -223,14 +228,18 @@ class _StreamingWriter:
             body = b"<<" + b"".join(
                 key + b" " + objects.renumber(value, number_for) for key, value in items
             )
-            self._emit_raw(number, body + b" /Parent 1 0 R >>", None)
-            self.pages.append(number)
+            ready.append((number, body + b" /Parent 1 0 R >>", None))
+            page_numbers.append(number)
             while queue:
                 old = queue.pop()
                 value, stream = cache.pop(old)
                 if b"/BaseFont" in value or b"/FontName" in value:
                     value = self._raw_retag(raw, value, tags)
-                self._emit_raw(mapping[old], objects.renumber(value, number_for), stream)
+                ready.append((mapping[old], objects.renumber(value, number_for), stream))
+        for number, value, stream in ready:
+            self._emit_raw(number, value, stream)
+        self.pages.extend(page_numbers)
+        self.shared.update(shared)
 
     @staticmethod
     def _raw_shareable(value: bytes, stream: bytes | None) -> bytes | None:

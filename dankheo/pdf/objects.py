@@ -220,6 +220,8 @@ class RawPdf:
             self._xref_stream(dictionary, decode(dictionary, stream))
         if not self.trailer:
             self.trailer = dictionary
+        if get(dictionary, b"/XRefStm") is not None or get(dictionary, b"/Encrypt") is not None:
+            raise BadPdf("hybrid or encrypted file")
         prev = get(dictionary, b"/Prev")
         return int(prev) if prev else None
 

@@ -83,3 +83,41 @@ def test_a_file_the_reader_cannot_read_is_copied_with_pypdf():
     out = io.BytesIO()
     assert write_concatenated([good, broken, good], out) == 3
     assert _widths(out.getvalue()) == [300, 400, 300]
+
+
+def _build(objs: dict[int, bytes]) -> bytes:
+    """A one-revision PDF of ``objs`` (1 is the catalogue)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, body in sorted(objs.items()):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    size = max(objs) + 1
+    rows = "".join(f"{offsets[n]:010d} 00000 n \n" for n in range(1, size))
+    out += (
+        f"xref\n0 {size}\n0000000000 65535 f \n{rows}trailer\n<< /Size {size} /Root 1 0 R >>\n"
+        f"startxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)
+
+
+def test_a_part_found_unreadable_half_way_leaves_nothing_behind():
+    """The font program's filter is one the byte reader does not undo: found while the
+    part is being copied, so the part goes through pypdf and the output stays whole."""
+    program = b"00010000" * 8
+    odd = _build(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 333 100] "
+            b"/Resources << /Font << /F1 4 0 R >> >> >>",
+            4: b"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Odd /FontDescriptor 5 0 R >>",
+            5: b"<< /Type /FontDescriptor /FontName /ABCDEF+Odd /FontFile2 6 0 R >>",
+            6: b"<< /Length %d /Filter /ASCIIHexDecode >>\nstream\n%s>\nendstream"
+            % (len(program) + 1, program),
+        }
+    )
+    out = io.BytesIO()
+    assert write_concatenated([_pdf(300), odd, _pdf(300)], out) == 3
+    assert _widths(out.getvalue()) == [300, 333, 300]
