@@ -313,6 +313,49 @@ def _fresh(ctx, fn, *args):
         return pool.apply(fn, args)
 
 
+# What a worker process holds before its first certificate, in the order create_app
+# and a signing job load it (cumulative, one process): ``--imports`` prints it.
+IMPORTS = (
+    (
+        "flask, sqlalchemy, flask_sqlalchemy, flask_login, flask_wtf",
+        ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_wtf"),
+    ),
+    ("pypdf, fontTools, PIL, segno", ("pypdf", "fontTools.ttLib", "PIL.Image", "segno")),
+    ("openpyxl (+ numpy)", ("openpyxl",)),
+    ("zxcvbn", ("zxcvbn",)),
+    ("huey", ("huey",)),
+    ("flask_migrate (+ alembic)", ("flask_migrate",)),
+    ("psycopg", ("psycopg",)),
+    ("docx (+ lxml)", ("docx",)),
+    ("the rest of create_app (dankheo and its other imports)", ()),
+    ("pyhanko (+ pyhanko_certvalidator, aiohttp): signing", ("pyhanko.sign.signers",)),
+    ("weasyprint: rendering a frame, a preview or a decision", ()),
+)
+
+
+def import_costs() -> None:
+    """RSS after each group of imports, cumulative, in one process."""
+    import importlib
+
+    previous = rss_mb()
+    print(f"{'python':58} {previous:6.1f} MB")
+    with tempfile.TemporaryDirectory(prefix="dankheo-bench-") as tmp:
+        for label, names in IMPORTS:
+            for name in names:
+                importlib.import_module(name)
+            if label.startswith("the rest"):
+                from dankheo import create_app
+
+                create_app(config(Path(tmp)))
+            if label.startswith("weasyprint"):
+                from dankheo.pdf.render import weasyprint
+
+                weasyprint()
+            now = rss_mb()
+            print(f"{label:58} +{now - previous:5.1f} MB = {now:6.1f} MB")
+            previous = now
+
+
 def _yes(flag: bool) -> str:
     return "yes (rendered the frame)" if flag else "no"
 
@@ -330,7 +373,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--naive", type=int, default=200, help="certificates in the baseline")
     parser.add_argument("--chunk", type=int, default=50)
+    parser.add_argument(
+        "--imports", action="store_true", help="only the memory a worker's imports take"
+    )
     args = parser.parse_args()
+    if args.imports:
+        print("command: .venv/bin/python bench/certificates.py --imports")
+        import_costs()
+        return
     print("command: .venv/bin/python bench/certificates.py " + " ".join(sys.argv[1:]))
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()} at start")
 
