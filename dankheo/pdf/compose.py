@@ -114,12 +114,15 @@ class Frame:
         fonts = resources.get("/Font")
         replaced = {}
         for key, ref in (fonts.get_object() if fonts is not None else {}).items():
-            path = by_name.get(str(ref.get_object().get("/BaseFont", "")).split("+")[-1])
-            if path is not None:
-                replaced[key] = path
-                shown = frame.shown.setdefault(path, {})
-                for gid in _widths(ref.get_object()):
-                    shown.setdefault(gid, face(path).char(gid))
+            font = ref.get_object()
+            path = by_name.get(str(font.get("/BaseFont", "")).split("+")[-1])
+            widths = _widths(font)
+            if path is None or not _same_glyphs(font, widths, face(path)):
+                continue  # copied as it is
+            replaced[key] = path
+            shown = frame.shown.setdefault(path, {})
+            for gid in widths:
+                shown.setdefault(gid, face(path).char(gid))
         copy = DictionaryObject({NameObject(k): v for k, v in resources.items() if k != "/Font"})
         copy = _remap(copy, numbers, queue)
         kept = {
@@ -172,21 +175,36 @@ class Frame:
         return frame
 
 
-def _widths(font) -> list[int]:
-    """The glyph ids a Type0 font's /W array lists (the glyphs a subset holds)."""
-    gids: list[int] = []
+def _widths(font) -> dict[int, float]:
+    """Glyph id → width of the glyphs a Type0 font's /W array lists."""
+    out: dict[int, float] = {}
     for descendant in font.get("/DescendantFonts", []):
         w = descendant.get_object().get("/W", [])
         i = 0
         while i < len(w):
             first, second = int(w[i]), w[i + 1]
             if isinstance(second, ArrayObject):
-                gids.extend(range(first, first + len(second)))
+                out.update({first + j: float(v) for j, v in enumerate(second)})
                 i += 2
             else:
-                gids.extend(range(first, int(second) + 1))
+                out.update({g: float(w[i + 2]) for g in range(first, int(second) + 1)})
                 i += 3
-    return gids
+    return out
+
+
+def _same_glyphs(font, widths: dict[int, float], f: Face) -> bool:
+    """Whether the frame's font addresses glyphs by the face's own ids (Identity-H, an
+    identity CID to glyph map) with the face's advances: only then can the document's
+    subset of that face stand in for it."""
+    descendants = font.get("/DescendantFonts") or []
+    if font.get("/Encoding") != "/Identity-H" or len(descendants) != 1:
+        return False
+    if descendants[0].get_object().get("/CIDToGIDMap") != "/Identity":
+        return False
+    return all(
+        gid < f.num_glyphs and abs(f.advances[gid] * 1000 / f.units - width) <= 1
+        for gid, width in widths.items()
+    )
 
 
 def _remap(obj, numbers: dict[int, int], queue: list):

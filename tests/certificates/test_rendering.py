@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
+import flask
 import pypdfium2
 import pytest
 from flask import g
@@ -272,3 +273,30 @@ def test_signed_certificates_validate_whole_and_print_in_one_file(world, tmp_pat
     text = _text(out.read_bytes())
     positions = [text.index(f"Bà Trần Thị Ngọc Ánh {i}") for i in range(4)]
     assert positions == sorted(positions)
+
+
+def test_a_frame_font_that_is_not_the_face_is_kept_as_it_is(world):
+    """The frame's text is re-set in the document's subset only when its font addresses
+    the face's own glyphs with the face's advances; any other font is copied."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    from dankheo.pdf.compose import Frame, write_document
+
+    view = _view(world["types"]["state_a4"], "sample").place()
+    html = flask.render_template("certificates/print/frame.html", c=view)
+    data = render.app_renderer().render(html, "certificate", archival=True)
+    assert Frame.from_pdf(data, sheet._faces()).shown  # WeasyPrint's fonts: replaced
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for ref in writer.pages[0]["/Resources"]["/Font"].values():
+        descendant = ref.get_object()["/DescendantFonts"][0].get_object()
+        w = descendant["/W"]
+        w[1] = ArrayObject(FloatObject(float(v) + 50) for v in w[1])  # other advances
+        descendant[NameObject("/W")] = w
+    out = io.BytesIO()
+    writer.write(out)
+    frame = Frame.from_pdf(out.getvalue(), sheet._faces())
+    assert frame.shown == {}
+    pdf = write_document(frame, [sheet.variable_items(view)], title=view.title)
+    assert pdfa_problems(pdf) == []
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _text(pdf)
