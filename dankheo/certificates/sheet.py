@@ -5,7 +5,7 @@ The static frame of a design (templates/certificates/print/_frame.html: border, 
 motto or Party name, issuer, "TẶNG", the form's name) is rendered by WeasyPrint once per
 worker for each distinct frame — the key is the frame's HTML itself (it holds the
 paper, profile, form, issuer line and its fitted placement, the emblem's URL) plus the
-emblem file's bytes — and kept as PDF objects (``pdf.compose.Frame``). For each
+emblem file's bytes — and kept as PDF objects (``pdf.frame.Frame``). For each
 certificate, the variable text that ``CertificateView.place`` fitted and placed
 (_variable.html: slots, serial lines, QR code) is set on top of it with the same font
 metrics and the same geometry the stylesheet gives WeasyPrint (static/css/print/
@@ -27,8 +27,9 @@ from pypdf.errors import PyPdfError
 
 from dankheo.certificates import layout, storage
 from dankheo.documents.fit import PT_PER_MM
-from dankheo.pdf.compose import Boxes, Frame, Text, Unsupported, write_document
+from dankheo.pdf.compose import Boxes, Text, Unsupported, write_document
 from dankheo.pdf.fonts import face as load_face
+from dankheo.pdf.frame import Frame
 from dankheo.pdf.render import app_renderer
 
 __all__ = ["Unsupported", "compose_certificate", "compose_overlay", "frame_for"]

@@ -281,7 +281,8 @@ def test_a_frame_font_that_is_not_the_face_is_kept_as_it_is(world):
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, FloatObject, NameObject
 
-    from dankheo.pdf.compose import Frame, write_document
+    from dankheo.pdf.compose import write_document
+    from dankheo.pdf.frame import Frame
 
     view = _view(world["types"]["state_a4"], "sample").place()
     html = flask.render_template("certificates/print/frame.html", c=view)
