@@ -12,8 +12,10 @@ opens it in production. Then, each in a freshly spawned process (its memory is i
     CSS and ``HTML(string=…).write_pdf(pdf_variant="pdf/a-3b")``; signed = the same plus
     pyHanko's ``sign_pdf`` with the PKCS#12 file loaded for that certificate and no
     reserved size (pyHanko's dry run), on the first ``--naive`` certificates;
-  * production, 1 process: ``certificates.jobs.issue_pending`` on all N (render PDF/A,
-    sign with the worker's key, write atomically, hash, record), unsigned then signed;
+  * production, 1 process: ``certificates.jobs.issue_pending`` on all N (compose the
+    PDF/A page from the design's frame and the certificate's text, sign with the worker's
+    key, write atomically, hash, record), unsigned then signed; the first one renders the
+    design's frame with WeasyPrint (inside its timing), the others read it from disk;
   * production, all workers: ``--workers`` processes share another N, unsigned and signed;
   * signing alone: one stored unsigned file signed 200 times the production way and the
     naive way;
@@ -29,6 +31,7 @@ import io
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -209,20 +212,22 @@ def naive(instance: str, decision_id: int, count: int, signed: bool) -> dict:
 
 
 def worker(args) -> dict:
-    """A production worker: warm-up as huey's worker start does, then issue_pending."""
+    """A production worker: its start as huey's worker start does it (nothing heavy since
+    phase 2), the signer's key opened once, then issue_pending. The first certificate of
+    a design reads the design's frame from CERTIFICATE_DIR/frames, or renders it with
+    WeasyPrint when no worker has yet (the first production run: the frames folder is
+    emptied before it): that cost is inside the timing, and ``weasyprint`` says whether
+    this process ever loaded WeasyPrint."""
     instance, decision_id, ids, chunk = args
     from dankheo import create_app
-    from dankheo.certificates import issuing, jobs
+    from dankheo.certificates import jobs
     from dankheo.extensions import db
     from dankheo.models import Decision
-    from dankheo.pdf.render import app_renderer
 
     app = create_app(config(Path(instance)))
     with app.app_context():
         start_up = time.perf_counter()
-        app_renderer()
         decision = db.session.get(Decision, decision_id)
-        issuing.render_certificate_pdf(issuing.sample_view(decision.award_type))
         if decision.signer is not None:
             jobs._decision_key(decision, "")  # the key, opened once per worker
         db.session.commit()
@@ -241,6 +246,7 @@ def worker(args) -> dict:
             "warm_up": warm,
             "peak": peak_mb(),
             "samples": samples,
+            "weasyprint": "weasyprint" in sys.modules,
         }
 
 
@@ -307,6 +313,53 @@ def _fresh(ctx, fn, *args):
         return pool.apply(fn, args)
 
 
+# What a worker process holds before its first certificate, in the order create_app
+# and a signing job load it (cumulative, one process): ``--imports`` prints it.
+IMPORTS = (
+    (
+        "flask, sqlalchemy, flask_sqlalchemy, flask_login, flask_wtf",
+        ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_wtf"),
+    ),
+    ("pypdf, fontTools, PIL, segno", ("pypdf", "fontTools.ttLib", "PIL.Image", "segno")),
+    ("openpyxl (+ numpy)", ("openpyxl",)),
+    ("zxcvbn", ("zxcvbn",)),
+    ("huey", ("huey",)),
+    ("flask_migrate (+ alembic)", ("flask_migrate",)),
+    ("psycopg", ("psycopg",)),
+    ("docx (+ lxml)", ("docx",)),
+    ("the rest of create_app (dankheo and its other imports)", ()),
+    ("pyhanko (+ pyhanko_certvalidator, aiohttp): signing", ("pyhanko.sign.signers",)),
+    ("weasyprint: rendering a frame, a preview or a decision", ()),
+)
+
+
+def import_costs() -> None:
+    """RSS after each group of imports, cumulative, in one process."""
+    import importlib
+
+    previous = rss_mb()
+    print(f"{'python':58} {previous:6.1f} MB")
+    with tempfile.TemporaryDirectory(prefix="dankheo-bench-") as tmp:
+        for label, names in IMPORTS:
+            for name in names:
+                importlib.import_module(name)
+            if label.startswith("the rest"):
+                from dankheo import create_app
+
+                create_app(config(Path(tmp)))
+            if label.startswith("weasyprint"):
+                from dankheo.pdf.render import weasyprint
+
+                weasyprint()
+            now = rss_mb()
+            print(f"{label:58} +{now - previous:5.1f} MB = {now:6.1f} MB")
+            previous = now
+
+
+def _yes(flag: bool) -> str:
+    return "yes (rendered the frame)" if flag else "no"
+
+
 def _line(label: str, count: int, cpu: float, wall: float, peak: float, note: str = "") -> str:
     return (
         f"{label:<34} {count:>5} certs  CPU {1000 * cpu / count:6.1f} ms/cert  "
@@ -320,7 +373,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--naive", type=int, default=200, help="certificates in the baseline")
     parser.add_argument("--chunk", type=int, default=50)
+    parser.add_argument(
+        "--imports", action="store_true", help="only the memory a worker's imports take"
+    )
     args = parser.parse_args()
+    if args.imports:
+        print("command: .venv/bin/python bench/certificates.py --imports")
+        import_costs()
+        return
     print("command: .venv/bin/python bench/certificates.py " + " ".join(sys.argv[1:]))
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()} at start")
 
@@ -349,6 +409,8 @@ def main() -> None:
                 )
             )
 
+        # The first production worker renders the design's frame; every later one reads it.
+        shutil.rmtree(instance / "certificates" / "frames", ignore_errors=True)
         for name, label in (("one_paper", "unsigned"), ("one_signed", "signed")):
             decision_id, ids = plan[name]
             r = _fresh(ctx, worker, (str(instance), decision_id, ids, args.chunk))
@@ -360,7 +422,7 @@ def main() -> None:
                 )
                 + f"\n    RSS after each chunk of {args.chunk}: first {s[0]}, last {s[-1]}, "
                 f"max {max(s)} MB (samples: {s[:: max(1, len(s) // 10)]}); "
-                f"warm-up {r['warm_up']:.1f} s"
+                f"warm-up {r['warm_up']:.1f} s; WeasyPrint loaded: {_yes(r['weasyprint'])}"
             )
 
         for name, label in (("all_paper", "unsigned"), ("all_signed", "signed")):
@@ -390,7 +452,8 @@ def main() -> None:
                 s = r["samples"]
                 print(
                     f"    worker {i}: peak {r['peak']:.0f} MB; RSS after each chunk: first "
-                    f"{s[0]}, last {s[-1]}, max {max(s)} MB"
+                    f"{s[0]}, last {s[-1]}, max {max(s)} MB; WeasyPrint loaded: "
+                    f"{_yes(r['weasyprint'])}"
                 )
 
         files = {}

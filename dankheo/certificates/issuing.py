@@ -10,7 +10,7 @@ from pathlib import Path
 import segno
 from flask import current_app, render_template
 
-from dankheo.certificates import decision_document, layout
+from dankheo.certificates import decision_document, layout, sheet
 from dankheo.certificates.decisions import SERIAL_PREFIX, citation, decision_line
 from dankheo.certificates.issuers import settings_for
 from dankheo.documents.model import authority_prefix
@@ -68,11 +68,24 @@ class CertificateView:
     paper: str
     paper_class: str
     emblem_url: str
-    qr_uri: str
     verify_url: str
+    serial_lines: tuple[str, ...] = ()
     slots: dict = field(default_factory=dict)
     frame_slots: dict = field(default_factory=dict)
-    serial_style: str = ""
+    serial_at: tuple[float, float] = (0.0, 0.0)  # the serial block's top left, mm
+
+    @property
+    def qr_uri(self) -> str:
+        return qr_data_uri(self.verify_url)
+
+    @property
+    def serial_style(self) -> str:
+        return f"left: {self.serial_at[0]:.2f}mm; top: {self.serial_at[1]:.2f}mm;"
+
+    @property
+    def title(self) -> str:
+        """The PDF's title (Info and XMP)."""
+        return f"{self.form_label} – {self.serial}"
 
     def texts(self) -> dict[str, str]:
         """The variable text of each slot."""
@@ -107,7 +120,7 @@ class CertificateView:
         self.frame_slots = {"issuer": layout.place("issuer", self.issuer_upper, self.paper)}
         k = layout.SCALE[self.paper]
         x, y = positions.get("serial") or (layout.SERIAL["x"] * k, layout.SERIAL["y"] * k)
-        self.serial_style = f"left: {x:.2f}mm; top: {y:.2f}mm;"
+        self.serial_at = (round(x, 2), round(y, 2))
         return self
 
 
@@ -180,8 +193,12 @@ def _view(award_type: AwardType, *, serial, decision_text, place, day, **kw) -> 
         paper=award_type.paper,
         paper_class=award_type.paper.value.lower(),
         emblem_url=emblem_url(award_type),
-        qr_uri=qr_data_uri(verify_url(serial)),
         verify_url=verify_url(serial),
+        serial_lines=tuple(
+            render_template(
+                "certificates/print/serial_lines.txt", serial=serial, url=verify_url(serial)
+            ).splitlines()
+        ),
     )
 
 
@@ -203,7 +220,15 @@ def certificate_html(view: CertificateView) -> str:
 
 
 def render_certificate_pdf(view: CertificateView, *, archival: bool = True) -> bytes:
-    return app_renderer().render(certificate_html(view), "certificate", archival=archival)
+    """The full design of ``view``: its design's frame (rendered once per worker) with
+    the variable text set on it (``certificates.sheet``); the whole page through
+    WeasyPrint when the bundled font lacks a character of the text. Always PDF/A-3b
+    (``archival`` only matters to the WeasyPrint path, for previews)."""
+    view.place()  # DomainError when a text cannot fit
+    try:
+        return sheet.compose_certificate(view)
+    except sheet.Unsupported:
+        return app_renderer().render(certificate_html(view), "certificate", archival=archival)
 
 
 def render_decision_pdf(decision, *, archival: bool = True) -> bytes:

@@ -26,7 +26,6 @@ from dankheo.models import (
 from dankheo.models.notifications import NotificationKind
 from dankheo.notifications import events as notifications
 from dankheo.pdf.keys import KeyUnavailable, LoadedKey
-from dankheo.pdf.render import app_renderer
 
 log = logging.getLogger(__name__)
 
@@ -56,31 +55,31 @@ def issue_pending(
         db.session.commit()
         return 0
     signer_name = decision.signer_name if decision.signer_id else ""
-    query = sa.select(Certificate.id).where(
+    query = sa.select(Certificate).where(
         Certificate.decision_id == decision_id, Certificate.status == CertificateStatus.PENDING
     )
     if certificate_ids is not None:
         query = query.where(Certificate.id.in_(certificate_ids))
-    ids = list(db.session.scalars(query.order_by(Certificate.position, Certificate.id)))
-    db.session.commit()  # end the read transaction: no lock held while rendering
+    # What each certificate prints, read in one transaction; the renders that follow
+    # touch no table, so no lock is held while rendering and signing.
+    pending = [
+        (cert.id, cert.serial, issuing.certificate_view(cert))
+        for cert in db.session.scalars(query.order_by(Certificate.position, Certificate.id))
+    ]
+    db.session.commit()
     root = storage.certificate_dir()
     done = 0
     stored: list[tuple[int, str, bytes]] = []
-    for cert_id in ids:
-        cert = db.session.get(Certificate, cert_id)
-        if cert is None or cert.status != CertificateStatus.PENDING:
-            continue
+    for cert_id, serial, view in pending:
         with jobs.time_limit(RENDER_TIME_LIMIT):
-            view = issuing.certificate_view(cert)
             data = storage.signed(
-                issuing.render_certificate_pdf(view), "Cấp " + cert.serial, key, name=signer_name
+                issuing.render_certificate_pdf(view), "Cấp " + serial, key, name=signer_name
             )
         # The name carries the hash: two workers racing on one serial never overwrite
         # each other's file, so the recorded hash always matches the recorded file.
-        relative = f"{cert.serial[4:8]}/{cert.serial}-{storage.sha256(data)[:12]}.pdf"
+        relative = f"{serial[4:8]}/{serial}-{storage.sha256(data)[:12]}.pdf"
         storage.write_atomically(root / relative, data)
         stored.append((cert_id, relative, data))
-        db.session.rollback()  # release the read snapshot between renders
         if len(stored) >= RECORD_EVERY:
             done += _record(stored, root)
     return done + _record(stored, root)
@@ -330,7 +329,6 @@ def _recover() -> str:
     return f"certificates worker: {enqueue_unfinished()} pending certificates re-queued"
 
 
-@jobs.on_worker_start
-def _warm_up() -> None:
-    # Parse the stylesheets and fonts once per worker process, before the first job.
-    app_renderer()
+# No warm-up of WeasyPrint at worker start: certificates are composed from frames on
+# disk (certificates.sheet), and a worker that never renders a whole page with
+# WeasyPrint (previews, decisions, reports) does not pay for loading it.

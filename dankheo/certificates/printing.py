@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from dankheo.certificates import sheet
 from dankheo.certificates.design import OVERLAY_FIELDS, PAPER_MM, overlay_layout
 from dankheo.certificates.issuing import CertificateView, certificate_view
 from dankheo.certificates.storage import certificate_dir, certificate_file
@@ -128,7 +129,16 @@ def render_overlay_pdf(
     blank: bool = False,
     calibration: bool = False,
 ) -> bytes:
-    """Overlay pages for ``views`` (at most one chunk: callers split by 100)."""
+    """Overlay pages for ``views`` (at most one chunk: callers split by 100): the
+    variable text set straight to PDF (``certificates.sheet``); previews over the scan
+    of the blank or the calibration grid, and a text the bundled font cannot set, go
+    through WeasyPrint."""
+    if not (blank and award_type.blank_scan_path) and not calibration:
+        placed = place_overlay(award_type, views)
+        try:
+            return sheet.compose_overlay(placed)
+        except sheet.Unsupported:
+            pass
     blank_url = ""
     if blank and award_type.blank_scan_path:
         path = Path(current_app.config["UPLOAD_DIR"]) / award_type.blank_scan_path

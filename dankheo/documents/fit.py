@@ -40,22 +40,30 @@ class FontMetrics:
         total = sum(self.widths.get(ord(ch), self.fallback) for ch in nfc(text))
         return total * size_pt / self.units
 
+    def _units(self, text: str) -> int:
+        widths, fallback = self.widths, self.fallback
+        return sum(widths.get(ord(ch), fallback) for ch in text)
+
     def wrap(self, text: str, width_pt: float, size_pt: float) -> list[str] | None:
         """Greedy word wrap into lines no wider than ``width_pt``; None when one word
-        alone is wider than the line."""
+        alone is wider than the line. Each word is measured once (a line's width is the
+        sum of its characters' advances), so wrapping is linear in the text."""
         limit = width_pt * SAFETY
+        space = self._units(" ")
         lines: list[str] = []
         for paragraph in nfc(text).split("\n"):
-            current = ""
+            current, current_units = "", 0
             for word in paragraph.split():
-                if self.width(word, size_pt) > limit:
+                units = self._units(word)
+                if units * size_pt / self.units > limit:
                     return None
-                candidate = f"{current} {word}" if current else word
-                if self.width(candidate, size_pt) <= limit:
-                    current = candidate
+                candidate = current_units + space + units if current else units
+                if candidate * size_pt / self.units <= limit:
+                    current = f"{current} {word}" if current else word
+                    current_units = candidate
                 else:
                     lines.append(current)
-                    current = word
+                    current, current_units = word, units
             if current:
                 lines.append(current)
         return lines

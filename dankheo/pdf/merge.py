@@ -5,6 +5,7 @@ whole decision as one document; merge chunks of at most 100–200 pages)."""
 import hashlib
 import io
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +19,9 @@ from pypdf.generic import (
     NumberObject,
     StreamObject,
 )
+
+from dankheo.pdf import objects
+from dankheo.pdf.objects import BadPdf, RawPdf
 
 _TAGGED = re.compile(r"^/([A-Z]{6})\+(.+)$")
 
@@ -117,6 +121,7 @@ def unique_subset_tags(writer: PdfWriter) -> int:
 # Page entries a print copy leaves out: the page tree is rebuilt, and annotations (the
 # invisible signature widget, links) belong to each signed original, not to a print.
 _SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/StructParents", "/B"}
+_SKIPPED_PAGE_KEYS_RAW = {key.encode() for key in _SKIPPED_PAGE_KEYS}
 
 
 def write_concatenated(
@@ -129,18 +134,25 @@ def write_concatenated(
     """Write the pages of ``parts`` in order to ``out`` as one PDF, one part at a time.
 
     Unlike ``write_merged`` (pypdf's writer holds every page until it writes), each part
-    is read, its pages' objects are renumbered and written straight to ``out``, and the
-    part is dropped: memory holds one part plus a few integers per object written, so a
-    batch of thousands of stored certificates prints in flat memory. Identical streams
-    without references (the emblem, the ICC profile) are written once and shared.
+    is read, the objects its pages use are written straight to ``out`` and the part is
+    dropped: memory holds one part plus a few integers per object written, so a batch of
+    thousands of stored certificates prints in flat memory. Objects are moved as bytes
+    (``pdf.objects``: only their references are rewritten, and font subset tags, below);
+    a part that reader cannot read is copied through pypdf instead. Identical streams
+    without references (the ICC profile, an emblem) are written once and shared.
     ``progress(parts_done)`` is called every ``every`` parts. Returns the page count.
     The result is a print copy: the parts' signatures are not carried over."""
     writer = _StreamingWriter(out)
     done = 0
     for part in parts:
-        reader = PdfReader(io.BytesIO(part) if isinstance(part, bytes) else Path(part))
-        for page in reader.pages:
-            writer.add_page(page)
+        data = part if isinstance(part, bytes) else Path(part).read_bytes()
+        try:
+            raw = RawPdf(data)
+            writer.add_raw(raw, raw.pages())
+        except (BadPdf, ValueError, IndexError, KeyError, zlib.error):
+            reader = PdfReader(io.BytesIO(data))
+            for page in reader.pages:
+                writer.add_page(page)
         done += 1
         if progress is not None and done % every == 0:
             progress(done)
@@ -148,6 +160,9 @@ def write_concatenated(
     if progress is not None and done % every:
         progress(done)
     return len(writer.pages)
+
+
+_FONT_NAME = re.compile(rb"(/(?:BaseFont|FontName)\s*/)[A-Z]{6}\+")
 
 
 class _StreamingWriter:
@@ -170,6 +185,102 @@ class _StreamingWriter:
         number = self.next_number
         self.next_number += 1
         return number
+
+    # --- parts read as bytes (pdf.objects) ---------------------------------------------
+
+    def add_raw(self, raw: RawPdf, pages: list) -> None:
+        """Copy ``pages`` of ``raw``. Everything is read before anything is written: a
+        part that turns out unreadable (BadPdf) leaves the output as it was (its object
+        numbers stay free) and the caller copies it with pypdf."""
+        mapping: dict[int, int] = {}
+        queue: list[int] = []
+        cache: dict[int, tuple[bytes, bytes | None]] = {}
+        tags: dict[int, bytes] = {}  # font program object → its subset tag
+        shared: dict[bytes, int] = {}  # streams this part adds to self.shared
+        ready: list[tuple[int, bytes, bytes | None]] = []
+        page_numbers = []
+
+        def number_for(old: int) -> int:
+            found = mapping.get(old)
+            if found is not None:
+                return found
+            value, stream = cache[old] = raw.get(old)
+            digest = self._raw_shareable(value, stream)
+            known = (self.shared.get(digest) or shared.get(digest)) if digest else None
+            if known is not None:
+                mapping[old] = known
+                return known
+            mapping[old] = self._number()
+            if digest is not None:
+                shared[digest] = mapping[old]
+            queue.append(old)
+            return mapping[old]
+
+        for page_number, inherited in pages:
+            items = [
+                (key, value)
+                for key, value in objects.entries(raw.value(page_number))
+                if key not in _SKIPPED_PAGE_KEYS_RAW
+            ]
+            present = {key for key, _ in items}
+            items += [(k, v) for k, v in inherited.items() if k not in present]
+            number = self._number()
+            body = b"<<" + b"".join(
+                key + b" " + objects.renumber(value, number_for) for key, value in items
+            )
+            ready.append((number, body + b" /Parent 1 0 R >>", None))
+            page_numbers.append(number)
+            while queue:
+                old = queue.pop()
+                value, stream = cache.pop(old)
+                if b"/BaseFont" in value or b"/FontName" in value:
+                    value = self._raw_retag(raw, value, tags)
+                ready.append((mapping[old], objects.renumber(value, number_for), stream))
+        for number, value, stream in ready:
+            self._emit_raw(number, value, stream)
+        self.pages.extend(page_numbers)
+        self.shared.update(shared)
+
+    @staticmethod
+    def _raw_shareable(value: bytes, stream: bytes | None) -> bytes | None:
+        if stream is None or len(stream) < 1024 or objects.references(value):
+            return None
+        header = re.sub(rb"/Length\s+\d+", b"", value)
+        return hashlib.sha256(header + b"\0" + stream).digest()
+
+    @staticmethod
+    def _raw_retag(raw: RawPdf, value: bytes, tags: dict[int, bytes]) -> bytes:
+        """A font or descriptor's subset tag made from its font program's bytes (the
+        same tag ``subset_tag`` gives)."""
+        if not _FONT_NAME.search(value):
+            return value
+        node = value
+        for key in (b"/DescendantFonts", b"/FontDescriptor"):
+            ref = objects.get(node, key)
+            if ref is not None and b"/FontFile" not in node:
+                targets = objects.references(ref)
+                if targets:
+                    node = raw.value(targets[0])
+        for key in (b"/FontFile2", b"/FontFile3", b"/FontFile"):
+            ref = objects.reference(objects.get(node, key))
+            if ref is not None:
+                break
+        else:
+            return value
+        tag = tags.get(ref)
+        if tag is None:
+            digest = hashlib.sha256(objects.decode(*raw.get(ref))).digest()
+            tag = tags[ref] = "".join(chr(65 + b % 26) for b in digest[:6]).encode()
+        return _FONT_NAME.sub(lambda m: m.group(1) + tag + b"+", value)
+
+    def _emit_raw(self, number: int, value: bytes, stream: bytes | None) -> None:
+        self.offsets[number] = self.position
+        if stream is None:
+            self._write(b"%d 0 obj\n%s\nendobj\n" % (number, value))
+        else:
+            self._write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, value, stream))
+
+    # --- parts read by pypdf ---------------------------------------------------------
 
     def add_page(self, page) -> None:
         mapping: dict[int, int] = {}

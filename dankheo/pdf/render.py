@@ -6,8 +6,14 @@ docs/performance.md). Every ``HTML`` and ``CSS`` gets the same allow-list fetche
 ``data:`` URLs and regular files under static/ or the upload folder, nothing else;
 a refused URL aborts the render (``fail_on_errors``) and is logged. Rendering runs in
 worker processes under ``dankheo.jobs.time_limit``, never in a request.
+
+WeasyPrint is imported the first time something is rendered, not with this module:
+with certificates composed from a cached frame (``pdf.compose``), a certificate worker
+that finds its designs' frames on disk never loads it (~27 MB of a process's memory
+and ~0.5 s of its start; docs/performance.md).
 """
 
+import functools
 import logging
 import threading
 from pathlib import Path
@@ -16,14 +22,6 @@ from urllib.request import url2pathname
 
 from flask import current_app
 from PIL import ImageFile
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
-
-# Importing WeasyPrint switches Pillow to accept truncated images process-wide; put
-# Pillow's default back so upload checks elsewhere still refuse truncated files (our
-# own images are re-encoded and never truncated).
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 log = logging.getLogger(__name__)
 
@@ -33,50 +31,72 @@ log = logging.getLogger(__name__)
 STYLESHEETS = ("certificate", "overlay", "document")
 
 
+@functools.cache
+def weasyprint():
+    """The weasyprint module, imported once. Importing it switches Pillow to accept
+    truncated images process-wide; Pillow's default is put back so upload checks
+    elsewhere still refuse truncated files (our own images are re-encoded)."""
+    import weasyprint as module
+    import weasyprint.text.fonts
+    import weasyprint.urls
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return module
+
+
 class RefusedURL(ValueError):
     """The fetcher refused a URL (not data:, or a file outside the allowed folders)."""
 
 
-class SafeFetcher(URLFetcher):
-    """WeasyPrint's fetcher restricted to ``data:`` URLs and files under ``roots``.
+@functools.cache
+def _fetcher_class():
+    class SafeFetcher(weasyprint().urls.URLFetcher):
+        """WeasyPrint's fetcher restricted to ``data:`` URLs and files under ``roots``.
 
-    Files are compared after ``resolve()``, so ``..`` and symlinks cannot leave the
-    allowed folders. ``requested`` records every URL asked for (tests read it)."""
+        Files are compared after ``resolve()``, so ``..`` and symlinks cannot leave the
+        allowed folders. ``requested`` records every URL asked for (tests read it)."""
 
-    def __init__(self, roots: list[Path]):
-        super().__init__(
-            allowed_protocols=("data", "file"),
-            allow_redirects=False,
-            fail_on_errors=True,
-            timeout=5,
-        )
-        self.roots = [Path(r).resolve() for r in roots]
-        self.requested: list[str] = []
+        def __init__(self, roots: list[Path]):
+            super().__init__(
+                allowed_protocols=("data", "file"),
+                allow_redirects=False,
+                fail_on_errors=True,
+                timeout=5,
+            )
+            self.roots = [Path(r).resolve() for r in roots]
+            self.requested: list[str] = []
 
-    def allowed_path(self, url: str) -> Path:
-        """The resolved file ``url`` names, or RefusedURL."""
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise RefusedURL(url)
-        try:
-            path = Path(url2pathname(parts.path)).resolve(strict=True)
-        except (OSError, RuntimeError) as err:
-            raise RefusedURL(url) from err
-        if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
-            raise RefusedURL(url)
-        return path
+        def allowed_path(self, url: str) -> Path:
+            """The resolved file ``url`` names, or RefusedURL."""
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise RefusedURL(url)
+            try:
+                path = Path(url2pathname(parts.path)).resolve(strict=True)
+            except (OSError, RuntimeError) as err:
+                raise RefusedURL(url) from err
+            if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
+                raise RefusedURL(url)
+            return path
 
-    def fetch(self, url, headers=None):
-        self.requested.append(url)
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        try:
-            if scheme == "data":
-                return super().fetch(url, headers)
-            path = self.allowed_path(url)
-        except RefusedURL:
-            log.warning("PDF fetcher refused %r", url[:200])
-            raise
-        return super().fetch(path.as_uri(), headers)
+        def fetch(self, url, headers=None):
+            self.requested.append(url)
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            try:
+                if scheme == "data":
+                    return super().fetch(url, headers)
+                path = self.allowed_path(url)
+            except RefusedURL:
+                log.warning("PDF fetcher refused %r", url[:200])
+                raise
+            return super().fetch(path.as_uri(), headers)
+
+    return SafeFetcher
+
+
+def SafeFetcher(roots: list[Path]):  # the class is made on first use (imports WeasyPrint)
+    """A fetcher that allows ``data:`` URLs and files under ``roots`` only."""
+    return _fetcher_class()(roots)
 
 
 class Renderer:
@@ -86,10 +106,11 @@ class Renderer:
         self.static_dir = Path(static_dir).resolve()
         self.upload_dir = Path(upload_dir)
         self.upload_dir.mkdir(parents=True, exist_ok=True)
-        self.font_config = FontConfiguration()
+        wp = weasyprint()
+        self.font_config = wp.text.fonts.FontConfiguration()
         self.fetcher = SafeFetcher([self.static_dir, self.upload_dir])
         self.stylesheets = {
-            name: CSS(
+            name: wp.CSS(
                 filename=str(self.static_dir / "css" / "print" / f"{name}.css"),
                 url_fetcher=self.fetcher,
                 font_config=self.font_config,
@@ -117,9 +138,11 @@ class Renderer:
         if extra_css:
             # Only numbers computed by services (overlay offsets) ever reach here.
             sheets.append(
-                CSS(string=extra_css, url_fetcher=self.fetcher, font_config=self.font_config)
+                weasyprint().CSS(
+                    string=extra_css, url_fetcher=self.fetcher, font_config=self.font_config
+                )
             )
-        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        document = weasyprint().HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         options = {"optimize_images": True, "uncompressed_pdf": False}
         if archival:
             options["pdf_variant"] = "pdf/a-3b"
@@ -158,9 +181,10 @@ def app_renderer() -> Renderer:
 def render_naive(html: str, stylesheet_path: Path, static_dir: Path) -> bytes:
     """The naive baseline of bench/certificates.py: stylesheet and fonts parsed anew for
     every document, in one process. Same safe fetcher; not used by the application."""
+    wp = weasyprint()
     fetcher = SafeFetcher([Path(static_dir)])
-    font_config = FontConfiguration()
-    css = CSS(filename=str(stylesheet_path), url_fetcher=fetcher, font_config=font_config)
-    return HTML(
+    font_config = wp.text.fonts.FontConfiguration()
+    css = wp.CSS(filename=str(stylesheet_path), url_fetcher=fetcher, font_config=font_config)
+    return wp.HTML(
         string=html, base_url=Path(static_dir).resolve().as_uri() + "/", url_fetcher=fetcher
     ).write_pdf(stylesheets=[css], font_config=font_config, pdf_variant="pdf/a-3b")

@@ -2,6 +2,9 @@
 
 import base64
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,9 +90,25 @@ def test_a_refused_url_aborts_the_render(app, caplog):
     assert any("refused" in r.getMessage() for r in caplog.records)
 
 
-def test_importing_the_renderer_leaves_pillow_refusing_truncated_images():
+def test_loading_weasyprint_leaves_pillow_refusing_truncated_images():
     from PIL import ImageFile
 
-    import dankheo.pdf.render  # noqa: F401
+    from dankheo.pdf.render import weasyprint
 
+    weasyprint()
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_the_application_starts_without_loading_weasyprint(tmp_path):
+    """A process (web or worker) loads WeasyPrint only when it renders with it."""
+    code = (
+        "import sys; from dankheo import create_app; "
+        "from tests.conftest import make_test_config; from pathlib import Path; "
+        f"create_app(make_test_config(Path({str(tmp_path)!r}))); "
+        "print('weasyprint' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)  # noqa: S603
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
