@@ -24,6 +24,7 @@ unchanged, and answered with 304 to a client that already holds it (ETag).
 """
 
 import csv
+import functools
 import io
 import json
 import os
@@ -33,13 +34,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 import xlsxwriter
 from flask import Response, abort, current_app, request
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from dankheo.extensions import db
 
@@ -48,11 +47,6 @@ MAX_ROWS = 50_000
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"  # Werkzeug adds "; charset=utf-8" to every text/* type
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="A50E22")
-TOTAL_FONT = Font(bold=True)
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 NUMBER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -116,8 +110,35 @@ def sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
+@functools.cache
+def _styles() -> SimpleNamespace:
+    """The workbook's styles. openpyxl (and numpy, which it loads) is imported on first
+    use: a web process that never builds a workbook does not hold it (~28 MB)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    return SimpleNamespace(
+        header_font=Font(bold=True, color="FFFFFF"),
+        header_fill=PatternFill("solid", fgColor="A50E22"),
+        header_alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        total_font=Font(bold=True),
+        border=Border(left=thin, right=thin, top=thin, bottom=thin),
+        column_letter=get_column_letter,
+    )
+
+
+def new_workbook():
+    """An openpyxl workbook without its default sheet (``write_sheet`` adds them)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
 def write_sheet(
-    wb: Workbook,
+    wb,
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence],
@@ -126,13 +147,14 @@ def write_sheet(
 ):
     """Append a sheet: bold white-on-red header row, frozen; ints and floats stay
     numbers (thousands separators; two decimals for floats); dates stay dates."""
+    style = _styles()
     ws = wb.create_sheet(sheet_title(title, taken if taken is not None else set()))
     ws.append(list(headers))
     for cell in ws[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = style.header_font
+        cell.fill = style.header_fill
+        cell.border = style.border
+        cell.alignment = style.header_alignment
     widths = [len(str(h)) for h in headers]
     all_rows = [list(r) for r in rows]
     if total is not None:
@@ -142,7 +164,7 @@ def write_sheet(
             if isinstance(value, Decimal):
                 value = float(value)
             cell = ws.cell(row=r_index, column=c_index, value=safe_cell(value))
-            cell.border = BORDER
+            cell.border = style.border
             if isinstance(value, bool):
                 pass
             elif isinstance(value, int):
@@ -154,16 +176,16 @@ def write_sheet(
             elif isinstance(value, date):
                 cell.number_format = "dd/mm/yyyy"
             if total is not None and r_index == len(all_rows) + 1:
-                cell.font = TOTAL_FONT
+                cell.font = style.total_font
             if c_index <= len(widths):
                 widths[c_index - 1] = max(widths[c_index - 1], len(str(value)))
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 10), 60)
+        ws.column_dimensions[style.column_letter(i)].width = min(max(width + 2, 10), 60)
     ws.freeze_panes = "A2"
     return ws
 
 
-def save(wb: Workbook) -> bytes:
+def save(wb) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -174,8 +196,7 @@ def table_workbook(
 ) -> bytes:
     """One-sheet workbook of a list page (what the page shows, every page of it); a
     second sheet "Ghi chú" carries ``note`` when given (e.g. the row cap)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook()
     taken: set[str] = set()
     write_sheet(wb, title, headers, rows, taken=taken)
     if note:

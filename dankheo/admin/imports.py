@@ -11,10 +11,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from dankheo.admin import queries
 from dankheo.admin.forms import CODE_RE
 from dankheo.admin.units import create_unit
@@ -76,6 +72,12 @@ class _Row:
 
 def template_workbook() -> bytes:
     """The downloadable template: headers, one example row, a list of kinds."""
+    # openpyxl (and numpy, which it loads) on first use: a web process that never
+    # builds a workbook does not hold it (docs/performance.md, memory).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Đơn vị"
@@ -128,6 +130,8 @@ def _is_xlsx(data: bytes) -> bool:
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook  # on first use, like template_workbook
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds on malformed files

@@ -14,7 +14,6 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
-from zxcvbn import zxcvbn
 
 from dankheo.errors import DomainError
 from dankheo.vietnamese import fold
@@ -90,6 +89,10 @@ def check(password: str, *, username: str = "", full_name: str = "") -> None:
     words = context_words(username, full_name)
     if any(_compact(word) in compact for word in words):
         raise DomainError("password.personal")
+    # zxcvbn's word lists (~13 MB) are loaded on the first password chosen, not by every
+    # process at start (docs/performance.md, memory).
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[_compact(w) for w in words])
     if estimate["score"] < MIN_SCORE:
         raise DomainError("password.guessable")

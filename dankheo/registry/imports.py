@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
 from dankheo.errors import DomainError
 from dankheo.extensions import db
@@ -59,6 +57,11 @@ class ImportRejected(DomainError):
 
 def template_xlsx() -> bytes:
     """The downloadable template: headers, one example row, and a sheet of fields."""
+    # openpyxl (and numpy, which it loads) on first use: a web process that never
+    # builds a workbook does not hold it (docs/performance.md, memory).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Mô hình"
@@ -156,6 +159,8 @@ def _date(value) -> date | None:
 def read_rows(data: bytes, actor) -> list[dict]:
     """Read and check every row; raise ImportRejected listing each bad row, so the
     caller writes nothing unless every row is good."""
+    from openpyxl import load_workbook  # on first use, like template_xlsx
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:

@@ -4,12 +4,11 @@ as numeric cells)."""
 
 import re
 
-from openpyxl import Workbook
-
 from dankheo import vietnamese
 from dankheo.exports import (  # noqa: F401 (re-exported for the report views)
     XLSX_MIME,
     file_response,
+    new_workbook,
     save,
     sheet_title,
     table_workbook,
@@ -24,8 +23,7 @@ from dankheo.vietnamese import fold
 
 def report_workbook(stats: Statistics, tables: list[Table]) -> bytes:
     """The report as a workbook: an information sheet, then one sheet per table."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook()
     taken: set[str] = set()
     info = write_sheet(
         wb,

@@ -99,13 +99,20 @@ def test_loading_weasyprint_leaves_pillow_refusing_truncated_images():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
+# Loaded on first use only (each costs a web or worker process 13–28 MB it rarely needs):
+# WeasyPrint when rendering, openpyxl (with numpy) when building or reading a workbook,
+# zxcvbn when a password is chosen.
+LAZY_LIBRARIES = ("weasyprint", "openpyxl", "numpy", "zxcvbn")
+
+
 def test_the_application_starts_without_loading_weasyprint(tmp_path):
-    """A process (web or worker) loads WeasyPrint only when it renders with it."""
+    """A process (web or worker) loads WeasyPrint only when it renders with it, and
+    the other heavy libraries only when it uses them."""
     code = (
         "import sys; from dankheo import create_app; "
         "from tests.conftest import make_test_config; from pathlib import Path; "
         f"create_app(make_test_config(Path({str(tmp_path)!r}))); "
-        "print('weasyprint' in sys.modules)"
+        f"print(any(m in sys.modules for m in {LAZY_LIBRARIES!r}))"
     )
     root = Path(__file__).resolve().parents[2]
     command = [sys.executable, "-c", code]
