@@ -47,6 +47,19 @@ def decisions_for(user, *, q: str = "", campaign_id: int | None = None) -> sa.Se
     return query
 
 
+def item_counts(decision_ids: list[int]) -> dict[int, int]:
+    """How many recipients each decision of a list page has (one GROUP BY, not the
+    items of every decision)."""
+    if not decision_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(DecisionItem.decision_id, sa.func.count())
+        .where(DecisionItem.decision_id.in_(decision_ids))
+        .group_by(DecisionItem.decision_id)
+    )
+    return {decision_id: n for decision_id, n in rows}
+
+
 def award_types_for(user) -> list[AwardType]:
     query = (
         sa.select(AwardType)

@@ -224,3 +224,16 @@ def test_draft_decision_pdf_lists_its_recipients(client, auth, secretary, campai
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
     assert "QUYẾT ĐỊNH" in text and "DANH SÁCH" in text
     assert "Bà Trần Thị Ngọc Ánh" in " ".join(text.split())
+
+
+def test_the_decisions_list_counts_recipients_without_loading_them(
+    client, auth, secretary, campaign, approved, count_queries
+):
+    """The list shows each decision's number of recipients from one GROUP BY: the
+    statements do not grow with the decisions' items."""
+    decision = make_decision(secretary, campaign, approved)
+    auth.login("thuky")
+    with count_queries() as q:
+        html = client.get("/certificates/decisions").get_data(as_text=True)
+    assert f"<td>{len(decision.items)}</td>" in html
+    assert not any("FROM decision_items" in s and "count(" not in s for s in q.statements)

@@ -63,7 +63,11 @@ def decisions():
     )
     award_types = queries.award_types_for(current_user)
     return render_template(
-        "certificates/decisions.html", pagination=pagination, q=q, award_types=award_types
+        "certificates/decisions.html",
+        pagination=pagination,
+        item_counts=queries.item_counts([d.id for d in pagination.items]),
+        q=q,
+        award_types=award_types,
     )
 
 
