@@ -16,8 +16,10 @@ E2E_DEBS := chromium fonts-dejavu-core
 DOC_DEBS := libreoffice-writer-nogui fonts-liberation
 # The PostgreSQL server `make test-postgres` starts a throw-away cluster of.
 PG_DEBS := postgresql postgresql-contrib
+# The scale-out rehearsal's other hosts: Redis (queue, shared cache, rate limits) and nginx.
+SCALEOUT_DEBS := redis-server nginx
 
-.PHONY: documents help run serve test test-postgres test-e2e test-load sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
+.PHONY: documents help run serve test test-postgres test-e2e test-load test-scaleout sysdeps-e2e lint format install install-dev sysdeps sysdeps-test worker clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -102,6 +104,10 @@ test-e2e: install-dev sysdeps-e2e $(VENV)/.installed-e2e node_modules/.installed
 
 test-load: install-dev $(VENV)/.installed-e2e ## Bounded load (loopback, 50 users, 60 s) against gunicorn; zero 5xx
 	$(PY) bench/load.py --users 50 --duration 60
+
+test-scaleout: install-dev $(VENV)/.installed-serve ## PostgreSQL, Redis, nginx, 2 app instances, 2 workers; kill one of each mid-load
+	@$(call ensure_debs,$(PG_DEBS) $(SCALEOUT_DEBS))
+	scripts/with-postgres.sh $(PY) bench/scaleout.py --users 30 --duration 45
 
 $(VENV)/.installed-serve: $(VENV)/.installed setup.cfg
 	$(PY) -m pip install -q -e '.[postgres,serve]'

@@ -6,6 +6,8 @@ instance/config.py, then DANKHEO_* environment variables, e.g.
 
 Run directly with ``.venv/bin/gunicorn -c gunicorn.conf.py``. See docs/operations.md."""
 
+import os
+
 from dankheo import create_app
 
 # Wiring only: no database connection is opened here. Production: the master refuses the
@@ -14,15 +16,20 @@ _config = create_app(production=True).config
 
 wsgi_app = "wsgi:app"
 bind = [part.strip() for part in str(_config["GUNICORN_BIND"]).split(",") if part.strip()]
-workers = int(_config["GUNICORN_WORKERS"])
+# Processes: one per core plus one (a request waiting on the database leaves its core to
+# another), at most 8; each runs GUNICORN_THREADS threads. GUNICORN_WORKERS overrides.
+workers = int(_config["GUNICORN_WORKERS"] or min((os.cpu_count() or 1) + 1, 8))
 threads = int(_config["GUNICORN_THREADS"])
 worker_class = "gthread"
 timeout = int(_config["GUNICORN_TIMEOUT"])
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak can never grow without bound. Nothing worth
+# keeping lives only in a worker (figures and the units' index are in the shared cache,
+# reports.cache), and the jitter spreads the restarts: with 10,000–20,000 requests each,
+# two workers almost never restart together, and never every few seconds.
+max_requests = 10_000
+max_requests_jitter = 10_000
 accesslog = _config["GUNICORN_ACCESS_LOG"] or None
 errorlog = "-"
 # nginx on the same host sets X-Forwarded-Proto; trust it from loopback only.

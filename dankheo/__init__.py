@@ -24,6 +24,9 @@ _INSTANCE_PATHS = (
     "UPLOAD_DIR",
     "HUEY_SQLITE_PATH",
     "SIGNING_KEY_DIR",
+    "RATELIMIT_STORAGE_URI",
+    "CACHE_DIR",
+    "DOWNLOAD_DIR",
 )
 
 
@@ -82,9 +85,12 @@ def _loads(value: str):
 
 
 def register_extensions(app: Flask) -> None:
-    from dankheo.extensions import bootstrap, csrf, db, login_manager, migrate
+    from dankheo import ratelimits
+    from dankheo.extensions import bootstrap, cache, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    cache.init_app(app)
+    ratelimits.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -30,13 +30,32 @@ def register(app: Flask) -> None:
     @click.option("--reviewers", default=30, show_default=True)
     @click.option("--certificates", default=5_000, show_default=True)
     @click.option("--seed", default=2025, show_default=True, help="Random seed")
-    def seed_volume_command(seed, **counts):
+    @click.option(
+        "--national",
+        is_flag=True,
+        help="Every official unit of the country before and after 1/7/2025 with "
+        "1,000,000 initiatives (PostgreSQL; the counts above are then ignored)",
+    )
+    def seed_volume_command(seed, national, **counts):
         """Load a large, realistic province for benchmarks (bulk inserts; idempotent)."""
         from dankheo.demo.volume import VolumeCounts, seed_volume
 
-        for line in seed_volume(VolumeCounts(**counts), seed=seed):
+        volume = None if national else VolumeCounts(**counts)
+        for line in seed_volume(volume, seed=seed, national=national):
             click.echo(line)
         db.session.commit()
+
+    @app.cli.command("rebuild-report-counts")
+    def rebuild_report_counts_command():
+        """Recompute the dashboard's kept counts from the year rows (reports.summary)."""
+        import time
+
+        from dankheo.reports.summary import rebuild
+
+        started = time.perf_counter()
+        written = rebuild()
+        db.session.commit()
+        click.echo(f"report counts: {written} rows in {time.perf_counter() - started:.1f} s")
 
     @app.cli.command("create-user")
     @click.argument("username")

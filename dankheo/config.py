@@ -85,9 +85,34 @@ class Defaults:
     # Rows per page on list pages.
     PER_PAGE = 50
 
-    # Seconds a process reuses the dashboard's figures (reports.cache.cached; a
-    # commit in the process empties the cache). 0 computes them on every request.
-    REPORTS_CACHE_SECONDS = 60
+    # Seconds an unused entry of the dashboard's figures stays in the shared cache
+    # (reports.cache: entries are keyed by the data versions, so a commit anywhere is
+    # seen at once). 0 computes them on every request.
+    REPORTS_CACHE_SECONDS = 3600
+
+    # Per-address rate limits on what anyone may ask without signing in (dankheo.ratelimits,
+    # Flask-Limiter syntax). The counters live where every process sees them: a SQLite
+    # file of the instance on one host, Redis ("redis://…") when the site spans hosts.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "dankheo-sqlite://{instance}/ratelimits.sqlite3"
+    RATELIMIT_API = "300 per minute"
+    RATELIMIT_EXPORTS = "20 per minute"
+    RATELIMIT_VERIFY = "60 per minute"
+
+    # The cache every process shares (Flask-Caching): the dashboard's figures and
+    # the units' index. A folder of the instance on one host ("FileSystemCache"),
+    # "RedisCache" with CACHE_REDIS_URL when the site spans hosts. Entries are keyed by
+    # the data versions (models.versions), so a change anywhere is seen everywhere at
+    # once; the timeout only bounds how long unused entries stay.
+    CACHE_TYPE = "FileSystemCache"
+    CACHE_DIR = "{instance}/cache/shared"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 2000
+    CACHE_REDIS_URL = "redis://127.0.0.1:6379/1"
+
+    # Files built for downloads (bulk open data, large or anonymous exports), each
+    # named by the data version it was built from.
+    DOWNLOAD_DIR = "{instance}/downloads"
 
     # Base URL printed in certificate QR codes: /verify/<serial> is appended. Also the
     # base of every absolute URL the API returns (never the request's Host header).
@@ -143,7 +168,7 @@ class Defaults:
     # process, the address to listen on (loopback: nginx in front, docs/operations.md),
     # seconds before a stuck request's worker is restarted, and the access log
     # ("-" for standard output, "" for none: nginx keeps one).
-    GUNICORN_WORKERS = 2
+    GUNICORN_WORKERS = 0  # 0: one per core plus one, at most 8 (gunicorn.conf.py)
     GUNICORN_THREADS = 4
     GUNICORN_BIND = "127.0.0.1:8000"
     GUNICORN_TIMEOUT = 60

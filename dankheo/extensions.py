@@ -1,6 +1,7 @@
 """Unbound Flask extensions, bound to the app in create_app()."""
 
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,3 +14,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+# The cache shared by every process (config: CACHE_TYPE; docs/operations.md).
+cache = Cache()

@@ -140,43 +140,43 @@ MESSAGES: dict[str, str] = {
     "ranking.nothing_selected": "Vui lòng chọn ít nhất một hồ sơ.",
     # --- records across the 2025 reorganisation, the officer's year (issue 13) ---------
     "registry.unit_closed": (
-        "«{unit}» chỉ hoạt động đến ngày {day}, không thể ghi nhận năm {year} cho đơn vị "
+        "“{unit}” chỉ hoạt động đến ngày {day}, không thể ghi nhận năm {year} cho đơn vị "
         "này. Vui lòng chọn đơn vị kế thừa: {successors}."
     ),
     "registry.unit_closed_no_successor": (
-        "«{unit}» chỉ hoạt động đến ngày {day} và không có đơn vị kế thừa riêng: không thể "
+        "“{unit}” chỉ hoạt động đến ngày {day} và không có đơn vị kế thừa riêng: không thể "
         "ghi nhận năm {year}. Vui lòng chọn đơn vị cấp xã hoặc cơ quan hiện nay."
     ),
     "registry.unit_not_yet": (
-        "«{unit}» được thành lập từ ngày {day}, không thể ghi nhận năm {year} cho đơn vị "
+        "“{unit}” được thành lập từ ngày {day}, không thể ghi nhận năm {year} cho đơn vị "
         "này. Năm {year} thuộc đơn vị tiền thân: {predecessors}."
     ),
     "registry.unit_not_yet_alone": (
-        "«{unit}» được thành lập từ ngày {day}, không thể ghi nhận năm {year} cho đơn vị này."
+        "“{unit}” được thành lập từ ngày {day}, không thể ghi nhận năm {year} cho đơn vị này."
     ),
     "initiative.year_not_reported": (
         "Đơn vị chưa báo cáo kết quả năm {year} của mô hình: chỉ đánh giá sau khi có báo cáo."
     ),
     "initiative.year_evaluated": (
-        "Năm {year} đã được đánh giá «{status}»: không thể sửa báo cáo của năm này."
+        "Năm {year} đã được đánh giá “{status}”: không thể sửa báo cáo của năm này."
     ),
     "initiative.bad_evaluation": (
-        "Kết quả đánh giá phải là «Được công nhận», «Tiêu biểu» hoặc «Dừng thực hiện»."
+        "Kết quả đánh giá phải là “Được công nhận”, “Tiêu biểu” hoặc “Dừng thực hiện”."
     ),
     "initiative.figure_negative": "Số liệu báo cáo không được âm.",
     "nomination.outside_phase": (
-        "«{subject}» không có năm nào trong giai đoạn {phase} của đợt thi đua "
+        "“{subject}” không có năm nào trong giai đoạn {phase} của đợt thi đua "
         "(các năm của hồ sơ: {years})."
     ),
     "nomination.year_missing": (
-        "«{subject}» không có kết quả năm {year} (các năm của hồ sơ: {years}): chỉ đề nghị "
+        "“{subject}” không có kết quả năm {year} (các năm của hồ sơ: {years}): chỉ đề nghị "
         "khen thưởng trong đợt thi đua năm {year} những mô hình, điển hình của năm đó."
     ),
     "campaign.year_outside_phase": ("Năm {year} nằm ngoài giai đoạn {phase} của đợt thi đua."),
-    "priority_area.name_taken": "Lĩnh vực trọng tâm «{name}» đã có.",
-    "indicator.name_taken": "Đợt thi đua đã có chỉ tiêu «{name}».",
+    "priority_area.name_taken": "Lĩnh vực trọng tâm “{name}” đã có.",
+    "indicator.name_taken": "Đợt thi đua đã có chỉ tiêu “{name}”.",
     "indicator.in_use": (
-        "Chỉ tiêu «{name}» đã có số liệu trong {count} báo cáo năm: không thể xóa."
+        "Chỉ tiêu “{name}” đã có số liệu trong {count} báo cáo năm: không thể xóa."
     ),
     # --- admin: units import, users, memberships, backups -----------------------------
     "unit_import.empty": "Tệp không có dòng dữ liệu nào.",

@@ -83,7 +83,7 @@ def reach_roots(user, *roles: Role, writing: bool = False) -> list[Unit]:
     unit's subtree. ``writing``: only memberships at units that still exist."""
     if not _authenticated(user):
         return []
-    today = date.today()
+    today = vietnamese.today()
     roots = []
     for m in user.memberships:
         if m.role not in roles:
@@ -156,7 +156,7 @@ def organising_unit_ids(user) -> set[int]:
     exist and every unit they succeed (today's board runs its predecessors' campaigns)."""
     if not _authenticated(user):
         return set()
-    today = date.today()
+    today = vietnamese.today()
     own = sorted(
         m.unit.id
         for m in user.memberships
@@ -301,7 +301,7 @@ def _campaign_list(user, obj) -> bool:
 
 @rule("campaign.create")
 def _campaign_create(user, unit) -> bool:
-    today = date.today()
+    today = vietnamese.today()
     units = [u for u in units_with_role(user, Role.SECRETARY) if not is_closed(u, today)]
     if unit is None:
         return bool(units)

@@ -50,6 +50,10 @@ def make_test_config(tmp_path, **overrides) -> dict:
         "HUEY_BACKEND": "immediate",
         "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
         "PUBLIC_BASE_URL": "https://dankheo.example.vn",
+        # Per test: nothing counted or cached by one test is seen by the next.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CACHE_DIR": str(tmp_path / "cache"),
+        "DOWNLOAD_DIR": str(tmp_path / "downloads"),
     }
     config.update(overrides)
     return config

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from dankheo import audit
 from dankheo.errors import DomainError
 from dankheo.extensions import db
+from dankheo.models.registry import rewrite_unit_paths
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
 from dankheo.tree import path_for, within_prefix
 from dankheo.vietnamese import fold, nfc, sort_key
@@ -103,6 +104,9 @@ def move_unit(unit: Unit, new_parent: Unit | None) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    # The records of the subtree carry their unit's path (scoped lists): move them too.
+    for statement in rewrite_unit_paths(old_prefix, new_prefix):
+        db.session.execute(statement)
     unit.parent = new_parent
     db.session.flush()
     db.session.expire_all()

@@ -2,6 +2,7 @@
 
 from flask import abort, jsonify
 
+from dankheo.api import common, schema
 from dankheo.api.blueprint import bp
 from dankheo.certificates import queries
 
@@ -43,6 +44,7 @@ def signer_json(decision) -> dict:
 
 
 @bp.route("/certificates/<serial>")
+@common.conditional("awards", "campaigns")
 def certificate(serial: str):
     cert = queries.certificate_by_serial(serial)
     if cert is None:
@@ -61,7 +63,7 @@ OPENAPI_PATHS: dict = {
                     "in": "path",
                     "required": True,
                     "schema": {"type": "string", "pattern": "^DVK-[0-9]{4}-[0-9]{6}$"},
-                    "example": "DVK-2024-000123",
+                    **schema.example_of("serial"),
                 }
             ],
             "responses": {
@@ -77,6 +79,8 @@ OPENAPI_PATHS: dict = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                     },
                 },
+                "304": schema.NOT_MODIFIED,
+                "429": schema.TOO_MANY,
             },
         }
     }

@@ -3,19 +3,21 @@
 ``GET /api/v1/initiatives?q=&year=&field=&area=&unit=&page=`` lists the public subset
 (what the gallery shows: initiatives recognised or outstanding in some year, or in
 ``year``); ``q`` ignores diacritics and case; ``area`` is a priority area of the
-directive. Bad parameters answer 400 with a JSON error."""
+directive; ``cursor`` (from the previous page's ``next_cursor``, empty for the first)
+pages by key instead of by number, at the same cost at the end of the list as at its
+start. ``GET /api/v1/initiatives/<id>``: one public initiative. Bad parameters answer 400
+with a JSON error."""
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
-from dankheo.api.blueprint import bp, public_url
+from dankheo.api import common, schema
+from dankheo.api.blueprint import bp
 from dankheo.models import PUBLIC_STATUSES
-from dankheo.registry import queries
+from dankheo.public import queries as public_queries
+from dankheo.registry import keyset, queries
 
-ALLOWED_PARAMS = {"q", "year", "field", "area", "unit", "page"}
-
-
-def _error(message: str, code: int = 400):
-    return jsonify(error={"code": code, "message": message}), code
+ALLOWED_PARAMS = {"q", "year", "field", "area", "unit", "page", "cursor"}
+DATASETS = ("initiatives", "units", "campaigns")
 
 
 def serialise(initiative) -> dict:
@@ -36,45 +38,57 @@ def serialise(initiative) -> dict:
             if r.status in PUBLIC_STATUSES
         ],
         "replicated_from_id": initiative.replicated_from_id,
-        "url": public_url("public.initiative", initiative_id=initiative.id),
+        "url": common.public_url("public.initiative", initiative_id=initiative.id),
     }
 
 
 @bp.route("/initiatives")
+@common.conditional(*DATASETS)
+@common.handles_bad_requests
 def initiatives():
-    unknown = sorted(set(request.args) - ALLOWED_PARAMS)
-    if unknown:
-        return _error(f"Tham số không được hỗ trợ: {', '.join(unknown)}.")
+    common.check_params(ALLOWED_PARAMS)
     params = queries.parse_list_params(request.args)
     if params.errors:
-        return _error(" ".join(params.errors.values()))
-    per_page = int(current_app.config.get("PER_PAGE", 50))
-    page = queries.initiative_page(params, None, per_page=per_page, public=True)
+        return common.error(" ".join(params.errors.values()))
+    cursor = common.paging_mode("page" in request.args)
+    size = common.per_page()
+    if cursor is not None:
+        after = tuple(common.decode_cursor(cursor, (str, int))) if cursor else None
+        items = keyset.initiative_keyset_page(params, None, after=after, size=size, public=True)
+        total, capped, page = None, False, None
+    else:
+        pagination = queries.initiative_page(
+            params, None, per_page=size, public=True, count_cap=common.COUNT_CAP
+        )
+        items, total, capped, page = (
+            pagination.items,
+            pagination.total,
+            pagination.capped,
+            params.page,
+        )
+        if capped:
+            total = common.COUNT_CAP
+    next_cursor = None
+    if len(items) == size:
+        next_cursor = common.encode_cursor(items[-1].sort_key, items[-1].id)
     return jsonify(
-        items=[serialise(i) for i in page.items],
-        total=page.total,
-        page=params.page,
-        per_page=per_page,
+        common.page_body(
+            [serialise(i) for i in items],
+            total=total,
+            capped=capped,
+            page=page,
+            next_cursor=next_cursor,
+        )
     )
 
 
-_error_response = {
-    "description": "Tham số không hợp lệ",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
-
-
-def _int_param(name: str, description: str, minimum: int = 1, maximum: int | None = None):
-    schema = {"type": "integer", "minimum": minimum}
-    if maximum is not None:
-        schema["maximum"] = maximum
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
+@bp.route("/initiatives/<int:initiative_id>")
+@common.conditional(*DATASETS)
+def initiative(initiative_id: int):
+    item = public_queries.public_initiative(initiative_id)
+    if item is None:
+        return common.error("Không có mô hình công khai với mã này.", 404)
+    return jsonify(serialise(item))
 
 
 OPENAPI_PATHS: dict = {
@@ -83,56 +97,42 @@ OPENAPI_PATHS: dict = {
             "operationId": "listInitiatives",
             "summary": "Danh sách mô hình được công nhận (dữ liệu công khai)",
             "description": (
-                "Các mô hình được công nhận hoặc tiêu biểu ít nhất một năm. "
-                "Tìm kiếm `q` không phân biệt dấu và chữ hoa."
+                "Các mô hình được công nhận hoặc tiêu biểu ít nhất một năm (trong năm "
+                "“year” khi có). Tìm kiếm “q” không phân biệt dấu và chữ hoa. Theo thứ tự "
+                "tên; phân trang theo số trang (“page”) hoặc theo khóa (“cursor”)."
             ),
             "parameters": [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": False,
-                    "description": "Từ khóa (tên mô hình, đơn vị), không cần dấu",
-                    # No NUL byte: every request carrying one is refused (main/headers.py).
-                    "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"},
-                },
-                _int_param("year", "Năm được công nhận", 2000, 2100),
-                _int_param("field", "Mã lĩnh vực", 1, 2**31 - 1),
-                _int_param(
-                    "area",
-                    "Mã lĩnh vực trọng tâm theo Chỉ thị (xem `priority_areas`)",
-                    1,
-                    2**31 - 1,
+                schema.text_param("q", "Từ khóa (tên mô hình, đơn vị), không cần dấu"),
+                schema.int_param("year", "Năm được công nhận", 2000, 2100),
+                schema.int_param("field", "Mã lĩnh vực"),
+                schema.int_param(
+                    "area", "Mã lĩnh vực trọng tâm theo Chỉ thị (xem `priority_areas`)"
                 ),
-                _int_param("unit", "Mã đơn vị (gồm các đơn vị cấp dưới)", 1, 2**31 - 1),
-                _int_param("page", "Trang (từ 1)", 1, 1_000_000),
+                schema.int_param("unit", "Mã đơn vị (gồm các đơn vị cấp dưới)"),
+                schema.PAGE,
+                schema.CURSOR,
             ],
-            "responses": {
-                "200": {
-                    "description": "Một trang kết quả",
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/InitiativePage"}
-                        }
-                    },
-                },
-                "400": _error_response,
-            },
+            "responses": schema.responses(
+                schema.json_response("Một trang kết quả", schema.ref("InitiativePage"))
+            ),
         }
-    }
+    },
+    "/initiatives/{initiative_id}": {
+        "get": {
+            "operationId": "getInitiative",
+            "summary": "Một mô hình được công nhận",
+            "parameters": [schema.path_id("initiative_id", "Mã mô hình", "initiative_id")],
+            "responses": schema.responses(
+                schema.json_response("Mô hình", schema.ref("Initiative")),
+                bad_request=False,
+                not_found=True,
+            ),
+        }
+    },
 }
 
 OPENAPI_SCHEMAS: dict = {
-    "InitiativePage": {
-        "type": "object",
-        "required": ["items", "total", "page", "per_page"],
-        "additionalProperties": False,
-        "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Initiative"}},
-            "total": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-        },
-    },
+    "InitiativePage": schema.page_schema("Initiative"),
     "Initiative": {
         "type": "object",
         "required": [
@@ -149,31 +149,12 @@ OPENAPI_SCHEMAS: dict = {
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
-            "unit": {
-                "type": "object",
-                "required": ["id", "code", "name"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "integer"},
-                    "code": {"type": "string"},
-                    "name": {"type": "string"},
-                },
-            },
-            "field": {
-                "type": "object",
-                "required": ["id", "name"],
-                "additionalProperties": False,
-                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-            },
+            "unit": schema.UNIT_REF,
+            "field": schema.FIELD_REF,
             "priority_areas": {
                 "type": "array",
                 "description": "Lĩnh vực trọng tâm theo Chỉ thị (có thể nhiều)",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "name"],
-                    "additionalProperties": False,
-                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-                },
+                "items": schema.FIELD_REF,
             },
             "first_year": {"type": "integer"},
             "years": {

@@ -14,21 +14,20 @@ the official list either way (null for agencies)."""
 
 from datetime import date
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
+from dankheo import vietnamese
+from dankheo.api import common
 from dankheo.api.blueprint import bp
 from dankheo.models.units import UNIT_KIND_LABELS, UnitKind
 from dankheo.units import queries
+from dankheo.web.params import parse_int
 
 ALLOWED_PARAMS = {"on", "parent", "kind", "page"}
 KINDS = [queries.ADMINISTRATIVE, queries.ALL_KINDS, *(k.value for k in UnitKind)]
 PER_PAGE = 200  # a province's communes on one page (Hà Nội has 126, Tây Ninh 96)
 MAX_PAGE = 100_000
 CODE_PATTERN = r"^[A-Za-z0-9À-ỹĐđ_\-]{1,40}$"
-
-
-def _error(message: str, code: int = 400):
-    return jsonify(error={"code": code, "message": message}), code
 
 
 def unit_json(unit, parent_code: str | None) -> dict:
@@ -41,7 +40,7 @@ def unit_json(unit, parent_code: str | None) -> dict:
         "parent_code": parent_code,
         "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
         "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
-        "url": url_for("api.unit", code=unit.code, _external=True),
+        "url": common.public_url("api.unit", code=unit.code),
     }
 
 
@@ -58,7 +57,7 @@ def _link_json(link) -> dict:
 
 def _day(text: str | None) -> date | None:
     if not text:
-        return date.today()
+        return vietnamese.today()
     try:
         return date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
@@ -69,22 +68,21 @@ def _day(text: str | None) -> date | None:
 def units():
     unknown = sorted(set(request.args) - ALLOWED_PARAMS)
     if unknown:
-        return _error(f"Tham số không được hỗ trợ: {', '.join(unknown)}.")
+        return common.error(f"Tham số không được hỗ trợ: {', '.join(unknown)}.")
     day = _day(request.args.get("on"))
     if day is None:
-        return _error("Tham số «on» phải là một ngày dạng YYYY-MM-DD.")
+        return common.error("Tham số “on” phải là một ngày dạng YYYY-MM-DD.")
     kind = request.args.get("kind") or queries.ADMINISTRATIVE
     if kind not in KINDS:
-        return _error(f"Tham số «kind» phải là một trong: {', '.join(KINDS)}.")
-    page_text = request.args.get("page") or "1"
-    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
-        return _error(f"Tham số «page» phải là số nguyên từ 1 đến {MAX_PAGE}.")
+        return common.error(f"Tham số “kind” phải là một trong: {', '.join(KINDS)}.")
+    page = parse_int(request.args.get("page") or "1", lo=1, hi=MAX_PAGE)
+    if page is None:
+        return common.error(f"Tham số “page” phải là số nguyên từ 1 đến {MAX_PAGE}.")
     parent = None
     if request.args.get("parent"):
         parent = queries.by_code(request.args["parent"])
         if parent is None:
-            return _error(f"Không có đơn vị mã «{request.args['parent']}».", 404)
-    page = int(page_text)
+            return common.error(f"Không có đơn vị mã “{request.args['parent']}”.", 404)
     rows, total = queries.units_on(day, parent=parent, kind=kind, page=page, per_page=PER_PAGE)
     return jsonify(
         items=[unit_json(u, code) for u, code in rows],
@@ -99,7 +97,7 @@ def units():
 def unit(code: str):
     found = queries.by_code(code)
     if found is None:
-        return _error(f"Không có đơn vị mã «{code}».", 404)
+        return common.error(f"Không có đơn vị mã “{code}”.", 404)
     predecessors, successors = queries.links_of(found)
     body = unit_json(found, queries.parent_code(found))
     body["predecessors"] = [_link_json(link) for link in predecessors]

@@ -54,7 +54,7 @@ class IndicatorForm(BaseForm):
     name = StringField(
         "Tên chỉ tiêu",
         validators=[required(), length(200, 3)],
-        description="Ví dụ: Tuyến đường «sáng – xanh – sạch – đẹp» hoàn thành.",
+        description="Ví dụ: Tuyến đường “sáng – xanh – sạch – đẹp” hoàn thành.",
     )
     unit_label = StringField(
         "Đơn vị tính", validators=[length(40)], description="Ví dụ: tuyến, hộ."

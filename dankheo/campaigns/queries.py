@@ -1,11 +1,10 @@
 """Campaign configuration reads: fields, the campaign list and page, award types, and
 the units a user may organise campaigns for."""
 
-from datetime import date
-
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.models import AwardType, Campaign, Field, PriorityArea, Role, Unit
 from dankheo.permissions import is_admin, is_closed, units_with_role
@@ -70,6 +69,6 @@ def organiser_choices(user) -> list[tuple[int, str]]:
             sa.select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.path)
         ).all()
     else:
-        today = date.today()
+        today = vietnamese.today()
         units = [u for u in units_with_role(user, Role.SECRETARY) if not is_closed(u, today)]
     return [(u.id, u.name) for u in units]

@@ -60,7 +60,7 @@ def indicator_add(campaign_id: int):
                 current_user, campaign, name=form.name.data, unit_label=form.unit_label.data
             )
         if done.ok:
-            flash(f"Đã thêm chỉ tiêu «{form.name.data}».", "success")
+            flash(f"Đã thêm chỉ tiêu “{form.name.data}”.", "success")
     else:
         flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
     return redirect(url_for(".campaign", campaign_id=campaign.id, _anchor="chi-tieu-rieng"))

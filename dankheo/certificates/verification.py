@@ -6,9 +6,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from dankheo.certificates import queries
 from dankheo.certificates.forms import CheckFileForm, LookupForm
 from dankheo.certificates.storage import sha256
+from dankheo.ratelimits import limiter, verify_limit
 from dankheo.web.access import found
 
 bp = Blueprint("verify", __name__)
+# Anyone may verify without signing in: per-address limits (dankheo.ratelimits) keep a
+# scraper from walking every serial.
+limiter.shared_limit(verify_limit, scope="verify")(bp)
 
 # Largest file read for a hash comparison (the stored copies are far smaller).
 MAX_CHECK_BYTES = 5 * 1024 * 1024

@@ -135,7 +135,7 @@ NEW_START = date(2025, 7, 1)
 # The 2025 round's own indicators (name, unit of measure), reported beside the standard
 # figures of each year.
 INDICATORS_2025 = [
-    ("Tuyến đường «sáng – xanh – sạch – đẹp» hoàn thành", "tuyến"),
+    ("Tuyến đường “sáng – xanh – sạch – đẹp” hoàn thành", "tuyến"),
     ("Hộ thoát nghèo nhờ mô hình", "hộ"),
 ]
 REPORT_TEXT = (

@@ -1,7 +1,10 @@
 """A :class:`~dankheo.documents.model.Document` as HTML (rendered by the caller's worker
 to PDF/A through ``dankheo.pdf``) and as PDF bytes."""
 
+import re
+
 from flask import render_template
+from markupsafe import Markup, escape
 
 from dankheo.documents.model import Document
 from dankheo.pdf.render import app_renderer
@@ -9,8 +12,20 @@ from dankheo.pdf.render import app_renderer
 STYLESHEET = "document"
 
 
+# A range of years or numbers ("2021–2025", "10–15"): kept on one line, as a typed
+# document would keep it (a line may otherwise break after the en dash). The DOCX needs
+# nothing: Word does not break there.
+_RANGE = re.compile(r"\d+–\d+")
+
+
+def keep_ranges(text) -> Markup:
+    """``text`` escaped, with each number range in a span that does not wrap."""
+    escaped = str(escape(text or ""))
+    return Markup(_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
+
+
 def to_html(doc: Document) -> str:
-    return render_template("documents/document.html", doc=doc)
+    return render_template("documents/document.html", doc=doc, keep=keep_ranges)
 
 
 def html_to_pdf(html: str, *, archival: bool = True) -> bytes:

@@ -46,7 +46,12 @@ from dankheo.models.registry import (
     InitiativeYear,
     YearStatus,
 )
-from dankheo.models.reports import NARRATIVE_SECTIONS, ReportNarrative
+from dankheo.models.reports import (
+    NARRATIVE_SECTIONS,
+    ReportCount,
+    ReportCountsState,
+    ReportNarrative,
+)
 from dankheo.models.review import (
     Assignment,
     Committee,
@@ -66,6 +71,7 @@ from dankheo.models.signers import (
     SignerDelegation,
 )
 from dankheo.models.units import SuccessionKind, Unit, UnitKind, UnitSuccession
+from dankheo.models.versions import DataVersion
 
 __all__ = [
     "AUTHORITY_LABELS",
@@ -87,6 +93,7 @@ __all__ = [
     "ConflictSource",
     "ConflictStatus",
     "Criterion",
+    "DataVersion",
     "Decision",
     "DecisionItem",
     "DecisionStatus",
@@ -118,6 +125,8 @@ __all__ = [
     "PrintJob",
     "PrintJobStatus",
     "PriorityArea",
+    "ReportCount",
+    "ReportCountsState",
     "ReportNarrative",
     "Reviewer",
     "Role",

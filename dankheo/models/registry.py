@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from dankheo.models.accounts import User
 from dankheo.models.base import Base, binary_string, enum_type, utcnow
@@ -83,9 +83,16 @@ class Initiative(Base):
     evaluation_on: Mapped[date | None]
     outputs: Mapped[str] = mapped_column(sa.Text, default="")
     sustainability: Mapped[str] = mapped_column(sa.Text, default="")
-    replicated_from_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("initiatives.id"), index=True
-    )
+    # Indexed with what the dashboard's replication figures read (ix_initiatives_replication).
+    replicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("initiatives.id"))
+    # The unit's materialised path, copied here (registry services, admin.units.move_unit
+    # and the safety net below keep it in step) so that a list scoped to a subtree is a
+    # range on this table's own indexes instead of a join to every unit of the scope.
+    unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
+    # Recognised or outstanding in some year (the public gallery and the open-data API):
+    # kept by the flush hook below from the year rows, so that a public list walks the
+    # name index testing it on the entry instead of probing each initiative's years.
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Accent-folded lowercase name and unit, for search that ignores diacritics.
     search_text: Mapped[str] = mapped_column(sa.String(1000), default="")
     # Vietnamese collation key of the name (see vietnamese.sort_key). Indexed together
@@ -120,7 +127,19 @@ class Initiative(Base):
             name="resources_nonnegative",
         ),
         sa.CheckConstraint("first_year BETWEEN 2000 AND 2100", name="first_year_range"),
-        sa.Index("ix_initiatives_sort_key_search", "sort_key", "search_text"),
+        # Lists walk this index in name order and test the search and the scope on the
+        # index entry; a narrow scope reads the second one (its subtree, then a sort).
+        sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path", "is_public"),
+        sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key"),
+        # Replications of an initiative (its page) and the dashboard's replication
+        # figures: the few replicating rows, answered from the index alone.
+        sa.Index(
+            "ix_initiatives_replication",
+            "replicated_from_id",
+            "first_year",
+            "unit_path",
+            "unit_id",
+        ),
     )
 
 
@@ -155,6 +174,7 @@ class InitiativeYear(Base):
     # Denormalised so yearly lists and statistics need no join.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("fields.id"))
+    unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # The officer's report of the year (NULL: not reported; 0 is a reported zero).
     beneficiaries: Mapped[int | None]
@@ -190,6 +210,8 @@ class InitiativeYear(Base):
         sa.CheckConstraint(
             "evaluated_at IS NULL OR reported_at IS NOT NULL", name="evaluated_after_report"
         ),
+        # Year filters inside a scope: the year's rows of a subtree, with their initiative.
+        sa.Index("ix_initiative_years_year_path", "year", "unit_path", "initiative_id"),
     )
 
     @property
@@ -254,6 +276,7 @@ class Exemplar(Base):
     name: Mapped[str] = mapped_column(sa.String(300))
     position: Mapped[str] = mapped_column(sa.String(300), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    unit_path: Mapped[str] = mapped_column(binary_string(400), default="")
     field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"))
     year: Mapped[int] = mapped_column(index=True)
     achievements: Mapped[str] = mapped_column(sa.Text, default="")
@@ -272,6 +295,12 @@ class Exemplar(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.Index("ix_exemplars_sort_scope", "sort_key", "unit_path"),
+        sa.Index("ix_exemplars_unit_path_sort", "unit_path", "sort_key"),
+        # The dashboard's exemplar figures (year, scope, kind, unit) from the index alone.
+        sa.Index("ix_exemplars_report", "year", "unit_path", "kind", "unit_id"),
+    )
 
     @property
     def kind_label(self) -> str:
@@ -347,3 +376,109 @@ def include_schema_object(obj, name, type_, reflected, compare_to) -> bool:
     PostgreSQL only and outside the models' indexes, out of autogenerate and drift
     comparisons (migrations/env.py, tests/main/test_migrations*.py)."""
     return not (type_ == "index" and name in TRIGRAM_INDEXES)
+
+
+# --- scope paths ------------------------------------------------------------------------
+# Initiatives, their year rows and exemplars carry their unit's path (``unit_path``) so
+# that scoped lists filter on their own indexes. The registry services set it; this
+# hook, run before every flush, fills it for any record written some other way (a
+# factory, a seed, an import) and follows a change of unit, so it can never be missed.
+SCOPED_MODELS = (Initiative, InitiativeYear, Exemplar)
+
+
+def _unit_id_changed(obj) -> bool:
+    attrs = sa.inspect(obj).attrs
+    changed = attrs.unit_id.history.has_changes()
+    return changed or ("unit" in attrs and attrs.unit.history.has_changes())
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _fill_unit_paths(session: Session, _context, _instances) -> None:
+    pending = [
+        obj
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, SCOPED_MODELS) and (not obj.unit_path or _unit_id_changed(obj))
+    ]
+    if not pending:
+        return
+    wanted: dict[int, str] = {}
+    for obj in pending:
+        unit = obj.__dict__.get("unit")  # set through the relationship, maybe not flushed
+        unit_id = unit.id if unit is not None and unit.id is not None else obj.unit_id
+        if unit is not None and unit.path:
+            wanted[id(obj)] = unit.path
+        elif unit_id is not None:
+            wanted[id(obj)] = unit_id  # read below
+    ids = {v for v in wanted.values() if isinstance(v, int)}
+    paths: dict[int, str] = {}
+    if ids:
+        with session.no_autoflush:
+            rows = session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(ids)))
+            paths = {unit_id: path for unit_id, path in rows}
+    for obj in pending:
+        value = wanted.get(id(obj))
+        path = paths.get(value, "") if isinstance(value, int) else value
+        if path and obj.unit_path != path:
+            obj.unit_path = path
+
+
+def rewrite_unit_paths(old_prefix: str, new_prefix: str) -> list[sa.Update]:
+    """UPDATEs moving the records of a subtree from ``old_prefix`` to ``new_prefix``
+    (admin.units.move_unit runs them with the units' own)."""
+    return [
+        sa.update(model)
+        .where(model.unit_path >= old_prefix, model.unit_path < old_prefix + "~")
+        .values(
+            unit_path=sa.literal(new_prefix) + sa.func.substr(model.unit_path, len(old_prefix) + 1)
+        )
+        .execution_options(synchronize_session=False)
+        for model in SCOPED_MODELS
+    ]
+
+
+# --- public flag ------------------------------------------------------------------------
+# ``Initiative.is_public`` follows its year rows: after a flush that added, changed or
+# removed year rows, the flag of their initiatives is recomputed in the same
+# transaction (one UPDATE). Bulk statements (the volume seed, tests' bulk helpers) set
+# it themselves.
+_PUBLIC_PENDING = "dankheo.public_flag_pending"
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_public_changes(session: Session, _context, _instances) -> None:
+    pending = session.info.setdefault(_PUBLIC_PENDING, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, InitiativeYear):
+            if obj.initiative_id is not None:
+                pending.add(obj.initiative_id)
+            elif obj.initiative is not None:
+                pending.add(obj.initiative)
+
+
+@sa.event.listens_for(Session, "after_flush_postexec")
+def _update_public_flags(session: Session, _context) -> None:
+    pending = session.info.pop(_PUBLIC_PENDING, None)
+    if not pending:
+        return
+    ids = {p if isinstance(p, int) else p.id for p in pending}
+    ids.discard(None)
+    if not ids:
+        return
+    public = sa.exists().where(
+        InitiativeYear.initiative_id == Initiative.id,
+        InitiativeYear.status.in_(PUBLIC_STATUSES),
+    )
+    session.execute(
+        sa.update(Initiative)
+        .where(Initiative.id.in_(ids))
+        .values(is_public=public)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Initiative) and obj.id in ids:
+            session.expire(obj, ["is_public"])  # read again when asked
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_public_changes(session: Session) -> None:
+    session.info.pop(_PUBLIC_PENDING, None)

@@ -1,6 +1,7 @@
-"""The narrative of a report (báo cáo sơ kết, tổng kết): the sections the secretary
-writes in the app for one scope and one period, with the report's number and signer.
-The figures and tables are never stored here: they come from the statistics."""
+"""Reports: the narrative of a report (báo cáo sơ kết, tổng kết) — the sections the
+secretary writes in the app for one scope and one period, with the report's number and
+signer; the figures and tables are never stored there, they come from the statistics —
+and the figures kept ready for the dashboard (reports.summary keeps them in step)."""
 
 from datetime import datetime
 
@@ -8,8 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dankheo.models.accounts import User
-from dankheo.models.base import Base, utcnow
+from dankheo.models.base import Base, enum_type, utcnow
 from dankheo.models.issuers import Issuer
+from dankheo.models.registry import YearStatus
 from dankheo.models.units import Unit
 
 # The narrative sections of a report, in the order a report prints them.
@@ -56,3 +58,29 @@ class ReportNarrative(Base):
         sa.UniqueConstraint("unit_id", "period_key"),
         sa.CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
     )
+
+
+class ReportCount(Base):
+    __tablename__ = "report_counts"
+
+    mode: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    root_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    bucket_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    field_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    status: Mapped[YearStatus] = mapped_column(
+        enum_type(YearStatus, "year_status"), primary_key=True
+    )
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class ReportCountsState(Base):
+    """One row: whether ``report_counts`` holds every year row, and for which version of
+    the unit structure it was built."""
+
+    __tablename__ = "report_counts_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    valid: Mapped[bool] = mapped_column(default=False)
+    units_version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    built_at: Mapped[datetime | None]

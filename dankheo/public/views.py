@@ -5,8 +5,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from dankheo import exports as list_exports
 from dankheo.campaigns import queries as campaign_queries
-from dankheo.models import PUBLIC_STATUSES
 from dankheo.public import queries
+from dankheo.ratelimits import export_limit, limiter
 from dankheo.registry import exports as registry_exports
 from dankheo.registry import queries as registry_queries
 from dankheo.registry.evidence import send_evidence
@@ -48,19 +48,24 @@ def gallery():
 
 
 @bp.route("/export.<any(xlsx, csv):fmt>")
+@limiter.limit(export_limit)
 def gallery_export(fmt: str):
     params = registry_queries.parse_list_params(request.args)
     params.status = None
-    stmt = registry_queries.initiatives_export_select(params, None, public=True)
-    items, truncated = list_exports.fetch(stmt, limit=PUBLIC_EXPORT_ROWS)
-    return list_exports.list_export(
+    stmt = registry_exports.initiative_export_rows(params, None, public=True)
+    return list_exports.export_response(
         fmt,
         title="Mô hình được công nhận",
         filename="mo-hinh-duoc-cong-nhan",
         headers=registry_exports.GALLERY_HEADERS,
-        rows=registry_exports.gallery_rows(items, PUBLIC_STATUSES),
-        truncated=truncated,
+        rows=list_exports.stream(
+            stmt, registry_exports.gallery_chunk_rows, limit=PUBLIC_EXPORT_ROWS
+        ),
         limit=PUBLIC_EXPORT_ROWS,
+        # Built once per filter and data version, then served from disk to everyone
+        # (and 304 to whoever has it): an anonymous request costs no rendering.
+        cache_key=registry_exports.cache_key("gallery", params, None),
+        public=True,
     )
 
 

@@ -8,7 +8,7 @@ from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import Evidence, Exemplar, Initiative
 from dankheo.registry import evidence as evidence_files
-from dankheo.registry import queries, services
+from dankheo.registry import evidence_records, queries
 from dankheo.registry.blueprint import bp
 from dankheo.registry.evidence import send_evidence
 from dankheo.registry.forms import EvidenceForm
@@ -16,20 +16,24 @@ from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
 
 
-def _upload(owner, back_url: str):
+def upload_files(owner, back_url: str, *, year_row=None):
     """One or several files; all or nothing. The page's script sends the form with a
-    progress bar and asks for JSON, then opens ``back_url`` (where the message shows)."""
-    require("evidence.upload", owner)
+    progress bar and asks for JSON, then opens ``back_url`` (where the message shows).
+    With ``year_row`` the files are the evidence of that year's report (the caller
+    checked the right to report it)."""
+    if year_row is None:
+        require("evidence.upload", owner)
     form = EvidenceForm()
     if form.validate_on_submit():
         files = [(f.filename or "", f.read()) for f in form.file.data if f and f.filename]
         with transaction(FLASH) as done:
-            rows = services.add_evidence_files(
+            rows = evidence_records.add_evidence_files(
                 current_user,
                 owner,
                 files,
                 title=form.title.data,
                 is_public=form.is_public.data,
+                year_row=year_row,
             )
         if done.ok:
             flash(
@@ -49,14 +53,14 @@ def _upload(owner, back_url: str):
 @login_required
 def initiative_evidence(initiative_id: int):
     owner = found(db.session.get(Initiative, initiative_id))
-    return _upload(owner, url_for(".initiative", initiative_id=initiative_id))
+    return upload_files(owner, url_for(".initiative", initiative_id=initiative_id))
 
 
 @bp.route("/exemplars/<int:exemplar_id>/evidence", methods=["POST"])
 @login_required
 def exemplar_evidence(exemplar_id: int):
     owner = found(db.session.get(Exemplar, exemplar_id))
-    return _upload(owner, url_for(".exemplar", exemplar_id=exemplar_id))
+    return upload_files(owner, url_for(".exemplar", exemplar_id=exemplar_id))
 
 
 def _evidence_and_owner(evidence_id: int, action: str):
@@ -98,7 +102,7 @@ def evidence_public(evidence_id: int):
     if EmptyForm().validate_on_submit():
         make_public = request.form.get("public") == "1"
         with transaction():
-            services.set_evidence_public(current_user, row, owner, make_public)
+            evidence_records.set_evidence_public(current_user, row, owner, make_public)
         flash(
             "Minh chứng đã được công khai." if make_public else "Đã thôi công khai minh chứng.",
             "success",
@@ -113,7 +117,7 @@ def evidence_delete(evidence_id: int):
     if EmptyForm().validate_on_submit():
         sha256 = row.sha256
         with transaction(FLASH) as done:
-            services.delete_evidence(current_user, row, owner)
+            evidence_records.delete_evidence(current_user, row, owner)
         if done.ok:
             # Committed: the stored file goes too when no other record shares it.
             evidence_files.remove_unreferenced([sha256])

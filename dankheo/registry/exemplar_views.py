@@ -10,7 +10,7 @@ from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import Exemplar, ExemplarKind, Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
-from dankheo.registry import exports, queries, services
+from dankheo.registry import exemplar_queries, exports, queries, services
 from dankheo.registry.blueprint import (
     bp,
     chosen_priority_areas,
@@ -30,7 +30,7 @@ def exemplars():
     require("exemplar.list")
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "exemplar.list")
-    page = queries.exemplar_page(params, scope, per_page=per_page())
+    page = exemplar_queries.exemplar_page(params, scope, per_page=per_page())
     return render_template(
         "registry/exemplars.html", page=page, params=params, **filter_context(scope)
     )
@@ -41,15 +41,18 @@ def exemplars():
 def exemplars_export(fmt: str):
     require("exemplar.list")
     params = queries.parse_list_params(request.args)
-    stmt = queries.exemplars_list_select(params, scope_paths(current_user, "exemplar.list"))
-    items, truncated = list_exports.fetch(stmt)
-    return list_exports.list_export(
+    scope = scope_paths(current_user, "exemplar.list")
+    stmt = exports.exemplar_export_select(params, scope)
+    return list_exports.export_response(
         fmt,
         title="Điển hình",
         filename="dien-hinh",
         headers=exports.EXEMPLAR_HEADERS,
-        rows=exports.exemplar_rows(items),
-        truncated=truncated,
+        rows=list_exports.stream(stmt, exports.exemplar_chunk_rows, limit=list_exports.MAX_ROWS),
+        limit=list_exports.MAX_ROWS,
+        cache_key=exports.cache_key(
+            "exemplars", params, scope, ("exemplars", "initiatives", "units")
+        ),
     )
 
 
@@ -170,7 +173,7 @@ def exemplar_edit(exemplar_id: int):
 @bp.route("/exemplars/<int:exemplar_id>")
 @login_required
 def exemplar(exemplar_id: int):
-    item = found(queries.exemplar_detail(exemplar_id))
+    item = found(exemplar_queries.exemplar_detail(exemplar_id))
     require("exemplar.view", item)
     return render_template(
         "registry/exemplar.html",

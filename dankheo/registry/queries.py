@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from dankheo.extensions import db
@@ -21,7 +20,8 @@ from dankheo.models import (
     Unit,
     YearStatus,
 )
-from dankheo.models.registry import exemplar_priority_areas, initiative_priority_areas
+from dankheo.models.registry import initiative_priority_areas
+from dankheo.registry.pagination import IdsFirstPagination
 from dankheo.tree import in_tree_order, within_prefix, within_prefixes
 from dankheo.vietnamese import search_pattern
 from dankheo.web.params import MAX_ID, parse_int
@@ -105,46 +105,83 @@ def parse_list_params(args) -> ListParams:
 
 
 # --- initiatives ------------------------------------------------------------------------
+#
+# Scope and unit filters test the records' own ``unit_path`` (their unit's materialised
+# path, kept in step by the services): a range on an index of the table itself, never a
+# join to every unit of the scope. Two plans serve a page, and ``_plan`` picks one from
+# the count the page needs anyway: walking the name index (sort_key, search_text,
+# unit_path) and testing each entry, which finds a page at once when matches are dense
+# (a province-wide list), or reading the scope's range of (unit_path, sort_key) and
+# sorting it, when they are sparse (a commune). Each stays flat as the table grows.
+
+# A walk of the name index is chosen while it reads fewer entries than this many, or
+# than sorting the matches would cost (WALK_PER_MATCH entries a match).
+WALK_BUDGET = 2_000
+WALK_PER_MATCH = 4
+# A search counts its matches up to this many ("more than 1,000"): counting every match
+# of a broad search reads the whole table, and nobody pages that far. Any other list
+# counts up to LIST_COUNT_CAP (a national list holds a million initiatives).
+SEARCH_COUNT_CAP = 1000
+LIST_COUNT_CAP = 10_000
 
 
-def _unit_filter(unit_id: int) -> sa.ColumnElement[bool]:
-    """Units at or below ``unit_id`` (the unit's whole subtree)."""
+def subtree(path_column, unit_id: int) -> sa.ColumnElement[bool]:
+    """Records of ``unit_id``'s whole subtree (false for an unknown unit)."""
     root = db.session.get(Unit, unit_id)
     if root is None:
         return sa.false()
-    return within_prefix(Unit.path, root.path)
+    return within_prefix(path_column, root.path)
 
 
 def _is_public() -> sa.ColumnElement[bool]:
-    return sa.exists().where(
-        InitiativeYear.initiative_id == Initiative.id,
-        InitiativeYear.status.in_(PUBLIC_STATUSES),
-    )
+    # Kept from the year rows (models.registry): tested on the name index's entries.
+    return Initiative.is_public.is_(True)
 
 
-def _initiative_conditions(
-    params: ListParams, scope: list[str] | None, *, public: bool, in_order: bool = False
+def initiative_conditions(
+    params: ListParams,
+    scope: list[str] | None,
+    *,
+    public: bool,
+    path_column=None,
+    for_count: bool = False,
 ) -> list[sa.ColumnElement[bool]]:
-    """WHERE conditions of an initiative list (``Unit`` joined on the initiative).
-    ``in_order``: the ids are read in list order (``initiative_page_ids``); the year
-    filter is then written ``id + 0 IN (…)`` so that SQLite walks the narrow
-    (sort_key, search_text) index in name order and tests each id against the list,
-    instead of fetching every listed wide row by id to sort them."""
+    """WHERE conditions of an initiative list. ``path_column`` stands for
+    ``Initiative.unit_path`` (a plan may write it so that no index serves it).
+    ``for_count``: year conditions as one uncorrelated list of the year rows (they
+    carry the unit's path, so the scope narrows that list on its own index) rather than
+    a probe per initiative, which suits a walk that stops after a page."""
+    path = Initiative.unit_path if path_column is None else path_column
     conditions: list[sa.ColumnElement[bool]] = []
     if scope is not None:
-        conditions.append(within_prefixes(Unit.path, scope))
+        conditions.append(within_prefixes(path, scope))
     if params.q:
         conditions.append(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
     if params.field:
         conditions.append(Initiative.field_id == params.field)
     if params.area:
-        conditions.append(_in_priority_area(Initiative.id, initiative_priority_areas, params.area))
-    subtree = None
-    if params.unit:
-        root = db.session.get(Unit, params.unit)
-        subtree = within_prefix(Unit.path, root.path) if root is not None else sa.false()
-    # Year conditions as "id IN (rows of initiative_years)": one pass over the indexed
-    # yearly table rather than a correlated probe per initiative.
+        conditions.append(in_priority_area(Initiative.id, initiative_priority_areas, params.area))
+    year_conditions = _year_conditions(params, public=public)
+    if params.unit and not year_conditions:
+        conditions.append(subtree(path, params.unit))
+    if year_conditions:
+        # Year rows carry the unit of their year (the initiative's, or its successor
+        # after a merger: services.year_unit) and that unit's path: a year filter finds
+        # the records a unit carried that year, inside the reader's scope.
+        year_conditions += _year_scope(params, scope)
+        if for_count:
+            listed = sa.select(InitiativeYear.initiative_id).where(*year_conditions)
+            conditions.append(Initiative.id.in_(listed))
+        else:
+            conditions.append(
+                sa.exists().where(InitiativeYear.initiative_id == Initiative.id, *year_conditions)
+            )
+    elif public:
+        conditions.append(_is_public())
+    return conditions
+
+
+def _year_conditions(params: ListParams, *, public: bool) -> list[sa.ColumnElement[bool]]:
     year_conditions = []
     if params.year:
         year_conditions.append(InitiativeYear.year == params.year)
@@ -152,52 +189,87 @@ def _initiative_conditions(
         year_conditions.append(InitiativeYear.status == params.status)
     if public and year_conditions:
         year_conditions.append(InitiativeYear.status.in_(PUBLIC_STATUSES))
-    if year_conditions:
-        if subtree is not None:
-            # Year rows carry the unit of their year (the initiative's, or its successor
-            # after a merger: services.year_unit): the (unit_id, year) index then reads
-            # only the chosen subtree's rows, and a year filter finds the records a unit
-            # carried that year.
-            year_conditions.append(InitiativeYear.unit_id.in_(sa.select(Unit.id).where(subtree)))
-            subtree = None
-        listed = Initiative.id + 0 if in_order else Initiative.id
-        conditions.append(
-            listed.in_(sa.select(InitiativeYear.initiative_id).where(*year_conditions))
-        )
-    elif public:
-        # Most initiatives are public in some year: probing each candidate's few year
-        # rows beats building the list of every public id.
-        conditions.append(_is_public())
-    if subtree is not None:
-        conditions.append(subtree)
-    return conditions
+    return year_conditions
 
 
-def _in_priority_area(id_column, link_table, area_id: int) -> sa.ColumnElement[bool]:
+def in_priority_area(id_column, link_table, area_id: int) -> sa.ColumnElement[bool]:
     """Records tagged with the priority area ``area_id`` (one indexed lookup of the link
     table, whose second column is the area)."""
     owner, area = list(link_table.c)
     return id_column.in_(sa.select(owner).where(area == area_id))
 
 
-def _needs_unit(params: ListParams, scope) -> bool:
-    """Whether the conditions read ``Unit`` (a count can then skip the join)."""
-    return scope is not None or (bool(params.unit) and not (params.year or params.status))
+def _year_scope(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
+    """The scope and unit filter on year rows (they carry the path of their year's unit)."""
+    conditions = []
+    if scope is not None:
+        conditions.append(within_prefixes(InitiativeYear.unit_path, scope))
+    if params.unit:
+        conditions.append(subtree(InitiativeYear.unit_path, params.unit))
+    return conditions
+
+
+def on_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def is_broad(params: ListParams, scope) -> bool:
+    """Whether the scope (and unit filter) hold a large share of the units, so of the
+    records: then scanning a name index beats reading the scope's range by path."""
+    if scope is None and not params.unit:
+        return True
+    prefixes = list(scope) if scope is not None else []
+    if params.unit:
+        root = db.session.get(Unit, params.unit)
+        if root is None:
+            return False
+        prefixes = [root.path] if scope is None else prefixes
+    inside = db.session.scalar(
+        sa.select(sa.func.count(Unit.id)).where(within_prefixes(Unit.path, prefixes))
+    )
+    total = db.session.scalar(sa.select(sa.func.max(Unit.id))) or 1
+    return inside * BROAD_SHARE >= total
+
+
+# A scope holding 1/BROAD_SHARE of the units or more is "broad" (see _broad).
+BROAD_SHARE = 20
+
+
+def _plan(params: ListParams, matches: int | None, offset: int, per_page: int, broad) -> str:
+    """ "walk" (name index in order) or "range" (the matches found first, then sorted).
+    Only SQLite is told: PostgreSQL's planner weighs the same choice from its statistics."""
+    if not on_sqlite() or params.sort != "name":
+        return "planner"
+    if matches is None:  # more than a capped count: dense enough to walk
+        return "walk" if broad else "planner"
+    if matches == 0:
+        return "range"
+    table = db.session.scalar(sa.select(sa.func.max(Initiative.id))) or 0
+    walked = table / matches * (offset + per_page)
+    return "walk" if walked <= max(WALK_BUDGET, WALK_PER_MATCH * matches) else "range"
 
 
 def initiative_page_ids(
-    params: ListParams, scope: list[str] | None = None, *, public: bool = False
+    params: ListParams,
+    scope: list[str] | None = None,
+    *,
+    public: bool = False,
+    plan="planner",
+    broad: bool = False,
 ) -> sa.Select:
     """SELECT of the matching ids in list order (no LIMIT yet): only the narrow columns
-    the conditions and the order need, so the database orders thousands of matches
-    through the (sort_key, search_text) index without reading the wide rows."""
+    the conditions and the order need. ``broad`` with a "range" plan: the matches of a
+    search are found by scanning the narrow name index, not by fetching the scope's rows."""
+    path = Initiative.unit_path
+    if plan == "walk" or (plan == "range" and broad and params.q):
+        path = Initiative.unit_path.concat("")  # no index on the path: walk the names
     ids = sa.select(Initiative.id)
-    if _needs_unit(params, scope) or params.sort == "unit":
+    if params.sort == "unit":
         ids = ids.join(Initiative.unit)
-    ids = ids.where(*_initiative_conditions(params, scope, public=public, in_order=True))
-    # SQLite keeps walking (sort_key, search_text), testing the search on each entry.
-    postgres_search = bool(params.q) and db.session.get_bind().dialect.name == "postgresql"
-    return ids.order_by(*_initiative_order(params, filter_first=postgres_search))
+    ids = ids.where(*initiative_conditions(params, scope, public=public, path_column=path))
+    # A search on PostgreSQL, or sparse matches on SQLite: find the matches, then sort.
+    postgres_search = bool(params.q) and not on_sqlite()
+    return ids.order_by(*initiative_order(params, filter_first=postgres_search or plan == "range"))
 
 
 def initiatives_select(
@@ -207,33 +279,59 @@ def initiatives_select(
     for everything); ``public`` keeps only those recognised or outstanding in some year
     (in the chosen year when one is given)."""
     stmt = sa.select(Initiative).join(Initiative.unit)
-    stmt = stmt.where(*_initiative_conditions(params, scope, public=public))
-    return stmt.order_by(*_initiative_order(params))
+    stmt = stmt.where(*initiative_conditions(params, scope, public=public))
+    return stmt.order_by(*initiative_order(params))
 
 
 def initiatives_count_select(
-    params: ListParams, scope: list[str] | None = None, *, public: bool = False, cap=None
+    params: ListParams,
+    scope: list[str] | None = None,
+    *,
+    public: bool = False,
+    cap=None,
+    broad: bool | None = None,
 ) -> sa.Select:
-    """SELECT of how many initiatives match (ids only; at most ``cap`` + 1 counted)."""
-    ids = sa.select(Initiative.id)
-    if _needs_unit(params, scope):
-        ids = ids.join(Initiative.unit)
-    ids = ids.where(*_initiative_conditions(params, scope, public=public))
+    """SELECT of how many initiatives match (ids only; at most ``cap`` + 1 counted).
+    Filters that year rows answer alone (scope, unit, field, year, status) count year
+    rows (one per initiative and year) on their own covering index. ``broad``: on
+    SQLite, a search in a broad scope scans the narrow name index, which holds the
+    search text and the path, rather than fetching every row of the scope's range."""
+    year_conditions = _year_conditions(params, public=public)
+    if year_conditions and not params.q:
+        conditions = [*year_conditions, *_year_scope(params, None if public else scope)]
+        if scope is not None and public:
+            conditions += _year_scope(ListParams(), scope)
+        if params.field:
+            conditions.append(InitiativeYear.field_id == params.field)
+        rows = sa.select(InitiativeYear.id).where(*conditions)
+        if cap is not None:
+            rows = rows.limit(cap + 1)
+        return sa.select(sa.func.count()).select_from(rows.subquery())
+    path = None
+    if broad and params.q and on_sqlite():
+        path = Initiative.unit_path.concat("")
+    ids = sa.select(Initiative.id).where(
+        *initiative_conditions(params, scope, public=public, path_column=path, for_count=True)
+    )
     if cap is not None:
         ids = ids.limit(cap + 1)
     return sa.select(sa.func.count()).select_from(ids.subquery())
 
 
-def _initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
+def initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
     """ORDER BY of a list. ``filter_first`` orders by ``sort_key || ''`` (same values,
-    same byte order) that no index delivers: PostgreSQL then finds the matches of a
-    search through the trigram index and sorts them, instead of walking the whole
-    name index in the hope of meeting 50 matches early (319 ms for "duong hoa",
-    whose matches sit at the end of the alphabet, against ~15 ms)."""
+    same byte order) that no index delivers: the database then finds the matches (a
+    search through PostgreSQL's trigram index, a scope's path range) and sorts them,
+    instead of walking the whole name index in the hope of meeting 50 matches early
+    (319 ms for "duong hoa" on PostgreSQL, whose matches sit at the end of the alphabet,
+    against ~15 ms)."""
     desc = params.dir == "desc"
     name = Initiative.sort_key
     if filter_first:
-        name = sa.func.concat(Initiative.sort_key, "").collate("C")
+        if on_sqlite():
+            name = Initiative.sort_key.concat("")
+        else:
+            name = sa.func.concat(Initiative.sort_key, "").collate("C")
 
     def d(col):
         return col.desc() if desc else col.asc()
@@ -247,38 +345,13 @@ def _initiative_order(params: ListParams, *, filter_first: bool = False) -> list
 
 def with_list_loads(stmt: sa.Select) -> sa.Select:
     """Eager loads for a list page: unit and field joined, the years in one more query."""
-    # The unit is already joined (scope, unit filter, sort): fill it from that join.
+    # The unit is already joined (for the unit sort): fill it from that join.
     return stmt.options(
         contains_eager(Initiative.unit),
         joinedload(Initiative.field),
         selectinload(Initiative.years),
         selectinload(Initiative.priority_areas),
     )
-
-
-class CountedPagination(SelectPagination):
-    """A page of ``select`` whose total comes from ``count_select`` (ids only, maybe
-    capped) instead of a count over a subquery of every column. ``capped`` is True
-    when more rows match than the cap: the page then says "more than N"."""
-
-    def _query_count(self) -> int:
-        total = self._query_args["session"].execute(self._query_args["count_select"]).scalar()
-        cap = self._query_args.get("cap")
-        self.capped = cap is not None and total > cap
-        return total
-
-    capped = False
-
-
-class IdsFirstPagination(CountedPagination):
-    """A ``CountedPagination`` whose page is read in two steps within one statement:
-    the shown ids (``ids_select`` limited to the page), then those rows with their
-    loads (``select`` restricted to them, in the same order)."""
-
-    def _query_items(self) -> list:
-        ids = self._query_args["ids_select"].limit(self.per_page).offset(self._query_offset)
-        stmt = self._query_args["select"].where(Initiative.id.in_(ids))
-        return list(self._query_args["session"].execute(stmt).unique().scalars())
 
 
 # Lists show the name, unit, field and years: the long texts stay in the database.
@@ -288,6 +361,8 @@ LIST_COLUMNS = (
     Initiative.unit_id,
     Initiative.field_id,
     Initiative.first_year,
+    Initiative.replicated_from_id,
+    Initiative.sort_key,
     Initiative.version,
 )
 
@@ -299,24 +374,30 @@ def initiative_page(
     stmt = (
         sa.select(Initiative)
         .join(Initiative.unit)
-        .order_by(*_initiative_order(params))
+        .order_by(*initiative_order(params))
         .options(load_only(*LIST_COLUMNS))
     )
+
+    broad = is_broad(params, scope)
+
+    def ids_select(total: int, offset: int, size: int) -> sa.Select:
+        counted = None if count_cap is not None and total > count_cap else total
+        plan = _plan(params, counted, offset, size, broad)
+        return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad)
+
     return IdsFirstPagination(
         select=with_list_loads(stmt),
-        ids_select=initiative_page_ids(params, scope, public=public),
+        ids_select=ids_select,
+        id_column=Initiative.id,
         session=db.session(),
-        count_select=initiatives_count_select(params, scope, public=public, cap=count_cap),
+        count_select=initiatives_count_select(
+            params, scope, public=public, cap=count_cap, broad=broad
+        ),
         cap=count_cap,
         page=params.page,
         per_page=per_page,
         error_out=False,
     )
-
-
-def initiatives_export_select(params: ListParams, scope, *, public: bool = False) -> sa.Select:
-    """The list's SELECT with its loads, for an export (dankheo.exports.fetch caps it)."""
-    return with_list_loads(initiatives_select(params, scope, public=public))
 
 
 def initiative_detail(initiative_id: int) -> Initiative | None:
@@ -383,68 +464,11 @@ def initiative_choices(
         .limit(limit)
     )
     if scope is not None:
-        visible = within_prefixes(Unit.path, scope)
+        visible = within_prefixes(Initiative.unit_path, scope)
         if include_public:
             visible = sa.or_(visible, _is_public())
         stmt = stmt.where(visible)
     return [(i, f"{n} – {u}") for i, n, u in db.session.execute(stmt)]
-
-
-# --- exemplars --------------------------------------------------------------------------
-
-
-def exemplars_select(params: ListParams, scope) -> sa.Select:
-    stmt = sa.select(Exemplar).join(Exemplar.unit)
-    if scope is not None:
-        stmt = stmt.where(within_prefixes(Unit.path, scope))
-    if params.q:
-        stmt = stmt.where(Exemplar.search_text.like(search_pattern(params.q), escape="\\"))
-    if params.year:
-        stmt = stmt.where(Exemplar.year == params.year)
-    if params.field:
-        stmt = stmt.where(Exemplar.field_id == params.field)
-    if params.kind:
-        stmt = stmt.where(Exemplar.kind == params.kind)
-    if params.area:
-        stmt = stmt.where(_in_priority_area(Exemplar.id, exemplar_priority_areas, params.area))
-    if params.unit:
-        stmt = stmt.where(_unit_filter(params.unit))
-    desc = params.dir == "desc"
-    if params.sort == "year":
-        order = [Exemplar.year.desc() if desc else Exemplar.year, Exemplar.sort_key]
-    elif params.sort == "unit":
-        order = [Unit.sort_key.desc() if desc else Unit.sort_key, Exemplar.sort_key]
-    else:
-        order = [Exemplar.sort_key.desc() if desc else Exemplar.sort_key]
-    return stmt.order_by(*order, Exemplar.id)
-
-
-def exemplars_list_select(params: ListParams, scope) -> sa.Select:
-    """``exemplars_select`` with what the list shows loaded (the page and its export)."""
-    return exemplars_select(params, scope).options(
-        contains_eager(Exemplar.unit),
-        joinedload(Exemplar.field),
-        selectinload(Exemplar.initiatives),
-        selectinload(Exemplar.priority_areas),
-    )
-
-
-def exemplar_page(params: ListParams, scope, *, per_page: int):
-    stmt = exemplars_list_select(params, scope)
-    return db.paginate(stmt, page=params.page, per_page=per_page, error_out=False)
-
-
-def exemplar_detail(exemplar_id: int) -> Exemplar | None:
-    return db.session.scalar(
-        sa.select(Exemplar)
-        .where(Exemplar.id == exemplar_id)
-        .options(
-            joinedload(Exemplar.unit),
-            joinedload(Exemplar.field),
-            selectinload(Exemplar.initiatives).joinedload(Initiative.unit),
-            selectinload(Exemplar.priority_areas),
-        )
-    )
 
 
 # --- units ------------------------------------------------------------------------------

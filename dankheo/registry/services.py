@@ -1,4 +1,5 @@
-"""Registry writes: initiatives and their years, exemplars, evidence and the XLSX import.
+"""Registry writes: initiatives and their years, exemplars and the XLSX import (evidence:
+registry/evidence_records.py).
 
 Every function takes the acting user, ``flush()``es and never commits; refusals are
 ``DomainError``s whose text is in dankheo/messages.py. Initiatives and exemplars keep
@@ -17,20 +18,17 @@ from dankheo import audit
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models import (
-    Evidence,
     Exemplar,
     ExemplarKind,
     Field,
     Initiative,
     InitiativeYear,
-    Nomination,
     PriorityArea,
     Unit,
     YearStatus,
 )
 from dankheo.models.base import utcnow
 from dankheo.models.registry import EVALUATION_STATUSES, YEAR_FIGURES, IndicatorValue
-from dankheo.registry import evidence as evidence_files
 from dankheo.tree import (
     direct_predecessors,
     exists_in_year,
@@ -83,7 +81,7 @@ def exemplar_sort_key(name: str, kind: ExemplarKind | None = None) -> str:
 
 
 def _names(units) -> str:
-    return ", ".join(f"«{u.name}»" for u in units)
+    return ", ".join(f"“{u.name}”" for u in units)
 
 
 def check_year_in_unit_life(unit: Unit, year: int) -> None:
@@ -130,6 +128,8 @@ def index_initiative(initiative: Initiative, unit: Unit | None = None) -> None:
     unit = unit or initiative.unit
     initiative.search_text = initiative_search_text(initiative.name, unit.name if unit else "")
     initiative.sort_key = initiative_sort_key(initiative.name)
+    if unit is not None:
+        initiative.unit_path = unit.path
 
 
 def _apply_initiative_values(initiative: Initiative, values: dict) -> None:
@@ -178,7 +178,13 @@ def create_initiative(
     db.session.add(initiative)
     db.session.flush()
     initiative.years.append(
-        InitiativeYear(year=year, status=YearStatus.REGISTERED, unit_id=unit.id, field_id=field.id)
+        InitiativeYear(
+            year=year,
+            status=YearStatus.REGISTERED,
+            unit_id=unit.id,
+            field_id=field.id,
+            unit_path=unit.path,
+        )
     )
     db.session.flush()
     audit.record(actor, "initiative.create", initiative, to_state=YearStatus.REGISTERED.value)
@@ -231,7 +237,7 @@ def _sync_years(initiative: Initiative, *, unit_changed: bool) -> None:
             carrier = initiative.unit
             if row.year != first:
                 carrier = unit_for_year(initiative.unit, row.year) or initiative.unit
-            row.unit_id = carrier.id
+            row.unit_id, row.unit_path = carrier.id, carrier.path
         row.field_id = initiative.field.id
 
 
@@ -253,7 +259,8 @@ def report_year(
         sa.update(InitiativeYear)
         .where(InitiativeYear.id == row.id, InitiativeYear.evaluated_at.is_(None))
         .values(reported_at=utcnow())
-        .execution_options(synchronize_session=False)
+        # Neither the year, status, field nor unit change: the kept counts stay right.
+        .execution_options(synchronize_session=False, counts_unchanged=True)
     )
     if claimed.rowcount != 1:
         db.session.refresh(row)
@@ -338,6 +345,7 @@ def carry_over(actor, initiative: Initiative) -> InitiativeYear:
         status=YearStatus.REGISTERED,
         unit_id=carrier.id,
         field_id=initiative.field_id,
+        unit_path=carrier.path,
     )
     initiative.years.append(row)
     db.session.flush()
@@ -358,6 +366,8 @@ def index_exemplar(exemplar: Exemplar, unit: Unit | None = None) -> None:
     unit = unit or exemplar.unit
     exemplar.search_text = exemplar_search_text(exemplar.name, exemplar.position, unit.name)
     exemplar.sort_key = exemplar_sort_key(exemplar.name, exemplar.kind)
+    if unit is not None:
+        exemplar.unit_path = unit.path
 
 
 def save_exemplar(
@@ -397,112 +407,6 @@ def save_exemplar(
 
 
 # --- evidence ---------------------------------------------------------------------------
-
-
-def add_evidence_files(
-    actor, owner: Initiative | Exemplar, files: list[tuple[str, bytes]], *, title: str, is_public
-) -> list[Evidence]:
-    """Several files at once, all or nothing: a refused file names itself and nothing is
-    kept. With several files a common title is numbered; without one each file's name is
-    its title."""
-    rows = []
-    for number, (filename, data) in enumerate(files, start=1):
-        own_title = f"{title} ({number})" if title and len(files) > 1 else title
-        try:
-            rows.append(
-                add_evidence(
-                    actor, owner, data=data, filename=filename, title=own_title, is_public=is_public
-                )
-            )
-        except DomainError as err:
-            raise DomainError(
-                "evidence.file_refused", filename=evidence_files.safe_filename(filename), reason=err
-            ) from err
-    return rows
-
-
-def add_evidence(
-    actor,
-    owner: Initiative | Exemplar,
-    *,
-    data: bytes,
-    filename: str,
-    title: str,
-    is_public,
-    year_row: InitiativeYear | None = None,
-) -> Evidence:
-    """Check ``data`` by content, store it by hash and attach it to ``owner`` (to one of
-    its years with ``year_row``: the evidence of that year's report)."""
-    checked = evidence_files.check(data)
-    evidence_files.store(checked)
-    name = evidence_files.safe_filename(filename)
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    row = Evidence(
-        filename=f"{stem}.{evidence_files.EXTENSIONS[checked.mime]}",
-        mime=checked.mime,
-        size=checked.size,
-        sha256=checked.sha256,
-        title=nfc(title) or stem,
-        is_public=bool(is_public),
-        uploaded_by_id=getattr(actor, "id", None),
-    )
-    if isinstance(owner, Initiative):
-        row.initiative_id = owner.id
-        if year_row is not None:
-            row.initiative_year_id = year_row.id
-    else:
-        row.exemplar_id = owner.id
-    db.session.add(row)
-    db.session.flush()
-    audit.record(
-        actor,
-        "evidence.upload",
-        row,
-        unit_id=owner.unit_id,
-        details={
-            "sha256": checked.sha256,
-            "mime": checked.mime,
-            "size": checked.size,
-            "year": year_row.year if year_row is not None else None,
-        },
-    )
-    return row
-
-
-def set_evidence_public(actor, row: Evidence, owner, is_public: bool) -> None:
-    before = row.is_public
-    row.is_public = is_public
-    db.session.flush()
-    audit.record(
-        actor,
-        "evidence.publish" if is_public else "evidence.unpublish",
-        row,
-        unit_id=owner.unit_id,
-        from_state=str(before).lower(),
-        to_state=str(is_public).lower(),
-    )
-
-
-def delete_evidence(actor, row: Evidence, owner) -> None:
-    """Remove the record (the view then removes the stored file unless another record
-    shares its hash). A nomination's achievement report stays while it is one."""
-    used = db.session.scalar(
-        sa.select(Nomination.id).where(Nomination.report_evidence_id == row.id).limit(1)
-    )
-    if used is not None:
-        raise DomainError("evidence.is_a_report")
-    audit.record(
-        actor,
-        "evidence.delete",
-        row,
-        unit_id=owner.unit_id,
-        details={"sha256": row.sha256, "filename": row.filename},
-    )
-    db.session.delete(row)
-    db.session.flush()
-
-
-# --- import -----------------------------------------------------------------------------
 
 
 def import_initiatives(actor, rows: list[dict]) -> list[Initiative]:

@@ -67,7 +67,8 @@ def initiatives():
     require("registry.list")
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "registry.list")
-    page = queries.initiative_page(params, scope, per_page=per_page())
+    cap = queries.SEARCH_COUNT_CAP if params.q else queries.LIST_COUNT_CAP
+    page = queries.initiative_page(params, scope, per_page=per_page(), count_cap=cap)
     return render_template(
         "registry/initiatives.html", page=page, params=params, **filter_context(scope)
     )
@@ -78,15 +79,19 @@ def initiatives():
 def initiatives_export(fmt: str):
     require("registry.list")
     params = queries.parse_list_params(request.args)
-    stmt = queries.initiatives_export_select(params, scope_paths(current_user, "registry.list"))
-    items, truncated = list_exports.fetch(stmt)
-    return list_exports.list_export(
+    scope = scope_paths(current_user, "registry.list")
+    stmt = exports.initiative_export_rows(params, scope)
+    return list_exports.export_response(
         fmt,
         title="Mô hình",
         filename="mo-hinh",
         headers=exports.HEADERS,
-        rows=exports.rows_for(items, params.year),
-        truncated=truncated,
+        rows=list_exports.stream(
+            stmt, exports.initiative_chunk_rows(params.year), limit=list_exports.MAX_ROWS
+        ),
+        limit=list_exports.MAX_ROWS,
+        # Same filters, same scope, same data: the same file (304 when the browser has it).
+        cache_key=exports.cache_key("initiatives", params, scope),
     )
 
 

@@ -12,6 +12,7 @@ from dankheo.models.registry import YEAR_FIGURES
 from dankheo.permissions import can
 from dankheo.registry import services, year_queries
 from dankheo.registry.blueprint import bp
+from dankheo.registry.evidence_views import upload_files
 from dankheo.registry.forms import EvaluateYearForm, EvidenceForm, year_report_form
 from dankheo.web.access import found, require
 from dankheo.web.transaction import FLASH, transaction
@@ -93,21 +94,4 @@ def initiative_evaluate(initiative_id: int, year: int):
 def initiative_year_evidence(initiative_id: int, year: int):
     row = _year(initiative_id, year, "initiative.report")
     owner = found(db.session.get(Initiative, initiative_id))
-    form = EvidenceForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        with transaction(FLASH) as done:
-            services.add_evidence(
-                current_user,
-                owner,
-                data=upload.read(),
-                filename=upload.filename or "",
-                title=form.title.data,
-                is_public=form.is_public.data,
-                year_row=row,
-            )
-        if done.ok:
-            flash(f"Đã tải lên minh chứng của năm {year}.", "success")
-    else:
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
-    return redirect(_year_url(row))
+    return upload_files(owner, _year_url(row), year_row=row)

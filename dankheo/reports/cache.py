@@ -1,69 +1,47 @@
-"""A short per-process cache of the dashboard's figures.
+"""The dashboard's figures, kept in the cache every process shares.
 
-The province dashboard aggregates every year row of the province (~300,000 at volume:
-several hundred milliseconds). Leaders open it again and again; figures a minute old
-are fine there (the page says when they were computed), so each process keeps the
-result for REPORTS_CACHE_SECONDS. Any commit in the process empties the cache, so a
-user sees their own change at once; changes made through other processes show within
-the cache's lifetime. Exports (XLSX, PDF, SVG) always compute afresh."""
+Entries are keyed by what they were computed for (unit, period, roll-up) and by the
+data versions of everything the figures count (``models.versions``): a commit that
+changes a record moves a version on, so from that moment every process on every host
+looks up a new key and computes afresh — no process can show figures older than the
+last commit, and no cache needs emptying. REPORTS_CACHE_SECONDS only bounds how long an
+unused entry stays (0: no cache). The cache is the application's Flask-Caching one:
+a folder of the instance on one host, Redis when the site spans hosts (config.py)."""
 
-import threading
-import time
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-from flask import current_app, has_app_context
-from sqlalchemy.orm import Session
+from flask import current_app
 
 from dankheo import vietnamese
-
-_CACHE_KEY = "dankheo.reports_cache"
-_cache_lock = threading.Lock()
+from dankheo.extensions import cache, db
+from dankheo.models.versions import DATASETS, current
 
 
 @dataclass
 class CachedFigures:
     value: Any
     computed_at: datetime
-    expires: float
 
 
-def _cache() -> dict:
-    return current_app.extensions.setdefault(_CACHE_KEY, {})
+def cache_key(key: tuple) -> str:
+    versions, _changed = current(db.session, DATASETS)
+    text = repr((key, versions))
+    return "figures:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
 def cached(key: tuple, compute: Callable[[], Any]) -> CachedFigures:
-    """``compute()``'s result for ``key``, reused for REPORTS_CACHE_SECONDS."""
-    max_age = float(current_app.config.get("REPORTS_CACHE_SECONDS", 60))
-    now = time.monotonic()
-    store = _cache()
-    with _cache_lock:
-        hit = store.get(key)
-    if hit is not None and hit.expires > now:
+    """``compute()``'s result for ``key`` at the current data versions."""
+    max_age = int(current_app.config.get("REPORTS_CACHE_SECONDS", 3600))
+    if max_age <= 0:
+        return CachedFigures(compute(), vietnamese.now())
+    full_key = cache_key(key)
+    hit = cache.get(full_key)
+    if isinstance(hit, CachedFigures):
         return hit
-    entry = CachedFigures(compute(), vietnamese.now(), now + max_age)
-    if max_age > 0:
-        with _cache_lock:
-            if len(store) > 500:  # many scopes: drop the lot rather than grow
-                store.clear()
-            store[key] = entry
+    entry = CachedFigures(compute(), vietnamese.now())
+    cache.set(full_key, entry, timeout=max_age)
     return entry
-
-
-def clear_cache(app=None) -> None:
-    """Forget every cached figure (after a commit in this process)."""
-    store = (app or current_app).extensions.get(_CACHE_KEY)
-    if store:
-        with _cache_lock:
-            store.clear()
-
-
-def _forget_after_commit(session) -> None:
-    if has_app_context():
-        clear_cache()
-
-
-sa.event.listen(Session, "after_commit", _forget_after_commit)

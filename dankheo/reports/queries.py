@@ -5,8 +5,8 @@ Every figure is computed once into a :class:`Statistics` object; the dashboard, 
 XLSX workbook and the PDF report all read that object, so they cannot disagree.
 
 Records are rolled up to the chosen unit's children in one of two ways across the 2025
-reorganisation (``reports.rollup``); the dashboard keeps the result a minute per
-process (``reports.cache``).
+reorganisation (``reports.rollup``); the dashboard keeps the result in the shared cache,
+keyed by the data versions (``reports.cache``).
 """
 
 from collections import defaultdict
@@ -39,6 +39,7 @@ from dankheo.models import (
 )
 from dankheo.models.campaigns import AWARD_FORM_LABELS, AwardForm
 from dankheo.models.registry import YEAR_FIGURES, initiative_priority_areas
+from dankheo.reports import summary
 from dankheo.reports.rollup import RollUp, Split, UnitIndex, UnitRow
 from dankheo.tree import within_prefixes
 
@@ -202,10 +203,18 @@ def _year_between(column, period: Period) -> sa.ColumnElement[bool]:
     return column.between(period.first, period.last)
 
 
-def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statistics:
+def compute_statistics(
+    root_id: int, period: Period, rollup: RollUp, *, use_summary: bool | None = None
+) -> Statistics:
     """Every figure of the dashboard and the reports for ``root_id``'s subtree, in a
-    fixed number of aggregate queries (phase, units, successions, fields, six GROUP BYs)."""
-    index = UnitIndex.load()
+    fixed number of aggregate queries (units, successions, fields, the kept initiative
+    counts or two GROUP BYs, four more GROUP BYs). ``use_summary``: None reads the kept
+    counts when they are fresh (reports.summary), False always counts the year rows."""
+    if use_summary is None:
+        use_summary = summary.is_fresh()
+    # The unit index and each root's buckets are kept per process for the structure's
+    # version (reports.summary): a dashboard does not rebuild them from 5,000+ units.
+    index = summary.unit_index()
     root = index.units[root_id]
     prefixes = index.scope_prefixes(root, rollup)
     in_scope = within_prefixes(Unit.path, prefixes)
@@ -216,8 +225,7 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
         children += [c for c, _ in index.record_year_rows(root)]
     row_names = _row_names(index, root)
     today = vietnamese.today()
-
-    bucket_of: dict[int, int] = {}
+    bucket_of = summary.buckets_of(root, rollup)
 
     def bucket(unit_id: int) -> int:
         if unit_id not in bucket_of:
@@ -225,28 +233,12 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
             bucket_of[unit_id] = OTHER_BUCKET if found is None else found
         return bucket_of[unit_id]
 
-    # Initiatives: one row per initiative per year. Two GROUP BYs keep the rows fetched
-    # small: year × status × field (a few dozen), and unit × status (units × 4).
-    iy_scope = (
-        sa.select()
-        .select_from(InitiativeYear)
-        .join(Unit, Unit.id == InitiativeYear.unit_id)
-        .where(_year_between(InitiativeYear.year, period), in_scope)
-    )
-    iy_rows = db.session.execute(
-        iy_scope.add_columns(
-            InitiativeYear.year, InitiativeYear.status, InitiativeYear.field_id, sa.func.count()
-        ).group_by(InitiativeYear.year, InitiativeYear.status, InitiativeYear.field_id)
-    ).all()
-    iy_unit_rows = db.session.execute(
-        iy_scope.add_columns(
-            InitiativeYear.unit_id, InitiativeYear.status, sa.func.count()
-        ).group_by(InitiativeYear.unit_id, InitiativeYear.status)
-    ).all()
+    # Initiatives: the kept counts of this root (reports.summary: a few thousand rows
+    # whatever the data size) when they are fresh; else two GROUP BYs over the year rows
+    # of the scope: year × status × field, and unit × status.
     fields = db.session.execute(
         sa.select(Field.id, Field.name, Field.active).order_by(Field.position, Field.name)
     ).all()
-
     active_fields = {f.id for f in fields if f.active}
     statuses = dict.fromkeys(STATUSES, 0)
     years = {y: Breakdown(y, f"Năm {y}") for y in period.years}
@@ -264,22 +256,50 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
                 buckets[key] = Breakdown(key, "Đơn vị ngoài phạm vi hiện nay")
         return buckets[key]
 
-    for year, status, field_id, n in iy_rows:
-        status = YearStatus(status)
-        statuses[status] += n
-        years[year].counts[status] += n
+    def field_row(field_id: int) -> Breakdown:
         if field_id not in by_field:  # a field outside the configured list
             by_field[field_id] = Breakdown(field_id, f"Lĩnh vực #{field_id}")
-        by_field[field_id].counts[status] += n
-    for unit_id, status, n in iy_unit_rows:
-        unit_row(bucket(unit_id)).counts[YearStatus(status)] += n
+        return by_field[field_id]
+
+    if use_summary:
+        for bucket_id, year, field_id, status, n in summary.read(
+            root.id, rollup, period.first, period.last
+        ):
+            status = YearStatus(status)
+            statuses[status] += n
+            years[year].counts[status] += n
+            field_row(field_id).counts[status] += n
+            unit_row(bucket_id).counts[status] += n
+    else:
+        iy_scope = (
+            sa.select()
+            .select_from(InitiativeYear)
+            .where(
+                _year_between(InitiativeYear.year, period),
+                within_prefixes(InitiativeYear.unit_path, prefixes),
+            )
+        )
+        for year, status, field_id, n in db.session.execute(
+            iy_scope.add_columns(
+                InitiativeYear.year, InitiativeYear.status, InitiativeYear.field_id, sa.func.count()
+            ).group_by(InitiativeYear.year, InitiativeYear.status, InitiativeYear.field_id)
+        ):
+            status = YearStatus(status)
+            statuses[status] += n
+            years[year].counts[status] += n
+            field_row(field_id).counts[status] += n
+        for unit_id, status, n in db.session.execute(
+            iy_scope.add_columns(
+                InitiativeYear.unit_id, InitiativeYear.status, sa.func.count()
+            ).group_by(InitiativeYear.unit_id, InitiativeYear.status)
+        ):
+            unit_row(bucket(unit_id)).counts[YearStatus(status)] += n
 
     # Exemplars by unit × kind.
     exemplars_by_kind = dict.fromkeys(KINDS, 0)
     for unit_id, kind, n in db.session.execute(
         sa.select(Exemplar.unit_id, Exemplar.kind, sa.func.count())
-        .join(Unit, Unit.id == Exemplar.unit_id)
-        .where(_year_between(Exemplar.year, period), in_scope)
+        .where(_year_between(Exemplar.year, period), within_prefixes(Exemplar.unit_path, prefixes))
         .group_by(Exemplar.unit_id, Exemplar.kind)
     ):
         kind = ExemplarKind(kind)
@@ -330,13 +350,15 @@ def compute_statistics(root_id: int, period: Period, rollup: RollUp) -> Statisti
     sources: set[int] = set()
     for unit_id, source_id, n in db.session.execute(
         sa.select(Initiative.unit_id, Initiative.replicated_from_id, sa.func.count())
-        .join(Unit, Unit.id == Initiative.unit_id)
         .where(
+            # The few replicating rows, from ix_initiatives_replication alone (written
+            # so that no index on the year or the path looks cheaper to the planner).
             Initiative.replicated_from_id.is_not(None),
-            _year_between(Initiative.first_year, period),
-            in_scope,
+            (Initiative.first_year + 0).between(period.first, period.last),
+            within_prefixes(Initiative.unit_path.concat(""), prefixes),
         )
-        .group_by(Initiative.unit_id, Initiative.replicated_from_id)
+        # In the index's order: SQLite otherwise walks ix_initiatives_unit_id for it.
+        .group_by(Initiative.replicated_from_id, Initiative.unit_id)
     ):
         replicated += n
         sources.add(source_id)

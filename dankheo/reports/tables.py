@@ -403,7 +403,7 @@ def _yearly_tables(stats: Statistics, period: str) -> list[Table]:
                 _status_series(areas),
             ),
             note=(
-                "Một mô hình có thể thuộc nhiều lĩnh vực trọng tâm: cột «Tổng số» không cộng "
+                "Một mô hình có thể thuộc nhiều lĩnh vực trọng tâm: cột “Tổng số” không cộng "
                 "dồn thành tổng số mô hình."
             ),
         )

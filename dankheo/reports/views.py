@@ -19,7 +19,7 @@ from dankheo.certificates.issuers import issuers_for
 from dankheo.extensions import db
 from dankheo.jobs import JobFailed
 from dankheo.models import Unit
-from dankheo.reports import exports, narratives
+from dankheo.reports import exports, narratives, summary
 from dankheo.reports import pdf as pdf_module
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
@@ -136,8 +136,10 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
         stats = compute_statistics(root.id, period, rollup)
         return stats, build_tables(stats), statistics_map(stats)
 
-    # The same figures for a minute per process (reports.cache: emptied on commit).
+    # The shared cache, keyed by the data versions (reports.cache).
     figures = cached(("dashboard", root.id, period, rollup), compute)
+    # Kept counts stale (a structure change, a bulk load): the worker rebuilds them.
+    summary.request_rebuild()
     stats, tables, dot_map = figures.value
     return {
         "stats": stats,

@@ -2,10 +2,14 @@
 and median of the weighted totals, the per-reviewer normalised (z-score) mean and the
 spread; the quota's cut line; what a bulk decision reads.
 
-Aggregates: a handful of queries per page (GROUP BY for counts, one read of the
-submitted totals), whatever the number of nominations.
+A page costs a handful of queries whatever the number of nominations: each reviewer's
+mean and deviation aggregated by the database (one row a reviewer), each nomination's
+counts, mean and spread by one GROUP BY (a small tuple a nomination: ranks and the cut
+line are those of the whole list), and only the shown rows read in full (their
+nominations and scorecards, for the median and the z-scores).
 """
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,95 +48,232 @@ class RankingRow:
     within_quota: bool = False
 
 
-def reviewer_z_stats(campaign_id: int) -> tuple[dict[int, tuple[float, float, int]], list]:
+def reviewer_z_stats(campaign_id: int) -> dict[int, tuple[float, float, int]]:
     """Per reviewer: (mean, population standard deviation, number of submitted
-    scorecards) over the whole campaign; and the submitted rows read."""
+    scorecards) over the whole campaign — aggregated by the database (one row a
+    reviewer), never by reading every scorecard."""
     rows = db.session.execute(
-        sa.select(Assignment.nomination_id, Assignment.reviewer_id, Scorecard.total)
+        sa.select(
+            Assignment.reviewer_id,
+            sa.func.count(Scorecard.total),
+            sa.func.avg(Scorecard.total),
+            sa.func.avg(Scorecard.total * Scorecard.total),
+        )
         .join(Scorecard, Scorecard.assignment_id == Assignment.id)
         .join(Nomination, Nomination.id == Assignment.nomination_id)
         .where(Nomination.campaign_id == campaign_id, Scorecard.submitted_at.is_not(None))
+        .group_by(Assignment.reviewer_id)
     ).all()
-    per_reviewer: dict[int, list[float]] = {}
-    for _n, r, total in rows:
-        per_reviewer.setdefault(r, []).append(float(total or 0))
-    stats = {
-        r: (statistics.fmean(v), statistics.pstdev(v), len(v)) for r, v in per_reviewer.items()
+    stats = {}
+    for reviewer_id, cards, mean, mean_square in rows:
+        mean, mean_square = float(mean or 0), float(mean_square or 0)
+        stats[reviewer_id] = (mean, math.sqrt(max(mean_square - mean * mean, 0.0)), cards)
+    return stats
+
+
+@dataclass
+class Aggregate:
+    """One nomination's place in the ranking, from one GROUP BY over its assignments."""
+
+    nomination_id: int
+    recipient_name: str
+    state: NominationState
+    assigned: int
+    done: int
+    mean: float | None
+    spread: float | None
+    rank: int | None = None
+
+
+def aggregates(award_type: AwardType) -> list[Aggregate]:
+    """Every ranked nomination of ``award_type`` with its counts, mean and spread, ordered
+    by mean (highest first; nominations without a submitted scorecard last) and ranked.
+    One query, a small tuple a nomination."""
+    submitted = Scorecard.submitted_at.is_not(None)
+    total = sa.case((submitted, Scorecard.total))
+    rows = db.session.execute(
+        sa.select(
+            Nomination.id,
+            Nomination.recipient_name,
+            Nomination.state,
+            sa.func.count(Assignment.id),
+            sa.func.count(Scorecard.submitted_at),
+            sa.func.avg(total),
+            sa.func.max(total) - sa.func.min(total),
+        )
+        .outerjoin(Assignment, Assignment.nomination_id == Nomination.id)
+        .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
+        .where(Nomination.award_type_id == award_type.id, Nomination.state.in_(RANKED_STATES))
+        .group_by(Nomination.id, Nomination.recipient_name, Nomination.state)
+    ).all()
+    out = [
+        Aggregate(
+            nomination_id=i,
+            recipient_name=name,
+            state=NominationState(state),
+            assigned=assigned,
+            done=done,
+            mean=float(mean) if mean is not None and done else None,
+            spread=float(spread) if spread is not None and done else None,
+        )
+        for i, name, state, assigned, done, mean, spread in rows
+    ]
+    out.sort(key=lambda a: (a.mean is None, -(a.mean or 0), a.nomination_id))
+    for i, agg in enumerate(out):
+        if agg.mean is not None:
+            agg.rank = i + 1
+    return out
+
+
+def _cards(nomination_ids) -> dict[int, list[tuple[int, float]]]:
+    """(reviewer, submitted total) of each of ``nomination_ids``."""
+    cards: dict[int, list] = {i: [] for i in nomination_ids}
+    for nomination_id, reviewer_id, total in db.session.execute(
+        sa.select(Assignment.nomination_id, Assignment.reviewer_id, Scorecard.total)
+        .join(Scorecard, Scorecard.assignment_id == Assignment.id)
+        .where(
+            Assignment.nomination_id.in_(list(nomination_ids)), Scorecard.submitted_at.is_not(None)
+        )
+    ):
+        cards[nomination_id].append((reviewer_id, float(total or 0)))
+    return cards
+
+
+def _rows(
+    chosen: list[Aggregate], award_type: AwardType, threshold: float, stats
+) -> list[RankingRow]:
+    """Full rows (nomination, median, z) for ``chosen``: their nominations and their
+    scorecards in two queries."""
+    ids = [a.nomination_id for a in chosen]
+    nominations = {
+        n.id: n
+        for n in db.session.scalars(
+            sa.select(Nomination)
+            # The page shows the recipient and its line, the unit and the state: the long
+            # texts (achievement, report) stay in the database.
+            .options(
+                load_only(
+                    Nomination.id,
+                    Nomination.campaign_id,
+                    Nomination.award_type_id,
+                    Nomination.unit_id,
+                    Nomination.recipient_name,
+                    Nomination.recipient_line,
+                    Nomination.state,
+                ),
+                joinedload(Nomination.unit),
+            )
+            .where(Nomination.id.in_(ids))
+        )
     }
-    return stats, rows
+    cards = _cards(ids)
+    rows = []
+    for agg in chosen:
+        mine = cards[agg.nomination_id]
+        row = RankingRow(
+            nomination=nominations[agg.nomination_id],
+            assigned=agg.assigned,
+            done=agg.done,
+            totals=[Decimal(str(t)) for _, t in mine],
+            mean=agg.mean,
+            spread=agg.spread,
+            rank=agg.rank,
+        )
+        if mine:
+            values = [t for _, t in mine]
+            row.median = float(statistics.median(values))
+            row.flagged = (row.spread or 0) > threshold
+            if all(stats[r][2] >= MIN_CARDS_FOR_Z for r, _ in mine):
+                row.normalised = statistics.fmean(
+                    (t - stats[r][0]) / stats[r][1] if stats[r][1] else 0.0 for r, t in mine
+                )
+        row.within_quota = row.rank is not None and row.rank <= award_type.quota
+        rows.append(row)
+    return rows
+
+
+def _threshold(campaign: Campaign, spread_threshold) -> float:
+    return float(spread_threshold if spread_threshold is not None else campaign.spread_threshold)
 
 
 def ranking(campaign: Campaign, award_type: AwardType, spread_threshold=None) -> list[RankingRow]:
     """Every ranked nomination of ``award_type`` with its aggregates, ordered by mean
-    (highest first; nominations without any submitted scorecard last). Three queries."""
-    threshold = float(
-        spread_threshold if spread_threshold is not None else campaign.spread_threshold
+    (highest first; nominations without any submitted scorecard last): the export and
+    the sorts that need every median or z-score. Five queries."""
+    stats = reviewer_z_stats(campaign.id)
+    return _rows(aggregates(award_type), award_type, _threshold(campaign, spread_threshold), stats)
+
+
+@dataclass
+class RankingPage:
+    rows: list[RankingRow]
+    page: int
+    pages: int
+    total: int
+    per_page: int
+    cut_page: int | None  # the page where the quota's cut line falls (by mean)
+    to_cut: int = 0  # nominations in review ranked within the quota (on any page)
+
+
+# Sorts that need every nomination's median or z-score (else only the page's are read).
+FULL_SORTS = {"median", "normalised"}
+
+
+def ranking_page(
+    campaign: Campaign, award_type: AwardType, sort: str, direction: str, page: int, per_page: int
+) -> RankingPage:
+    """One page of the ranking in the asked order: every nomination's place comes from
+    one GROUP BY (ranks and the cut line are those of the whole list); only the shown
+    rows are read in full."""
+    stats = reviewer_z_stats(campaign.id)
+    threshold = _threshold(campaign, None)
+    aggs = aggregates(award_type)
+    full = sort in FULL_SORTS
+    if full:
+        ordered = sort_rows(_rows(aggs, award_type, threshold, stats), sort, direction)
+    else:
+        ordered = sort_rows(aggs, sort, direction)
+    total = len(ordered)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    shown = ordered[(page - 1) * per_page : page * per_page]
+    shown_rows = shown if full else _rows(shown, award_type, threshold, stats)
+    cut_page = None
+    if award_type.quota and sort == "mean" and direction == "desc":
+        ranked = sum(1 for a in aggs if a.rank is not None)
+        if ranked >= award_type.quota:
+            cut_page = -(-award_type.quota // per_page)
+    to_cut = sum(1 for a in aggs if _to_cut(a, award_type))
+    return RankingPage(shown_rows, page, pages, total, per_page, cut_page, to_cut)
+
+
+def _to_cut(agg: Aggregate, award_type: AwardType) -> bool:
+    return (
+        agg.rank is not None
+        and agg.rank <= award_type.quota
+        and agg.state == NominationState.IN_REVIEW
     )
-    nominations = db.session.scalars(
-        sa.select(Nomination)
-        # The page shows the recipient and its line, the unit and the state: the long texts
-        # (achievement, report) of ~2,000 nominations stay in the database.
-        .options(
-            load_only(
-                Nomination.id,
-                Nomination.campaign_id,
-                Nomination.award_type_id,
-                Nomination.unit_id,
-                Nomination.recipient_name,
-                Nomination.recipient_line,
-                Nomination.state,
-            ),
-            joinedload(Nomination.unit),
-        )
-        .where(Nomination.award_type_id == award_type.id, Nomination.state.in_(RANKED_STATES))
-        .order_by(Nomination.id)
-    ).all()
-    rows = {n.id: RankingRow(nomination=n) for n in nominations}
-    counts = db.session.execute(
-        sa.select(
-            Assignment.nomination_id,
-            sa.func.count(Assignment.id),
-            sa.func.count(Scorecard.submitted_at),
-        )
-        .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
-        .join(Nomination, Nomination.id == Assignment.nomination_id)
-        .where(Nomination.award_type_id == award_type.id)
-        .group_by(Assignment.nomination_id)
-    )
-    for nomination_id, assigned, done in counts:
-        if nomination_id in rows:
-            rows[nomination_id].assigned = assigned
-            rows[nomination_id].done = done
-    stats, submitted = reviewer_z_stats(campaign.id)
-    zs: dict[int, list[float]] = {}
-    z_ok: dict[int, bool] = {}
-    for nomination_id, reviewer_id, total in submitted:
-        row = rows.get(nomination_id)
-        if row is None:
-            continue
-        row.totals.append(Decimal(total or 0))
-        mean, sd, cards = stats[reviewer_id]
-        zs.setdefault(nomination_id, []).append((float(total or 0) - mean) / sd if sd else 0.0)
-        z_ok[nomination_id] = z_ok.get(nomination_id, True) and cards >= MIN_CARDS_FOR_Z
-    for row in rows.values():
-        if not row.totals:
-            continue
-        values = [float(t) for t in row.totals]
-        row.mean = statistics.fmean(values)
-        row.median = float(statistics.median(values))
-        row.spread = max(values) - min(values)
-        row.flagged = row.spread > threshold
-        if z_ok.get(row.nomination.id):
-            row.normalised = statistics.fmean(zs[row.nomination.id])
-    ordered = sorted(
-        rows.values(),
-        key=lambda r: (r.mean is None, -(r.mean or 0), r.nomination.id),
-    )
-    for i, row in enumerate(ordered):
-        if row.mean is not None:
-            row.rank = i + 1
-            row.within_quota = row.rank <= award_type.quota
-    return ordered
+
+
+def within_quota_ids(award_type: AwardType) -> list[int]:
+    """Nominations still in review whose rank (by mean) is within the quota: what
+    "select down to the cut line" selects."""
+    return [
+        a.nomination_id
+        for a in aggregates(award_type)
+        if a.rank is not None
+        and a.rank <= award_type.quota
+        and a.state == NominationState.IN_REVIEW
+    ]
+
+
+def _value(row, name):
+    """A sort value of a RankingRow or an Aggregate."""
+    if name in ("name", "state"):
+        nomination = getattr(row, "nomination", None)
+        source = nomination if nomination is not None else row
+        return source.recipient_name if name == "name" else source.state.value
+    return getattr(row, name)
 
 
 SORTS = {
@@ -141,12 +282,12 @@ SORTS = {
     "normalised": lambda r: (r.normalised is None, r.normalised or 0),
     "spread": lambda r: (r.spread is None, r.spread or 0),
     "done": lambda r: (r.done, r.assigned),
-    "name": lambda r: r.nomination.recipient_name,
-    "state": lambda r: r.nomination.state.value,
+    "name": lambda r: _value(r, "name"),
+    "state": lambda r: _value(r, "state"),
 }
 
 
-def sort_rows(rows: list[RankingRow], key: str, direction: str) -> list[RankingRow]:
+def sort_rows(rows: list, key: str, direction: str) -> list:
     if key not in SORTS or (key == "mean" and direction == "desc"):
         return rows  # already by mean, highest first
     fn = SORTS[key]

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from dankheo import audit, workflow
+from dankheo import audit, vietnamese, workflow
 from dankheo.errors import DomainError, StaleVersion
 from dankheo.extensions import db
 from dankheo.models.accounts import Membership, Role, User
@@ -346,7 +346,7 @@ def save_scorecard(
         raise DomainError("scorecard.locked")
     if nomination.state != NominationState.IN_REVIEW:
         raise DomainError("scorecard.not_in_review")
-    window.check_scoring_open(campaign, today or date.today())
+    window.check_scoring_open(campaign, today or vietnamese.today())
     if scorecard is not None and (expected_version or 0) != scorecard.version:
         raise StaleVersion()
     criteria = list(campaign.criteria)

@@ -49,7 +49,7 @@ def test_admins_add_an_area_and_a_duplicate_is_refused(client, auth, users, area
     html = client.post(
         "/registry/priority-areas/new", data={"name": "An sinh xã hội", "position": "1"}
     ).get_data(as_text=True)
-    assert "Lĩnh vực trọng tâm «An sinh xã hội» đã có." in html
+    assert "Lĩnh vực trọng tâm “An sinh xã hội” đã có." in html
     assert db.session.scalar(sa.select(sa.func.count(PriorityArea.id))) == 5
 
 
@@ -64,7 +64,7 @@ def test_an_initiative_carries_several_areas_from_its_form(client, auth, users, 
             "unit_id": str(units["c11"].id),
             "field_id": "1",
             "year": "2024",
-            "name": "Mô hình «Vận động giao đất làm đường»",
+            "name": "Mô hình “Vận động giao đất làm đường”",
             "priority_area_ids": [str(land.id), str(social.id)],
         },
     )
@@ -108,9 +108,9 @@ def test_an_exemplar_carries_areas_too(client, auth, users, units, areas):
 
 
 def _tagged(units, areas):
-    road = make_initiative(units["c11"], "Mô hình «Đường giao thông nông thôn»")
+    road = make_initiative(units["c11"], "Mô hình “Đường giao thông nông thôn”")
     road.priority_areas = [areas["Xây dựng nông thôn mới"], areas["Dự án có thu hồi đất"]]
-    make_initiative(units["c12"], "Mô hình «Camera an ninh»")
+    make_initiative(units["c12"], "Mô hình “Camera an ninh”")
     db.session.commit()
     return road
 
@@ -170,7 +170,7 @@ def test_the_secretary_adds_and_removes_an_indicator(client, auth, users, units)
     html = client.post(url, data={"name": "Hộ thoát nghèo"}, follow_redirects=True).get_data(
         as_text=True
     )
-    assert "Đợt thi đua đã có chỉ tiêu «Hộ thoát nghèo»." in html
+    assert "Đợt thi đua đã có chỉ tiêu “Hộ thoát nghèo”." in html
     html = client.post(url, data={"name": ""}, follow_redirects=True).get_data(as_text=True)
     assert "Vui lòng nhập trường này." in html
     assert db.session.scalar(sa.select(sa.func.count(CampaignIndicator.id))) == 1
@@ -194,5 +194,5 @@ def test_an_indicator_with_reported_values_cannot_be_removed(client, auth, users
         f"/registry/campaigns/{campaign.id}/indicators/{campaign.indicators[0].id}/delete",
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Chỉ tiêu «Tuyến đường hoa» đã có số liệu trong 1 báo cáo năm: không thể xóa." in html
+    assert "Chỉ tiêu “Tuyến đường hoa” đã có số liệu trong 1 báo cáo năm: không thể xóa." in html
     assert db.session.scalar(sa.select(sa.func.count(CampaignIndicator.id))) == 1

@@ -56,13 +56,13 @@ def test_registering_2026_in_a_commune_closed_in_2025_is_refused_naming_its_succ
 ):
     client = signed_in("canbo.longhoa")  # the successor's officer may enter its history
     old = unit(CODES["long_hoa_old"])
-    name = "Mô hình «Đường hoa» ghi sai năm"
+    name = "Mô hình “Đường hoa” ghi sai năm"
     response = client.post("/registry/initiatives/new", data=form(old.id, 2026, name))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "«Phường Long Hoa» chỉ hoạt động đến ngày 30/06/2025" in html
+    assert "“Phường Long Hoa” chỉ hoạt động đến ngày 30/06/2025" in html
     assert "không thể ghi nhận năm 2026" in html
-    assert "Vui lòng chọn đơn vị kế thừa: «Phường Long Hoa»" in html
+    assert "Vui lòng chọn đơn vị kế thừa: “Phường Long Hoa”" in html
     assert not db.session.scalar(sa.select(Initiative.id).where(Initiative.name == name))
     # 2025 is still part of its life (until 30 June).
     response = client.post("/registry/initiatives/new", data=form(old.id, 2025, name))
@@ -77,10 +77,10 @@ def test_registering_2024_in_a_commune_formed_in_2025_is_refused_naming_its_pred
     html = client.post(
         "/registry/initiatives/new", data=form(new.id, 2024, "Mô hình năm 2024 sai đơn vị")
     ).get_data(as_text=True)
-    assert "«Phường Long Hoa» được thành lập từ ngày 01/07/2025" in html
+    assert "“Phường Long Hoa” được thành lập từ ngày 01/07/2025" in html
     assert "Năm 2024 thuộc đơn vị tiền thân:" in html
     for predecessor in predecessors_of(CODES["long_hoa"]):
-        assert f"«{predecessor.name}»" in html
+        assert f"“{predecessor.name}”" in html
 
 
 def test_an_exemplar_year_must_fall_in_its_units_life(signed_in):
@@ -137,7 +137,7 @@ def _record_of(code: str) -> Initiative:
 
 def test_the_successor_officer_reads_its_predecessors_records(signed_in):
     client = signed_in("canbo.longhoa")
-    old_record = make_initiative(unit("CU-25636"), "Mô hình «Sân chơi» của Long Thành Bắc")
+    old_record = make_initiative(unit("CU-25636"), "Mô hình “Sân chơi” của Long Thành Bắc")
     db.session.commit()
     html = client.get("/registry/initiatives?q=san choi").get_data(as_text=True)
     assert old_record.name in html
@@ -150,7 +150,7 @@ def test_the_successor_officer_carries_on_a_predecessors_record_into_its_own_uni
     client = signed_in("canbo.longhoa")
     record = make_initiative(
         unit("CU-25639"),
-        "Mô hình «Hũ gạo» của xã Trường Hòa",
+        "Mô hình “Hũ gạo” của xã Trường Hòa",
         year=2024,
         status=YearStatus.RECOGNISED,
     )
@@ -174,9 +174,9 @@ def test_the_successor_officer_carries_on_a_predecessors_record_into_its_own_uni
 
 def test_the_officer_of_a_closed_commune_reads_its_history_only(signed_in):
     client = signed_in("canbo.longhoa.cu")
-    own = make_initiative(unit(CODES["long_hoa_old"]), "Mô hình «Camera» của Long Hoa cũ")
+    own = make_initiative(unit(CODES["long_hoa_old"]), "Mô hình “Camera” của Long Hoa cũ")
     successor_record = make_initiative(
-        unit(CODES["long_hoa"]), "Mô hình «Camera» của Long Hoa mới", year=2025
+        unit(CODES["long_hoa"]), "Mô hình “Camera” của Long Hoa mới", year=2025
     )
     db.session.commit()
     html = client.get("/registry/initiatives?q=cua long hoa").get_data(as_text=True)

@@ -84,8 +84,8 @@ def test_a_divided_commune_names_its_default_successor(api):
         ("/api/v1/units?kind=planet", 400, "kind"),
         ("/api/v1/units?page=0", 400, "page"),
         ("/api/v1/units?color=red", 400, "không được hỗ trợ: color"),
-        ("/api/v1/units?parent=KHONGCO", 404, "Không có đơn vị mã «KHONGCO»"),
-        ("/api/v1/units/KHONGCO", 404, "Không có đơn vị mã «KHONGCO»"),
+        ("/api/v1/units?parent=KHONGCO", 404, "Không có đơn vị mã “KHONGCO”"),
+        ("/api/v1/units/KHONGCO", 404, "Không có đơn vị mã “KHONGCO”"),
     ],
 )
 def test_bad_requests_answer_json_errors(api, url, status, message):

@@ -9,7 +9,7 @@ from PIL import Image
 from dankheo.campaigns import services as campaign_services
 from dankheo.extensions import db
 from dankheo.models import YearStatus
-from dankheo.registry import services
+from dankheo.registry import evidence_records
 from tests.factories import make_initiative, make_province
 
 
@@ -75,10 +75,10 @@ def test_unrecognised_initiative_has_no_public_page(client, units):
 
 def test_only_evidence_marked_public_is_shown_and_served(client, units):
     item = make_initiative(units["c11"], "Tuyến đường hoa")
-    shown = services.add_evidence(
+    shown = evidence_records.add_evidence(
         None, item, data=_png(), filename="a.png", title="Ảnh công khai", is_public=True
     )
-    hidden = services.add_evidence(
+    hidden = evidence_records.add_evidence(
         None,
         item,
         data=b"%PDF-1.4 private",

@@ -352,7 +352,10 @@ def test_a_page_costs_the_same_queries_with_10_or_500_rows(
         assert response.status_code == 200
         assert "Mô hình 0000" in response.get_data(as_text=True)
         counts[total] = q.count
-    assert counts[10] == counts[500] <= 10, counts
+    # The user and session, the reach through successions, the plan's two counts, the
+    # page, its years with their units, priority areas and units, the filter bar's
+    # fields and priority areas, the bell: the same for 10 and 500 rows.
+    assert counts[10] == counts[500] <= 14, counts
 
 
 # --- exports ----------------------------------------------------------------------------

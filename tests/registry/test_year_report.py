@@ -37,7 +37,7 @@ REPORT = {
 @pytest.fixture
 def record(units):
     item = make_initiative(
-        units["c11"], "Mô hình «Đường hoa»", year=2024, status=YearStatus.REGISTERED
+        units["c11"], "Mô hình “Đường hoa”", year=2024, status=YearStatus.REGISTERED
     )
     db.session.commit()
     return item
@@ -82,7 +82,7 @@ def test_the_officer_reports_a_year_and_the_page_shows_it(client, auth, users, r
     ("field", "value", "message"),
     [
         ("households", "-3", "Giá trị phải từ 0"),
-        ("money_vnd", "nhiều", "Vui lòng nhập một số nguyên."),
+        ("money_vnd", "nhiều", "Vui lòng nhập một số nguyên (chỉ gồm các chữ số 0–9)."),
         ("road_km", "1,2km", "Vui lòng nhập một số."),
         ("report_text", "Tốt", "Độ dài phải từ 10 đến 20000 ký tự."),
         ("report_text", "", "Vui lòng nhập trường này."),
@@ -141,7 +141,7 @@ def test_an_evaluated_year_is_closed_to_the_officer(client, auth, users, record)
     assert "Gửi báo cáo" not in page and "Cập nhật báo cáo" not in page
     response = client.post(url(record), data=REPORT)
     assert response.status_code == 400
-    assert "Năm 2024 đã được đánh giá «Được công nhận»: không thể sửa báo cáo" in response.get_data(
+    assert "Năm 2024 đã được đánh giá “Được công nhận”: không thể sửa báo cáo" in response.get_data(
         as_text=True
     )
     assert year_row(record).households == 10

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from dankheo.extensions import db
-from dankheo.models import Initiative, InitiativeYear
+from dankheo.models import Initiative, InitiativeYear, Unit
 
 
 def insert_initiatives(records) -> None:
@@ -11,6 +11,8 @@ def insert_initiatives(records) -> None:
     if not records:
         return
     start = (db.session.scalar(sa.select(sa.func.max(Initiative.id))) or 0) + 1
+    # Bulk inserts skip the ORM: the records' scope paths are written here.
+    paths = {unit_id: path for unit_id, path in db.session.execute(sa.select(Unit.id, Unit.path))}
     initiatives, years = [], []
     for offset, (unit_id, field_id, statuses) in enumerate(records):
         initiative_id = start + offset
@@ -21,6 +23,8 @@ def insert_initiatives(records) -> None:
                 "field_id": field_id,
                 "name": f"Mô hình {initiative_id}",
                 "first_year": min(statuses),
+                "unit_path": paths[unit_id],
+                "is_public": any(s in ("recognised", "outstanding") for s in statuses.values()),
                 "version": 1,
             }
         )
@@ -31,6 +35,7 @@ def insert_initiatives(records) -> None:
                 "status": status,
                 "unit_id": unit_id,
                 "field_id": field_id,
+                "unit_path": paths[unit_id],
             }
             for year, status in statuses.items()
         )

@@ -99,6 +99,18 @@ MATRIX: dict[str, Expect] = {
     "api.certificate": PUBLIC,
     "api.units": PUBLIC,
     "api.unit": Expect(anon=OK, content=lambda w: f'"code":"{w.units["c11"].code}"'),
+    # --- open-data API (issue 16): anonymous, rate-limited per address ------------------
+    "api.initiative": PUBLIC,
+    "api.exemplars": PUBLIC,
+    # Only commended exemplars (a valid certificate) are public; the world's is not.
+    "api.exemplar": Expect(allow=ALL, anon=404, ok_codes=(404,)),
+    "api.campaigns": PUBLIC,
+    "api.campaign": PUBLIC,
+    "api.awards": PUBLIC,
+    "api.award": Expect(anon=OK, content=lambda w: w.certificate.serial),
+    "api.statistics": PUBLIC,
+    "api.bulk_index": PUBLIC,
+    "api.bulk_file": PUBLIC,
     # --- public gallery and verification -------------------------------------------------
     "public.gallery": Expect(anon=OK, content=lambda w: w.initiative.name),
     "public.gallery_export": PUBLIC,
@@ -321,6 +333,7 @@ PARAMS: dict[str, Callable] = {
     "serial": lambda w, e: w.certificate.serial,
     "year": lambda w, e: 2024,
     "fmt": lambda w, e: "csv",
+    "name": lambda w, e: "campaigns",  # a bulk dataset (api.bulk_file)
     "key": lambda w, e: "tinh-trang",
     "source": lambda w, e: "initiatives",
     "slug": lambda w, e: "thu-ky",

@@ -27,28 +27,57 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from dankheo.demo.volume import accounts, campaigns, certificates, registry, units
+from dankheo.demo.volume import national as national_units
 from dankheo.demo.volume.core import PROVINCE_CODE, VolumeCounts, fix_sequences
 from dankheo.demo.volume.state import Volume
 from dankheo.extensions import db
-from dankheo.models import Unit
+from dankheo.models import Unit, User
+from dankheo.models.versions import DATASETS, touch
+from dankheo.reports import summary as report_counts
 
 __all__ = ["PROVINCE_CODE", "VolumeCounts", "is_loaded", "seed_volume"]
 
 
 def is_loaded() -> bool:
-    return db.session.scalar(sa.select(Unit.id).where(Unit.code == PROVINCE_CODE)) is not None
+    """Volume data of either kind: the province ``VOL`` or the volume accounts."""
+    if db.session.scalar(sa.select(Unit.id).where(Unit.code == PROVINCE_CODE)) is not None:
+        return True
+    return db.session.scalar(sa.select(User.id).where(User.username == "vol.admin")) is not None
 
 
-def seed_volume(counts: VolumeCounts | None = None, seed: int = 2025) -> Iterator[str]:
+# ``--national``: the country's units and ten times the provincial registry.
+NATIONAL_COUNTS = VolumeCounts(
+    units=0,
+    initiatives=1_000_000,
+    exemplars=200_000,
+    nominations=2_000,
+    reviewers=30,
+    certificates=5_000,
+)
+
+
+def seed_volume(
+    counts: VolumeCounts | None = None,
+    seed: int = 2025,
+    *,
+    national: bool = False,
+    provinces: tuple[str, ...] | None = None,
+) -> Iterator[str]:
     """Load the volume data (the caller commits); yield one timed line per stage.
-    Does nothing when the volume province is already there."""
+    Does nothing when volume data are already there. ``national``: every official unit
+    of the country (dankheo.units) instead of the invented province (``provinces``: only
+    these provinces of today, by code — for tests)."""
     if is_loaded():
-        yield f"volume: already loaded (unit {PROVINCE_CODE} exists)"
+        yield "volume: already loaded"
         return
-    vol = Volume(counts or VolumeCounts(), seed)
+    vol = Volume(counts or (NATIONAL_COUNTS if national else VolumeCounts()), seed)
     started = time.perf_counter()
+    if national:
+        build_units = lambda: national_units.build_units(vol, provinces)  # noqa: E731
+    else:
+        build_units = lambda: units.build_units(vol)  # noqa: E731
     stages = (
-        ("units", lambda: units.build_units(vol)),
+        ("units", build_units),
         ("accounts", lambda: accounts.build_accounts(vol)),
         ("fields", lambda: registry.build_fields(vol)),
         ("initiatives", lambda: registry.build_initiatives(vol)),
@@ -57,6 +86,10 @@ def seed_volume(counts: VolumeCounts | None = None, seed: int = 2025) -> Iterato
         ("campaign", lambda: campaigns.build_current_campaign(vol)),
         ("certificates", lambda: certificates.build_certificates(vol)),
         ("sequences", lambda: fix_sequences(vol.ids)),
+        # Bulk inserts skip the hooks: every dataset changed (their versions move on at
+        # the commit), and the dashboard's kept counts are counted once.
+        ("data versions", lambda: touch(db.session, DATASETS)),
+        ("report counts", lambda: f"{report_counts.rebuild()} rows"),
     )
     for name, stage in stages:
         t0 = time.perf_counter()

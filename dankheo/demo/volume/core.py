@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from dankheo.extensions import db
+from dankheo.models.base import bulk_insert
 
 PROVINCE_CODE = "VOL"
 PROVINCE_NAME = "Tỉnh Bình An"
@@ -52,8 +53,9 @@ class Ids:
 
 
 def insert(model, rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(sa.insert(model), rows[start : start + CHUNK])
+    """Bulk rows of ``model`` (or a plain table): COPY on PostgreSQL, executemany else."""
+    table = getattr(model, "__table__", model)
+    bulk_insert(db.session, table, rows, CHUNK)
 
 
 def fix_sequences(ids: Ids) -> None:

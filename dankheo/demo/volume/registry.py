@@ -98,6 +98,7 @@ def build_initiatives(vol: Volume) -> str:
                     "đồng tình ủng hộ.",
                     "sustainability": "Duy trì thường xuyên, có khả năng nhân rộng.",
                     "replicated_from_id": replicated,
+                    "unit_path": vol.units[unit_id]["path"],
                     "search_text": initiative_search_text(name, unit_name),
                     "sort_key": _initiative_sort_key(name),
                     "created_by_id": None,
@@ -110,6 +111,7 @@ def build_initiatives(vol: Volume) -> str:
             vol.initiative_unit[iid] = unit_id
             vol.initiative_name[iid] = theme
             vol.unit_initiatives.setdefault(unit_id, []).append(iid)
+            public = False
             for year in range(first_year, YEARS[-1] + 1):
                 if year == first_year:
                     roll = r.random()
@@ -135,13 +137,16 @@ def build_initiatives(vol: Volume) -> str:
                         "note": "",
                         "unit_id": unit_id,
                         "field_id": field_id,
+                        "unit_path": vol.units[unit_id]["path"],
                         "updated_at": datetime(year, 12, 1),
                     }
                 )
                 if status in (YearStatus.RECOGNISED, YearStatus.OUTSTANDING):
                     vol.recognised[year].append(iid)
+                    public = True
                 if status == YearStatus.DROPPED:
                     break
+            rows[-1]["is_public"] = public  # bulk rows skip the flush hook that keeps it
         insert(Initiative, rows)
         insert(InitiativeYear, year_rows)
         year_rows_total += len(year_rows)
@@ -174,6 +179,7 @@ def build_exemplars(vol: Volume) -> str:
                 "name": name,
                 "position": position,
                 "unit_id": unit_id,
+                "unit_path": vol.units[unit_id]["path"],
                 "field_id": r.choice(vol.field_ids),
                 "year": year,
                 "achievements": "Gương mẫu, tích cực vận động nhân dân thực hiện tốt "
@@ -190,6 +196,5 @@ def build_exemplars(vol: Volume) -> str:
         if mine and r.random() < 0.3:
             links.append({"exemplar_id": eid, "initiative_id": r.choice(mine)})
     insert(Exemplar, rows)
-    for start in range(0, len(links), CHUNK):
-        db.session.execute(exemplar_initiatives.insert(), links[start : start + CHUNK])
+    insert(exemplar_initiatives, links)
     return f"{len(rows)} exemplars ({len(links)} linked to an initiative)"

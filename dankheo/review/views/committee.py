@@ -1,11 +1,10 @@
 """Review routes of the campaign's secretary: the campaigns they run, the committee
 (members, declared conflicts of interest) and the assignment of reviewers."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from dankheo import vietnamese
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models.accounts import User
@@ -209,7 +208,7 @@ def extend_review_window(campaign_id: int):
         return redirect(back)
     with transaction(FLASH) as done:
         window.extend_review_window(
-            current_user, campaign, form.closes.data, form.note.data, today=date.today()
+            current_user, campaign, form.closes.data, form.note.data, today=vietnamese.today()
         )
     if done.ok:
         flash(f"Đã gia hạn chấm điểm đến {form.closes.data:%d/%m/%Y}.", "success")

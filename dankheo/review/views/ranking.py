@@ -11,7 +11,7 @@ from dankheo.review import ranking as rankings
 from dankheo.review import services
 from dankheo.review.forms import DecisionForm
 from dankheo.review.views.blueprint import bp, load_campaign
-from dankheo.web.params import arg_id, id_list
+from dankheo.web.params import arg_id, id_list, page_arg
 from dankheo.web.transaction import FLASH, transaction
 
 
@@ -102,19 +102,26 @@ def ranking_export(campaign_id: int, fmt: str):
     )
 
 
+# Rows a ranking page shows (the ranks and the cut line are those of the whole list).
+RANKING_PER_PAGE = 100
+
+
 @bp.route("/campaigns/<int:campaign_id>/ranking")
 @login_required
 def ranking(campaign_id: int):
     campaign = load_campaign(campaign_id, "ranking.view")
     award_type = _award_type(campaign)
     sort, direction = _ranking_sort()
-    rows = rankings.sort_rows(rankings.ranking(campaign, award_type), sort, direction)
+    page = rankings.ranking_page(
+        campaign, award_type, sort, direction, page_arg(), RANKING_PER_PAGE
+    )
     return render_template(
         "review/ranking.html",
         campaign=campaign,
         award_type=award_type,
-        rows=rows,
-        selected=_preselected(rows, request.args.get("chon", "")),
+        rows=page.rows,
+        page=page,
+        selected=_preselected(page.rows, request.args.get("chon", "")),
         cut_drawn=sort == "mean" and direction == "desc",
         sort=sort,
         direction=direction,
@@ -147,8 +154,11 @@ def decide(campaign_id: int):
     if not form.validate_on_submit():
         flash("Lý do vượt chỉ tiêu quá dài.", "danger")
         return redirect(back)
-    ids = id_list("ids")
-    approve = request.form.get("decision") == "approve"
+    to_cut = request.form.get("scope") == "to_cut"
+    approve = to_cut or request.form.get("decision") == "approve"
+    # "Select down to the cut line": every nomination in review ranked within the quota,
+    # on every page, as the server ranks them now.
+    ids = rankings.within_quota_ids(award_type) if to_cut else id_list("ids")
     with transaction(FLASH) as done:
         taken = services.decide(
             current_user,

@@ -1,12 +1,10 @@
 """Review routes of a reviewer: the queue (and its export), the scorecard page, declaring
 a conflict of interest; and the secretary's reopening of a submitted scorecard."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from dankheo import exports
+from dankheo import exports, vietnamese
 from dankheo.permissions import can
 from dankheo.review import inbox, queries, services, window
 from dankheo.review.forms import ConflictForm, NoteForm, scorecard_form
@@ -114,7 +112,7 @@ def scorecard(assignment_id: int):
         form = scorecard_form(campaign, data=data)
     locked = card is not None and card.is_submitted
     visible = window.others_visible(
-        campaign, own_submitted=locked, secretary=secretary, today=date.today()
+        campaign, own_submitted=locked, secretary=secretary, today=vietnamese.today()
     )
     others = queries.other_submitted_scorecards(assignment) if visible else []
     return render_template(

@@ -1,0 +1,455 @@
+"""/api/v1/bulk: each public dataset whole, as CSV or JSON, for those who want everything
+rather than pages. A file is built from the data as they stand (rows streamed in chunks
+to disk, so memory stays flat), named by the versions of the datasets it reads, kept
+under DOWNLOAD_DIR/opendata and sent to everyone until the data change — the next
+request after a change builds the new file (one builder at a time: a lock file), and
+older files of that dataset are removed. ETag / Last-Modified / 304 like every route."""
+
+import csv
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify
+
+from dankheo import exports
+from dankheo.api import common, schema
+from dankheo.api.blueprint import bp
+from dankheo.extensions import db
+from dankheo.models import (
+    PUBLIC_STATUSES,
+    AwardType,
+    Campaign,
+    Certificate,
+    CertificateStatus,
+    Decision,
+    Exemplar,
+    Field,
+    Initiative,
+    InitiativeYear,
+    Nomination,
+    Unit,
+)
+from dankheo.models.versions import current
+
+CHUNK = 2000
+FORMATS = ("csv", "json")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    datasets: tuple[str, ...]
+    headers: tuple[str, ...]
+    records: Callable[[], Iterator[dict]]  # one dict per record, keys = headers
+
+
+def _chunks(stmt: sa.Select) -> Iterator[list]:
+    result = db.session.execute(
+        stmt, execution_options={"yield_per": CHUNK, "stream_results": True}
+    )
+    yield from result.partitions(CHUNK)
+
+
+def _initiatives() -> Iterator[dict]:
+    public = sa.exists().where(
+        InitiativeYear.initiative_id == Initiative.id,
+        InitiativeYear.status.in_(PUBLIC_STATUSES),
+    )
+    stmt = (
+        sa.select(
+            Initiative.id,
+            Initiative.name,
+            Unit.id.label("unit_id"),
+            Unit.code.label("unit_code"),
+            Unit.name.label("unit_name"),
+            Field.id.label("field_id"),
+            Field.name.label("field_name"),
+            Initiative.first_year,
+            Initiative.replicated_from_id,
+        )
+        .join(Unit, Unit.id == Initiative.unit_id)
+        .join(Field, Field.id == Initiative.field_id)
+        .where(public)
+        .order_by(Initiative.id)
+    )
+    for chunk in _chunks(stmt):
+        ids = [r.id for r in chunk]
+        years: dict[int, list] = {i: [] for i in ids}
+        for initiative_id, year, status in db.session.execute(
+            sa.select(InitiativeYear.initiative_id, InitiativeYear.year, InitiativeYear.status)
+            .where(
+                InitiativeYear.initiative_id.in_(ids),
+                InitiativeYear.status.in_(PUBLIC_STATUSES),
+            )
+            .order_by(InitiativeYear.year)
+        ):
+            years[initiative_id].append({"year": year, "status": status.value})
+        for r in chunk:
+            yield {**r._asdict(), "years": years[r.id]}
+
+
+def _exemplars() -> Iterator[dict]:
+    awarded = (
+        sa.select(Nomination.exemplar_id, Certificate.serial)
+        .join(Certificate, Certificate.nomination_id == Nomination.id)
+        .where(Nomination.exemplar_id.is_not(None), Certificate.status == CertificateStatus.VALID)
+    )
+    stmt = (
+        sa.select(
+            Exemplar.id,
+            Exemplar.name,
+            Exemplar.kind,
+            Exemplar.position,
+            Unit.id.label("unit_id"),
+            Unit.code.label("unit_code"),
+            Unit.name.label("unit_name"),
+            Field.id.label("field_id"),
+            Field.name.label("field_name"),
+            Exemplar.year,
+        )
+        .join(Unit, Unit.id == Exemplar.unit_id)
+        .outerjoin(Field, Field.id == Exemplar.field_id)
+        .where(Exemplar.id.in_(awarded.with_only_columns(Nomination.exemplar_id)))
+        .order_by(Exemplar.id)
+    )
+    for chunk in _chunks(stmt):
+        ids = [r.id for r in chunk]
+        serials: dict[int, list[str]] = {i: [] for i in ids}
+        for exemplar_id, serial in db.session.execute(
+            awarded.where(Nomination.exemplar_id.in_(ids)).order_by(Certificate.serial)
+        ):
+            serials[exemplar_id].append(serial)
+        for r in chunk:
+            row = r._asdict()
+            row["kind"] = r.kind.value
+            yield {**row, "awards": serials[r.id]}
+
+
+def _campaigns() -> Iterator[dict]:
+    stmt = (
+        sa.select(
+            Campaign.id,
+            Campaign.name,
+            Campaign.year,
+            Campaign.kind,
+            Campaign.level,
+            Unit.code.label("organising_unit_code"),
+            Unit.name.label("organising_unit_name"),
+            AwardType.id.label("award_type_id"),
+            AwardType.form,
+            AwardType.issuer_title,
+            AwardType.quota,
+        )
+        .join(Unit, Unit.id == Campaign.organising_unit_id)
+        .outerjoin(AwardType, AwardType.campaign_id == Campaign.id)
+        .order_by(Campaign.id, AwardType.id)
+    )
+    for chunk in _chunks(stmt):
+        for r in chunk:
+            row = r._asdict()
+            row["kind"], row["level"] = r.kind.value, r.level.value
+            row["form"] = r.form.value if r.form else None
+            yield row
+
+
+def _awards() -> Iterator[dict]:
+    stmt = (
+        sa.select(
+            Certificate.serial,
+            Certificate.status,
+            Certificate.recipient_name,
+            AwardType.form,
+            AwardType.issuer_title,
+            Decision.number_text.label("decision_number"),
+            Decision.signed_on.label("decision_date"),
+            Campaign.id.label("campaign_id"),
+            Campaign.year.label("campaign_year"),
+            Certificate.revoked_reason,
+        )
+        .join(Decision, Decision.id == Certificate.decision_id)
+        .join(AwardType, AwardType.id == Decision.award_type_id)
+        .join(Campaign, Campaign.id == Decision.campaign_id)
+        .where(Certificate.status.in_((CertificateStatus.VALID, CertificateStatus.REVOKED)))
+        .order_by(Certificate.serial)
+    )
+    for chunk in _chunks(stmt):
+        for r in chunk:
+            row = r._asdict()
+            row["status"], row["form"] = r.status.value, r.form.value
+            row["decision_date"] = r.decision_date.isoformat()
+            row["revoked_reason"] = r.revoked_reason or None
+            yield row
+
+
+DATASETS = {
+    d.name: d
+    for d in (
+        Dataset(
+            "initiatives",
+            "Mô hình được công nhận",
+            ("initiatives", "units", "campaigns"),
+            (
+                "id",
+                "name",
+                "unit_id",
+                "unit_code",
+                "unit_name",
+                "field_id",
+                "field_name",
+                "first_year",
+                "replicated_from_id",
+                "years",
+            ),
+            _initiatives,
+        ),
+        Dataset(
+            "exemplars",
+            "Điển hình đã được khen thưởng",
+            ("exemplars", "awards", "units", "campaigns"),
+            (
+                "id",
+                "name",
+                "kind",
+                "position",
+                "unit_id",
+                "unit_code",
+                "unit_name",
+                "field_id",
+                "field_name",
+                "year",
+                "awards",
+            ),
+            _exemplars,
+        ),
+        Dataset(
+            "campaigns",
+            "Đợt thi đua và hình thức khen thưởng",
+            ("campaigns", "units"),
+            (
+                "id",
+                "name",
+                "year",
+                "kind",
+                "level",
+                "organising_unit_code",
+                "organising_unit_name",
+                "award_type_id",
+                "form",
+                "issuer_title",
+                "quota",
+            ),
+            _campaigns,
+        ),
+        Dataset(
+            "awards",
+            "Giấy khen, bằng khen đã cấp",
+            ("awards", "campaigns"),
+            (
+                "serial",
+                "status",
+                "recipient_name",
+                "form",
+                "issuer_title",
+                "decision_number",
+                "decision_date",
+                "campaign_id",
+                "campaign_year",
+                "revoked_reason",
+            ),
+            _awards,
+        ),
+    )
+}
+
+
+def _csv_value(value):
+    if isinstance(value, list):
+        return "; ".join(
+            f"{v['year']}: {v['status']}" if isinstance(v, dict) else str(v) for v in value
+        )
+    return "" if value is None else value
+
+
+def _write(dataset: Dataset, fmt: str, path: str) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+        if fmt == "csv":
+            writer = csv.writer(out)
+            writer.writerow(dataset.headers)
+            for record in dataset.records():
+                # Formula-looking text is prefixed, as in every export (dankheo.exports).
+                writer.writerow(
+                    [
+                        "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v
+                        for v in (_csv_value(record[h]) for h in dataset.headers)
+                    ]
+                )
+                count += 1
+        else:
+            out.write("[")
+            for record in dataset.records():
+                out.write(",\n" if count else "\n")
+                out.write(json.dumps(record, ensure_ascii=False, default=str))
+                count += 1
+            out.write("\n]\n")
+    return count
+
+
+def _signature(dataset: Dataset) -> tuple[str, object]:
+    versions, changed = current(db.session, dataset.datasets)
+    text = repr((common.FORMAT_VERSION, dataset.name, versions))
+    return hashlib.sha256(text.encode()).hexdigest()[:16], changed
+
+
+def built_file(dataset: Dataset, fmt: str) -> str:
+    """The path of the file of ``dataset`` as the data stand, built when missing."""
+    folder = os.path.join(current_app.config["DOWNLOAD_DIR"], "opendata")
+    os.makedirs(folder, exist_ok=True)
+    signature, _changed = _signature(dataset)
+    path = os.path.join(folder, f"{dataset.name}-{signature}.{fmt}")
+    if os.path.exists(path):
+        return path
+    with open(os.path.join(folder, f"{dataset.name}.{fmt}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder; the others wait for its file
+        if not os.path.exists(path):
+            handle, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+            os.close(handle)
+            try:
+                _write(dataset, fmt, tmp)
+                os.replace(tmp, path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            for entry in os.scandir(folder):
+                stale = entry.name.startswith(f"{dataset.name}-") and entry.name.endswith(f".{fmt}")
+                if stale and entry.path != path:
+                    os.unlink(entry.path)
+    return path
+
+
+@bp.route("/bulk")
+@common.conditional(*{name for d in DATASETS.values() for name in d.datasets})
+def bulk_index():
+    items = []
+    for dataset in DATASETS.values():
+        _signature_text, changed = _signature(dataset)
+        items.append(
+            {
+                "name": dataset.name,
+                "title": dataset.title,
+                "changed_at": changed.isoformat() + "Z" if changed else None,
+                "files": {
+                    fmt: common.public_url("api.bulk_file", name=dataset.name, fmt=fmt)
+                    for fmt in FORMATS
+                },
+            }
+        )
+    return jsonify(items=items)
+
+
+def _bulk_file(name: str, fmt: str):
+    dataset = DATASETS.get(name)
+    if dataset is None or fmt not in FORMATS:
+        abort(404)
+    path = built_file(dataset, fmt)
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return exports.send_path(
+        path, filename=f"{dataset.name}.{fmt}", mimetype=mimetype, delete=False
+    )
+
+
+@bp.route("/bulk/<name>.<fmt>")
+def bulk_file(name: str, fmt: str):
+    dataset = DATASETS.get(name)
+    if dataset is None or fmt not in FORMATS:
+        return common.error("Không có tập dữ liệu này.", 404)
+    return common.conditional(*dataset.datasets)(_bulk_file)(name, fmt)
+
+
+_DATASET_NAMES = list(DATASETS)
+
+OPENAPI_PATHS: dict = {
+    "/bulk": {
+        "get": {
+            "operationId": "listBulkDownloads",
+            "summary": "Các tập dữ liệu tải trọn bộ (CSV, JSON)",
+            "responses": schema.responses(
+                schema.json_response("Danh sách tập dữ liệu", schema.ref("BulkIndex")),
+                bad_request=False,
+            ),
+        }
+    },
+    "/bulk/{name}.{fmt}": {
+        "get": {
+            "operationId": "getBulkDownload",
+            "summary": "Tải trọn bộ một tập dữ liệu công khai",
+            "description": (
+                "Tệp được tạo lại khi dữ liệu thay đổi; dùng ETag/If-None-Match để chỉ tải "
+                "khi có thay đổi."
+            ),
+            "parameters": [
+                {
+                    "name": "name",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": _DATASET_NAMES},
+                    "example": "campaigns",
+                },
+                {
+                    "name": "fmt",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(FORMATS)},
+                    "example": "json",
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "Tệp dữ liệu",
+                    "content": {
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/json": {"schema": {"type": "array", "items": {}}},
+                    },
+                },
+                "304": schema.NOT_MODIFIED,
+                "404": schema.NOT_FOUND,
+                "429": schema.TOO_MANY,
+            },
+        }
+    },
+}
+
+OPENAPI_SCHEMAS: dict = {
+    "BulkIndex": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "title", "changed_at", "files"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "title": {"type": "string"},
+                        "changed_at": {"type": "string", "nullable": True},
+                        "files": {
+                            "type": "object",
+                            "properties": {
+                                "csv": {"type": "string", "format": "uri"},
+                                "json": {"type": "string", "format": "uri"},
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    }
+}

@@ -1,0 +1,317 @@
+"""The dashboard's initiative counts, kept ready in ``report_counts``.
+
+Counting the year rows of a province on every cold dashboard reads them all (~300,000
+at volume, millions nationally). Instead each year row is counted, as it is written,
+under every unit whose dashboard shows it, in both roll-ups: a row of
+(mode, root, bucket, year, field, status) → n, where ``bucket`` is what the root's
+dashboard puts it under (reports.rollup: a child of the root, the root itself for its
+own records, 0 for "outside today's structure"). A dashboard then reads only its own
+root's rows: a few thousand at most, whatever the data size.
+
+- **Same transaction**: a flush that adds, changes or removes year rows through the ORM
+  (the registry services, imports, factories) applies the matching +1/−1 to every
+  target of the unit before the transaction commits.
+- **Structure changes and bulk statements** (a moved unit, a new succession, the units
+  loader, a bulk insert) mark the table stale in the same transaction (the "units" data
+  version moves on, or ``report_counts_state.valid`` is cleared). While it is stale the
+  dashboard counts the year rows itself — correct, only slower — and a ``rebuild`` job
+  (queued then, or ``flask reports rebuild-counts``) recomputes the table.
+"""
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dankheo import jobs
+from dankheo.extensions import cache, db
+from dankheo.models import InitiativeYear, YearStatus
+from dankheo.models.base import bulk_insert, utcnow
+from dankheo.models.reports import ReportCount, ReportCountsState
+from dankheo.models.versions import current, version_after_commit
+from dankheo.reports.rollup import RollUp, UnitIndex
+from dankheo.tree import successor_closure
+
+OTHER_BUCKET = 0
+_DELTAS = "dankheo.report_count_deltas"
+_INDEX_KEY = "dankheo.report_counts_index"
+_lock = threading.Lock()
+_FRESH = "dankheo.report_counts_fresh"
+
+
+# --- targets -----------------------------------------------------------------------------
+
+
+def _store() -> dict:
+    (version,), _ = current(db.session, ["units"])
+    store = current_app.extensions.setdefault(_INDEX_KEY, {})
+    with _lock:
+        if store.get("version") != version:
+            store.clear()
+            store.update(version=version, index=_shared_index(version), buckets={})
+    return store
+
+
+def _shared_index(version: int) -> UnitIndex:
+    """The unit index of this structure version from the shared cache (one process
+    builds it from the unit tables, the others unpickle it), or built here."""
+    key = f"unit-index:{version}"
+    index = cache.get(key)
+    if not isinstance(index, UnitIndex):
+        index = UnitIndex.load()
+        cache.set(key, index, timeout=24 * 3600)
+    return index
+
+
+def unit_index() -> UnitIndex:
+    """The unit index for the current structure, reused in this process until the
+    "units" data version moves on (a unit or succession changed somewhere)."""
+    return _store()["index"]
+
+
+def buckets_of(root, rollup: RollUp) -> dict[int, int]:
+    """unit id → the bucket of ``root``'s dashboard it counts under (filled as asked),
+    kept with the unit index."""
+    buckets = _store()["buckets"]
+    with _lock:
+        return buckets.setdefault((root.id, rollup), {})
+
+
+def targets(index: UnitIndex, unit_id: int) -> list[tuple[str, int, int]]:
+    """(mode, root, bucket) under which a record of ``unit_id`` is counted: under every
+    root whose dashboard shows it (its own ancestors, and the ancestors of what its line
+    became, when the record falls in that root's scope: a divided commune only on its
+    default successor's side), in the bucket ``UnitIndex.bucket`` gives in each mode —
+    the same rule as counting the year rows (reports.queries.compute_statistics)."""
+    unit = index.units.get(unit_id)
+    if unit is None:
+        return []
+    line = unit.ids_on_path()
+    roots = set(line)
+    for successor in successor_closure(line, index.successions) - set(line):
+        if successor in index.units:
+            roots.update(index.units[successor].ids_on_path())
+    out = []
+    for root_id in sorted(roots):
+        root = index.units.get(root_id)
+        if root is None:
+            continue
+        prefixes = index.scope_prefixes(root, RollUp.CURRENT)
+        if root_id not in line and not any(unit.path.startswith(p) for p in prefixes):
+            continue
+        for mode in (RollUp.RECORD_YEAR, RollUp.CURRENT):
+            bucket = index.bucket(unit_id, root, mode)
+            out.append((mode.value, root_id, OTHER_BUCKET if bucket is None else bucket))
+    return out
+
+
+# --- the table's state ---------------------------------------------------------------------
+
+
+def is_fresh() -> bool:
+    """Whether the table can be read: built, not marked stale, for today's structure
+    (asked once per transaction)."""
+    known = db.session.info.get(_FRESH)
+    if known is None:
+        state = db.session.get(ReportCountsState, 1)
+        (version,), _ = current(db.session, ["units"])
+        known = state is not None and state.valid and state.units_version == version
+        db.session.info[_FRESH] = known
+    return known
+
+
+def mark_stale(session: Session) -> None:
+    session.info[_FRESH] = False
+    session.execute(sa.update(ReportCountsState).values(valid=False))
+
+
+def _upsert(session: Session, rows: Iterable[dict]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    table = ReportCount.__table__
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={"n": table.c.n + stmt.excluded.n},
+    )
+    for start in range(0, len(rows), 2000):
+        session.execute(stmt, rows[start : start + 2000])
+
+
+# --- same-transaction upkeep ---------------------------------------------------------------
+
+
+def _old_value(obj, name):
+    history = sa.inspect(obj).attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(obj, name)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _collect(session: Session, _context, _instances) -> None:
+    deltas = session.info.setdefault(_DELTAS, defaultdict(int))
+    keys = ("unit_id", "year", "field_id", "status")
+    for obj in session.new:
+        if isinstance(obj, InitiativeYear):
+            deltas[tuple(getattr(obj, k) for k in keys)] += 1
+    for obj in session.deleted:
+        if isinstance(obj, InitiativeYear):
+            deltas[tuple(_old_value(obj, k) for k in keys)] -= 1
+    for obj in session.dirty:
+        if isinstance(obj, InitiativeYear) and session.is_modified(obj):
+            old = tuple(_old_value(obj, k) for k in keys)
+            new = tuple(getattr(obj, k) for k in keys)
+            if old != new:
+                deltas[old] -= 1
+                deltas[new] += 1
+
+
+@sa.event.listens_for(Session, "after_flush_postexec")
+def _apply(session: Session, _context) -> None:
+    deltas = session.info.pop(_DELTAS, None)
+    if not deltas or not has_app_context():
+        return
+    deltas = {k: v for k, v in deltas.items() if v and None not in k}
+    if not deltas:
+        return
+    index = unit_index()
+    rows: dict[tuple, int] = defaultdict(int)
+    for (unit_id, year, field_id, status), change in deltas.items():
+        for mode, root_id, bucket in targets(index, unit_id):
+            rows[(mode, root_id, year, bucket, field_id, YearStatus(status))] += change
+    _upsert(
+        session,
+        (
+            {
+                "mode": mode,
+                "root_id": root_id,
+                "year": year,
+                "bucket_id": bucket,
+                "field_id": field_id,
+                "status": status,
+                "n": n,
+            }
+            for (mode, root_id, year, bucket, field_id, status), n in rows.items()
+            if n
+        ),
+    )
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _bulk(state) -> None:
+    """A bulk statement on the year rows bypasses the flush: the table goes stale (unless
+    the statement says it changes nothing counted: ``counts_unchanged=True`` in its
+    execution options, e.g. the report's claim of its row, which sets reported_at)."""
+    if state.execution_options.get("counts_unchanged"):
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) == InitiativeYear.__tablename__:
+            mark_stale(state.session)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_DELTAS, None)
+    session.info.pop(_FRESH, None)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _forget_freshness(session: Session) -> None:
+    session.info.pop(_FRESH, None)
+
+
+# --- rebuild ---------------------------------------------------------------------------------
+
+
+def rebuild() -> int:
+    """Recompute the whole table from the year rows (in the caller's transaction; the
+    caller commits). Returns the number of rows written."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        # Writers of year rows wait until the new table is committed, then add their
+        # change on top of it: nothing counted twice, nothing lost.
+        session.execute(sa.text("LOCK TABLE report_counts IN EXCLUSIVE MODE"))
+    session.execute(sa.delete(ReportCount))  # on SQLite: takes the write lock first
+    # Fresh for the structure as this transaction leaves it (it may itself change units).
+    version = version_after_commit(session, "units")
+    index = UnitIndex.load()
+    per_unit = session.execute(
+        sa.select(
+            InitiativeYear.unit_id,
+            InitiativeYear.year,
+            InitiativeYear.field_id,
+            InitiativeYear.status,
+            sa.func.count(),
+        ).group_by(
+            InitiativeYear.unit_id,
+            InitiativeYear.year,
+            InitiativeYear.field_id,
+            InitiativeYear.status,
+        )
+    ).all()
+    unit_targets: dict[int, list] = {}
+    rows: dict[tuple, int] = defaultdict(int)
+    for unit_id, year, field_id, status, n in per_unit:
+        if unit_id not in unit_targets:
+            unit_targets[unit_id] = targets(index, unit_id)
+        status = YearStatus(status)
+        for mode, root_id, bucket in unit_targets[unit_id]:
+            rows[(mode, root_id, year, bucket, field_id, status)] += n
+    table = ReportCount.__table__
+    batch = [
+        {
+            "mode": mode,
+            "root_id": root_id,
+            "year": year,
+            "bucket_id": bucket,
+            "field_id": field_id,
+            "status": status,
+            "n": n,
+        }
+        for (mode, root_id, year, bucket, field_id, status), n in rows.items()
+    ]
+    bulk_insert(session, table, batch)
+    state = session.get(ReportCountsState, 1)
+    if state is None:
+        state = ReportCountsState(id=1)
+        session.add(state)
+    state.valid, state.units_version, state.built_at = True, version, utcnow()
+    session.flush()
+    session.info[_FRESH] = True
+    return len(batch)
+
+
+def read(root_id: int, rollup: RollUp, first: int, last: int):
+    """(bucket, year, field, status, n) rows of one dashboard."""
+    return db.session.execute(
+        sa.select(
+            ReportCount.bucket_id,
+            ReportCount.year,
+            ReportCount.field_id,
+            ReportCount.status,
+            ReportCount.n,
+        ).where(
+            ReportCount.mode == rollup.value,
+            ReportCount.root_id == root_id,
+            ReportCount.year.between(first, last),
+            ReportCount.n != 0,
+        )
+    ).all()
+
+
+def request_rebuild() -> None:
+    """Queue a rebuild when the table is stale: at most once in five minutes across
+    every process (the shared cache keeps the flag); the worker runs it (the job body
+    is in reports/jobs.py)."""
+    if is_fresh():
+        return
+    if cache.add("report_counts_rebuild_requested", True, timeout=300):
+        jobs.enqueue("rebuild_report_counts")
