@@ -6,13 +6,20 @@ instance/config.py, then DANKHEO_* environment variables, e.g.
 
 Run directly with ``.venv/bin/gunicorn -c gunicorn.conf.py``. See docs/operations.md."""
 
+import faulthandler
 import os
 
-from dankheo import create_app
+from dankheo import settings
 
-# Wiring only: no database connection is opened here. Production: the master refuses the
-# demo's secret key and public URL before any worker starts (exit status 1, with why).
-_config = create_app(production=True).config
+# A worker that dies of a fault in native code (SIGSEGV, SIGBUS, SIGFPE, SIGABRT) writes
+# every thread's Python stack to the error log first; workers inherit the handler.
+faulthandler.enable()
+
+# The settings only: the master builds no application (no database connection, no
+# WeasyPrint, Pango or fontconfig loaded before it forks; each worker builds its own
+# from wsgi.py). Production: the master refuses the demo's secret key and public URL
+# before any worker starts (exit status 1, with why).
+_config = settings(production=True)
 
 wsgi_app = "wsgi:app"
 bind = [part.strip() for part in str(_config["GUNICORN_BIND"]).split(",") if part.strip()]

@@ -135,8 +135,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_trouble(log_path: Path) -> tuple[list[str], list[str]]:
+    """(workers that died of a signal, the log's lines other than request and routine
+    INFO lines: warnings, errors and faulthandler's stacks of a native fault)."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return [], []
+    crashes = [f"worker died: {line}" for line in lines if "was sent SIG" in line]
+    trouble = [line for line in lines if "[INFO]" not in line]
+    return crashes, trouble
+
+
 def start_gunicorn(instance: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = dict(os.environ, DANKHEO_INSTANCE_PATH=str(instance))
+    env = dict(os.environ, DANKHEO_INSTANCE_PATH=str(instance), PYTHONFAULTHANDLER="1")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log = open(instance / "gunicorn.log", "w")  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(
@@ -443,9 +455,13 @@ def main(argv=None) -> int:
     problems += check_database(instance, plan, stats, active)
     if any(t.is_alive() for t in threads):
         problems.append("some simulated users did not stop")
+    crashes, trouble = server_trouble(instance / "gunicorn.log")
+    problems += crashes
     if problems:
         print("FAILED:\n  " + "\n  ".join(problems))
         print(f"server log: {instance / 'gunicorn.log'}")
+        if trouble:  # CI keeps only what is printed: the log's warnings and fault stacks
+            print("server log, warnings and native faults:\n" + "\n".join(trouble[-200:]))
         return 1
     print("OK: zero 5xx, no lost or duplicated scorecards")
     if not args.keep:

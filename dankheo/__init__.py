@@ -55,6 +55,23 @@ def create_app(test_config: dict | None = None, *, production: bool = False) -> 
     return app
 
 
+def settings(*, production: bool = False):
+    """The configuration alone (defaults, instance/config.py, DANKHEO_* variables), checked
+    for production like create_app's, without building the application: for a process
+    that forks workers (gunicorn's master), which then must not have loaded WeasyPrint's
+    native libraries (Pango, fontconfig, GLib) before forking."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("DANKHEO_INSTANCE_PATH", str(INSTANCE_DIR)),
+        instance_relative_config=True,
+    )
+    load_config(app, None)
+    if production or app.config.get("PRODUCTION"):
+        app.config["PRODUCTION"] = True
+        check_production(app.config)
+    return app.config
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(Defaults)
     if test_config is None:

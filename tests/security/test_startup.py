@@ -98,6 +98,28 @@ def test_production_entry_points_exit_non_zero_saying_why(entry):
     assert started.returncode == 0, started.stderr
 
 
+def test_the_gunicorn_master_loads_no_native_rendering_library_before_forking():
+    """Workers forked from a master that had loaded WeasyPrint (Pango, fontconfig, GLib)
+    would run those libraries' state copied across fork() in several threads."""
+    probe = (
+        "import runpy, sys; runpy.run_path('gunicorn.conf.py'); "
+        "print(sorted(m for m in ('weasyprint', 'sqlalchemy', 'pyhanko') if m in sys.modules))"
+    )
+    master = _run(
+        [sys.executable, "-c", probe],
+        DANKHEO_SECRET_KEY=GOOD_KEY,
+        DANKHEO_PUBLIC_BASE_URL=GOOD_URL,
+    )
+    assert master.returncode == 0, master.stderr
+    assert master.stdout.strip() == "[]"
+    app = _run(
+        [sys.executable, "-c", probe.replace("runpy.run_path('gunicorn.conf.py')", "import wsgi")],
+        DANKHEO_SECRET_KEY=GOOD_KEY,
+        DANKHEO_PUBLIC_BASE_URL=GOOD_URL,
+    )
+    assert "weasyprint" in app.stdout  # the probe can see it: each worker loads its own
+
+
 def test_the_certificate_worker_refuses_when_serve_marks_production():
     """scripts/serve.sh exports DANKHEO_PRODUCTION for `flask … certificates worker`."""
     assert "DANKHEO_PRODUCTION" in (ROOT / "scripts" / "serve.sh").read_text()
