@@ -62,7 +62,7 @@ def test_the_export_has_the_lists_rows_in_name_order_with_their_years(client, au
         "Mô hình Đường hoa",
     ]  # Vietnamese order: A < Ă < Â, C < D < Đ
     by_name = {r[1]: r for r in rows[1:]}
-    assert by_name["Mô hình Bếp ăn"][5] == "2023: Tiêu biểu"
+    assert by_name["Mô hình Bếp ăn"][6] == "2023: Tiêu biểu"
     assert by_name["Mô hình Bếp ăn"][2] == "Xã Hai Một"
 
 
@@ -73,7 +73,7 @@ def test_an_officer_exports_only_the_scope(client, auth, registry):
     assert {r[2] for r in rows[1:]} == {"Xã Một Một"}
     assert len(rows) == 4  # header + three initiatives of C11
     assert isinstance(rows[1][0], int)  # numbers stay numbers
-    assert {r[4] for r in rows[1:]} == {2023, 2024}
+    assert {r[5] for r in rows[1:]} == {2023, 2024}
 
 
 def test_the_cap_is_said_in_the_file_and_the_header(client, auth, registry, monkeypatch):
@@ -92,7 +92,9 @@ def test_an_unchanged_export_is_served_again_and_304_to_who_has_it(client, auth,
     auth.login("thuky")
     first = client.get("/registry/initiatives/export.csv?year=2023")
     etag = first.headers["ETag"]
-    assert first.headers["Cache-Control"] == "private, no-cache"
+    # Signed in: never stored by the browser or a proxy (main/headers.py); the server
+    # keeps the file and still answers a client that sends its ETag.
+    assert first.headers["Cache-Control"] == "no-store"
     statements: list[str] = []
     sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     again = client.get("/registry/initiatives/export.csv?year=2023")
@@ -126,7 +128,14 @@ def test_the_gallery_export_is_public_cached_and_shows_public_rows_only(client, 
     assert response.headers["Cache-Control"] == "public, no-cache"
     names = [r[1] for r in rows[1:]]
     assert "Mô hình chưa công nhận" not in names and len(names) == 4
-    assert rows[0] == ["Mã", "Tên mô hình", "Đơn vị", "Lĩnh vực", "Năm được công nhận"]
+    assert rows[0] == [
+        "Mã",
+        "Tên mô hình",
+        "Đơn vị",
+        "Lĩnh vực",
+        "Lĩnh vực trọng tâm",
+        "Năm được công nhận",
+    ]
 
 
 def test_the_gallery_export_is_limited_per_address(client, registry):

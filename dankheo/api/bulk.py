@@ -359,7 +359,8 @@ def _bulk_file(name: str, fmt: str):
     if dataset is None or fmt not in FORMATS:
         abort(404)
     path = built_file(dataset, fmt)
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    # Flask adds "; charset=utf-8" to a text/* type itself.
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
     return exports.send_path(
         path, filename=f"{dataset.name}.{fmt}", mimetype=mimetype, delete=False
     )

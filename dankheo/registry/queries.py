@@ -451,26 +451,6 @@ def exemplars_leading(initiative: Initiative) -> list[Exemplar]:
     )
 
 
-def initiative_choices(
-    scope, *, include_public: bool = False, limit: int = 2000
-) -> list[tuple[int, str]]:
-    """(id, "name – unit") of initiatives in ``scope`` (and, with ``include_public``,
-    every publicly recognised one), for "replicated from" and the initiatives an
-    exemplar leads."""
-    stmt = (
-        sa.select(Initiative.id, Initiative.name, Unit.name)
-        .join(Initiative.unit)
-        .order_by(Initiative.sort_key, Initiative.id)
-        .limit(limit)
-    )
-    if scope is not None:
-        visible = within_prefixes(Initiative.unit_path, scope)
-        if include_public:
-            visible = sa.or_(visible, _is_public())
-        stmt = stmt.where(visible)
-    return [(i, f"{n} – {u}") for i, n, u in db.session.execute(stmt)]
-
-
 # --- units ------------------------------------------------------------------------------
 
 
