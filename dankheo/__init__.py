@@ -33,17 +33,7 @@ _INSTANCE_PATHS = (
 def create_app(test_config: dict | None = None, *, production: bool = False) -> Flask:
     """The application. ``production`` (or the PRODUCTION setting) makes start-up refuse
     the demo's secret key and public URL: config.UnsafeConfiguration ends the process."""
-    app = Flask(
-        __name__,
-        template_folder=str(TEMPLATE_DIR),
-        static_folder=str(STATIC_DIR),
-        instance_path=os.environ.get("DANKHEO_INSTANCE_PATH", str(INSTANCE_DIR)),
-        instance_relative_config=True,
-    )
-    load_config(app, test_config)
-    if production or app.config.get("PRODUCTION"):
-        app.config["PRODUCTION"] = True
-        check_production(app.config)
+    app = _configured_app(test_config, production=production)
     register_proxy_fix(app)
     register_extensions(app)
     register_jobs(app)
@@ -60,16 +50,23 @@ def settings(*, production: bool = False):
     for production like create_app's, without building the application: for a process
     that forks workers (gunicorn's master), which then must not have loaded WeasyPrint's
     native libraries (Pango, fontconfig, GLib) before forking."""
+    return _configured_app(None, production=production).config
+
+
+def _configured_app(test_config: dict | None, *, production: bool) -> Flask:
+    """A bare Flask object with its configuration loaded (and checked for production)."""
     app = Flask(
         __name__,
+        template_folder=str(TEMPLATE_DIR),
+        static_folder=str(STATIC_DIR),
         instance_path=os.environ.get("DANKHEO_INSTANCE_PATH", str(INSTANCE_DIR)),
         instance_relative_config=True,
     )
-    load_config(app, None)
+    load_config(app, test_config)
     if production or app.config.get("PRODUCTION"):
         app.config["PRODUCTION"] = True
         check_production(app.config)
-    return app.config
+    return app
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

@@ -81,6 +81,13 @@ def buckets_of(root, rollup: RollUp) -> dict[int, int]:
         return buckets.setdefault((root.id, rollup), {})
 
 
+def _count_rows(rows: dict[tuple, int]) -> list[dict]:
+    """``report_counts`` rows of (mode, root, year, bucket, field, status) → n, without
+    zeros (a change that cancels out writes nothing)."""
+    keys = ("mode", "root_id", "year", "bucket_id", "field_id", "status")
+    return [{**dict(zip(keys, key, strict=True)), "n": n} for key, n in rows.items() if n]
+
+
 def targets(index: UnitIndex, unit_id: int) -> list[tuple[str, int, int]]:
     """(mode, root, bucket) under which a record of ``unit_id`` is counted: under every
     root whose dashboard shows it (its own ancestors, and the ancestors of what its line
@@ -186,22 +193,7 @@ def _apply(session: Session, _context) -> None:
     for (unit_id, year, field_id, status), change in deltas.items():
         for mode, root_id, bucket in targets(index, unit_id):
             rows[(mode, root_id, year, bucket, field_id, YearStatus(status))] += change
-    _upsert(
-        session,
-        (
-            {
-                "mode": mode,
-                "root_id": root_id,
-                "year": year,
-                "bucket_id": bucket,
-                "field_id": field_id,
-                "status": status,
-                "n": n,
-            }
-            for (mode, root_id, year, bucket, field_id, status), n in rows.items()
-            if n
-        ),
-    )
+    _upsert(session, _count_rows(rows))
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -266,18 +258,7 @@ def rebuild() -> int:
         for mode, root_id, bucket in unit_targets[unit_id]:
             rows[(mode, root_id, year, bucket, field_id, status)] += n
     table = ReportCount.__table__
-    batch = [
-        {
-            "mode": mode,
-            "root_id": root_id,
-            "year": year,
-            "bucket_id": bucket,
-            "field_id": field_id,
-            "status": status,
-            "n": n,
-        }
-        for (mode, root_id, year, bucket, field_id, status), n in rows.items()
-    ]
+    batch = _count_rows(rows)
     bulk_insert(session, table, batch)
     state = session.get(ReportCountsState, 1)
     if state is None:
