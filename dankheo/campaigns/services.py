@@ -89,20 +89,29 @@ def ensure_phase(year: int | None = None) -> Phase:
 
 
 def save_field(actor, *, name: str, position: int, active: bool, field: Field | None = None):
-    name = nfc(name)
-    clash = sa.select(Field.id).where(Field.name == name)
-    if field is not None:
-        clash = clash.where(Field.id != field.id)
-    if db.session.scalar(clash):
-        raise DomainError("field.name_taken", name=name)
-    created = field is None
-    if created:
-        field = Field()
-        db.session.add(field)
-    field.name, field.position, field.active = name, position, active
-    db.session.flush()
+    field, created = _save_classification(
+        Field, "field.name_taken", field, name=name, position=position, active=active
+    )
     audit.record(actor, "field.create" if created else "field.update", field)
     return field
+
+
+def _save_classification(model, name_taken: str, row, *, name: str, position: int, active):
+    """(row, created) for a field or a priority area: a unique name (else DomainError
+    ``name_taken``), a position in the lists, active or kept for history."""
+    name = nfc(name)
+    clash = sa.select(model.id).where(model.name == name)
+    if row is not None:
+        clash = clash.where(model.id != row.id)
+    if db.session.scalar(clash):
+        raise DomainError(name_taken, name=name)
+    created = row is None
+    if created:
+        row = model()
+        db.session.add(row)
+    row.name, row.position, row.active = name, position, active
+    db.session.flush()
+    return row, created
 
 
 # --- priority areas (lĩnh vực trọng tâm) -------------------------------------------------
@@ -125,18 +134,9 @@ def ensure_default_priority_areas() -> list[PriorityArea]:
 def save_priority_area(
     actor, *, name: str, position: int, active: bool, area: PriorityArea | None = None
 ) -> PriorityArea:
-    name = nfc(name)
-    clash = sa.select(PriorityArea.id).where(PriorityArea.name == name)
-    if area is not None:
-        clash = clash.where(PriorityArea.id != area.id)
-    if db.session.scalar(clash):
-        raise DomainError("priority_area.name_taken", name=name)
-    created = area is None
-    if created:
-        area = PriorityArea()
-        db.session.add(area)
-    area.name, area.position, area.active = name, position, active
-    db.session.flush()
+    area, created = _save_classification(
+        PriorityArea, "priority_area.name_taken", area, name=name, position=position, active=active
+    )
     audit.record(actor, "priority_area.create" if created else "priority_area.update", area)
     return area
 
