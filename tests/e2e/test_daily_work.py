@@ -33,7 +33,7 @@ def _six_submitted(db):
     from dankheo.nominations import services as nominations
     from dankheo.registry import services as registry
 
-    officer = db.session.scalar(sa.select(User).where(User.username == "canbo.hoathanh"))
+    officer = db.session.scalar(sa.select(User).where(User.username == "canbo.longhoa"))
     unit = db.session.scalar(
         sa.select(Membership).where(
             Membership.user_id == officer.id, Membership.role == Role.OFFICER
@@ -126,7 +126,7 @@ def test_daily_work_journey(page, live_server, checker, tmp_path):
     sign_out(page)
 
     # 4. The officer sees the reason on the inbox, and the bell counts it ---------------
-    sign_in(page, "canbo.hoathanh", checker)
+    sign_in(page, "canbo.longhoa", checker)
     bell = page.locator("a.nav-bell .badge")
     assert bell.count() == 1 and int(re.sub(r"\D", "", bell.inner_text())) >= 1
     page.goto("/inbox")

@@ -38,7 +38,7 @@ def _ids(db) -> dict:
             )
         )
 
-    officer = user("canbo.hoathanh")
+    officer = user("canbo.longhoa")
     unit_id = db.session.scalar(
         sa.select(Membership.unit_id).where(
             Membership.user_id == officer.id, Membership.role == Role.OFFICER
@@ -64,10 +64,10 @@ def _ids(db) -> dict:
 def _shots(ids) -> list[tuple[str, str, str]]:
     """(username, page, image name) in the guide's order."""
     return [
-        ("canbo.hoathanh", "/inbox", "can-bo-viec-can-lam"),
-        ("canbo.hoathanh", "/registry/initiatives/new", "can-bo-dang-ky-mo-hinh"),
-        ("canbo.hoathanh", f"/registry/initiatives/{ids['initiative']}", "can-bo-trang-mo-hinh"),
-        ("canbo.hoathanh", "/nominations/new", "can-bo-ho-so-de-nghi"),
+        ("canbo.longhoa", "/inbox", "can-bo-viec-can-lam"),
+        ("canbo.longhoa", "/registry/initiatives/new", "can-bo-dang-ky-mo-hinh"),
+        ("canbo.longhoa", f"/registry/initiatives/{ids['initiative']}", "can-bo-trang-mo-hinh"),
+        ("canbo.longhoa", "/nominations/new", "can-bo-ho-so-de-nghi"),
         ("thuky", f"/registry/campaigns/{ids['c2025']}", "thu-ky-dot-thi-dua"),
         ("thuky", f"/nominations/screening/{ids['c2025']}", "thu-ky-tiep-nhan"),
         ("thuky", f"/review/campaigns/{ids['c2025']}/committee", "thu-ky-hoi-dong"),
