@@ -15,7 +15,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
 )
 
-REASON = "Đề nghị bổ sung ảnh chụp hoạt động và xác nhận của Đảng ủy xã"
+REASON = "Đề nghị bổ sung ảnh chụp hoạt động và xác nhận của Đảng ủy phường"
 
 
 def _query(live_server, fn):
