@@ -22,8 +22,8 @@ from dankheo.models import (
 )
 from dankheo.models.registry import initiative_priority_areas
 from dankheo.registry.pagination import IdsFirstPagination
+from dankheo.registry.search import on_sqlite, search_condition
 from dankheo.tree import in_tree_order, within_prefix, within_prefixes
-from dankheo.vietnamese import search_pattern
 from dankheo.web.params import MAX_ID, parse_int
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -156,7 +156,7 @@ def initiative_conditions(
     if scope is not None:
         conditions.append(within_prefixes(path, scope))
     if params.q:
-        conditions.append(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
+        conditions.append(search_condition(Initiative, params.q))
     if params.field:
         conditions.append(Initiative.field_id == params.field)
     if params.area:
@@ -207,10 +207,6 @@ def _year_scope(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     if params.unit:
         conditions.append(subtree(InitiativeYear.unit_path, params.unit))
     return conditions
-
-
-def on_sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
 
 
 def is_broad(params: ListParams, scope) -> bool:
