@@ -48,8 +48,30 @@ def matching_ids(model, query: str) -> sa.Select:
     )
 
 
-def search_condition(model, query: str) -> sa.ColumnElement[bool]:
-    """``model``'s records whose search text contains the folded ``query``."""
-    if uses_index(query):
-        return model.id.in_(matching_ids(model, query))
+def search_condition(
+    model, query: str, *, indexed: bool = True, probe: bool = False
+) -> sa.ColumnElement[bool]:
+    """``model``'s records whose search text contains the folded ``query``.
+    ``indexed=False``: the LIKE, for a plan that walks the name index in order and tests
+    each entry, which stops after a page when matches are dense (the FTS list would be
+    built in full first). ``probe``: the matches' ids are a list the rows read by another
+    index (a scope's path range) are tested against, not the rows to fetch (``id + 0``
+    keeps SQLite from looking each match up by id: a common word matches thousands)."""
+    if indexed and uses_index(query):
+        column = model.id + 0 if probe else model.id
+        return column.in_(matching_ids(model, query))
     return model.search_text.like(search_pattern(query), escape="\\")
+
+
+def fts_driven(model, query: str) -> sa.Select:
+    """SELECT of ``model``'s ids read from its FTS table, each match joined to its row:
+    a capped count stops after its cap (``id IN (…)`` would build the whole list of
+    matches first). The caller adds its other conditions."""
+    fts = sa.table(FTS_TABLES[model])
+    rowid = sa.literal_column(f"{fts.name}.rowid")
+    return (
+        sa.select(model.id)
+        .select_from(fts)
+        .join(model, model.id == rowid)
+        .where(sa.literal_column(fts.name).match(fts_phrase(query)))
+    )
