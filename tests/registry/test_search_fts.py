@@ -259,3 +259,31 @@ def test_migrations_build_the_same_index_fill_it_and_drop_it(tmp_path, app):
         with db.engine.connect() as conn:
             assert _schema(conn) == set()
         db.engine.dispose()
+
+
+def test_backup_and_restore_keep_the_index(tmp_path):
+    """The SQLite backup is a page copy of the file: the FTS tables and triggers travel
+    with it, and a restored database searches (and keeps indexing) as before."""
+    uri = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    file_app = create_app(make_test_config(tmp_path, SQLALCHEMY_DATABASE_URI=uri))
+    with file_app.app_context():
+        db.create_all()
+        province = make_province()
+        kept = make_initiative(province["c11"], "Tuyến đường hoa").id
+        db.session.commit()
+        runner = file_app.test_cli_runner()
+        result = runner.invoke(args=["backup", "--output", str(tmp_path / "backups")])
+        assert result.exit_code == 0, result.output
+        (folder,) = [p for p in (tmp_path / "backups").iterdir() if p.is_dir()]
+        db.session.remove()
+        db.drop_all()
+        db.create_all()
+        assert _ids(Initiative, search.search_condition(Initiative, "duong hoa")) == []
+        result = runner.invoke(args=["restore", str(folder)])
+        assert result.exit_code == 0, result.output
+        assert _ids(Initiative, search.search_condition(Initiative, "duong hoa")) == [kept]
+        added = make_initiative(db.session.get(Initiative, kept).unit, "Đường hoa thứ hai").id
+        found = _ids(Initiative, search.search_condition(Initiative, "duong hoa"))
+        assert sorted(found) == sorted([kept, added])
+        db.session.remove()
+        db.engine.dispose()
