@@ -1,5 +1,7 @@
 """Domain model, one module per aggregate; importing this package registers every table."""
 
+# SQLite's search index (FTS5 tables and their triggers), built by create_all.
+from dankheo.models import search_index  # noqa: F401
 from dankheo.models.accounts import ROLE_LABELS, LoginAttempt, Membership, Role, User
 from dankheo.models.audit import AuditEvent
 from dankheo.models.base import Base, utcnow

@@ -371,10 +371,16 @@ for _name, _table in TRIGRAM_INDEXES.items():
     )
 
 
+# SQLite's counterpart: FTS5 trigram tables over the same column (models.search_index).
+SEARCH_FTS_TABLES = ("initiatives_fts", "exemplars_fts")
+
+
 def include_schema_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic ``include_object`` hook: leave the trigram indexes, which exist on
-    PostgreSQL only and outside the models' indexes, out of autogenerate and drift
-    comparisons (migrations/env.py, tests/main/test_migrations*.py)."""
+    """Alembic ``include_object`` hook: leave the trigram indexes (PostgreSQL) and the
+    FTS5 tables with their shadow tables (SQLite), which exist outside the models, out
+    of autogenerate and drift comparisons (migrations/env.py, tests/main/test_migrations*.py)."""
+    if type_ == "table" and name and name.startswith(SEARCH_FTS_TABLES):
+        return False
     return not (type_ == "index" and name in TRIGRAM_INDEXES)
 
 

@@ -9,8 +9,8 @@ from dankheo.models import Exemplar, Initiative, Unit
 from dankheo.models.registry import exemplar_priority_areas
 from dankheo.registry.pagination import IdsFirstPagination
 from dankheo.registry.queries import ListParams, in_priority_area, subtree
+from dankheo.registry.search import search_condition
 from dankheo.tree import within_prefixes
-from dankheo.vietnamese import search_pattern
 
 
 def exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
@@ -18,7 +18,7 @@ def exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool
     if scope is not None:
         conditions.append(within_prefixes(Exemplar.unit_path, scope))
     if params.q:
-        conditions.append(Exemplar.search_text.like(search_pattern(params.q), escape="\\"))
+        conditions.append(search_condition(Exemplar, params.q))
     if params.year:
         conditions.append(Exemplar.year == params.year)
     if params.field:

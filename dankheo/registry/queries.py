@@ -21,9 +21,10 @@ from dankheo.models import (
     YearStatus,
 )
 from dankheo.models.registry import initiative_priority_areas
+from dankheo.registry import search as text_search
 from dankheo.registry.pagination import IdsFirstPagination
+from dankheo.registry.search import on_sqlite
 from dankheo.tree import in_tree_order, within_prefix, within_prefixes
-from dankheo.vietnamese import search_pattern
 from dankheo.web.params import MAX_ID, parse_int
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -145,18 +146,21 @@ def initiative_conditions(
     public: bool,
     path_column=None,
     for_count: bool = False,
+    search: str = "index",
 ) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions of an initiative list. ``path_column`` stands for
     ``Initiative.unit_path`` (a plan may write it so that no index serves it).
     ``for_count``: year conditions as one uncorrelated list of the year rows (they
     carry the unit's path, so the scope narrows that list on its own index) rather than
-    a probe per initiative, which suits a walk that stops after a page."""
+    a probe per initiative, which suits a walk that stops after a page. ``search``: "index",
+    "probe", "like" (registry.search) or "none" (the caller reads the FTS table)."""
     path = Initiative.unit_path if path_column is None else path_column
     conditions: list[sa.ColumnElement[bool]] = []
     if scope is not None:
         conditions.append(within_prefixes(path, scope))
-    if params.q:
-        conditions.append(Initiative.search_text.like(search_pattern(params.q), escape="\\"))
+    if params.q and search != "none":
+        q, indexed, probe = params.q, search != "like", search == "probe"
+        conditions.append(text_search.search_condition(Initiative, q, indexed=indexed, probe=probe))
     if params.field:
         conditions.append(Initiative.field_id == params.field)
     if params.area:
@@ -209,30 +213,29 @@ def _year_scope(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def on_sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
-def is_broad(params: ListParams, scope) -> bool:
-    """Whether the scope (and unit filter) hold a large share of the units, so of the
-    records: then scanning a name index beats reading the scope's range by path."""
+def scope_share(params: ListParams, scope) -> float:
+    """The share of the units (so of the records) the scope and unit filter hold."""
     if scope is None and not params.unit:
-        return True
+        return 1.0
     prefixes = list(scope) if scope is not None else []
     if params.unit:
         root = db.session.get(Unit, params.unit)
         if root is None:
-            return False
+            return 0.0
         prefixes = [root.path] if scope is None else prefixes
     inside = db.session.scalar(
         sa.select(sa.func.count(Unit.id)).where(within_prefixes(Unit.path, prefixes))
     )
-    total = db.session.scalar(sa.select(sa.func.max(Unit.id))) or 1
-    return inside * BROAD_SHARE >= total
+    return inside / (db.session.scalar(sa.select(sa.func.max(Unit.id))) or 1)
 
 
-# A scope holding 1/BROAD_SHARE of the units or more is "broad" (see _broad).
-BROAD_SHARE = 20
+def is_broad(params: ListParams, scope) -> bool:
+    """A large share of the records: scanning a name index beats the scope's range."""
+    return scope_share(params, scope) * BROAD_SHARE >= 1
+
+
+# 1/BROAD_SHARE of the units or more: "broad"; WIDE_SHARE: SQLite reads FTS matches first.
+BROAD_SHARE, WIDE_SHARE = 20, 0.5
 
 
 def _plan(params: ListParams, matches: int | None, offset: int, per_page: int, broad) -> str:
@@ -256,17 +259,22 @@ def initiative_page_ids(
     public: bool = False,
     plan="planner",
     broad: bool = False,
+    wide: bool = True,
 ) -> sa.Select:
     """SELECT of the matching ids in list order (no LIMIT yet): only the narrow columns
-    the conditions and the order need. ``broad`` with a "range" plan: the matches of a
-    search are found by scanning the narrow name index, not by fetching the scope's rows."""
+    the conditions and the order need. ``broad``, "range": a search scans the narrow name
+    index (SQLite's FTS: by id when ``wide``, else tested on the path range)."""
+    indexed = plan != "walk" and bool(params.q) and text_search.uses_index(params.q)
     path = Initiative.unit_path
-    if plan == "walk" or (plan == "range" and broad and params.q):
+    if plan == "walk" or (plan == "range" and broad and params.q and not indexed):
         path = Initiative.unit_path.concat("")  # no index on the path: walk the names
     ids = sa.select(Initiative.id)
     if params.sort == "unit":
         ids = ids.join(Initiative.unit)
-    ids = ids.where(*initiative_conditions(params, scope, public=public, path_column=path))
+    search = "like" if plan == "walk" else "probe" if indexed and not wide else "index"
+    ids = ids.where(
+        *initiative_conditions(params, scope, public=public, path_column=path, search=search)
+    )
     # A search on PostgreSQL, or sparse matches on SQLite: find the matches, then sort.
     postgres_search = bool(params.q) and not on_sqlite()
     return ids.order_by(*initiative_order(params, filter_first=postgres_search or plan == "range"))
@@ -290,12 +298,14 @@ def initiatives_count_select(
     public: bool = False,
     cap=None,
     broad: bool | None = None,
+    wide: bool = True,
 ) -> sa.Select:
     """SELECT of how many initiatives match (ids only; at most ``cap`` + 1 counted).
     Filters that year rows answer alone (scope, unit, field, year, status) count year
     rows (one per initiative and year) on their own covering index. ``broad``: on
     SQLite, a search in a broad scope scans the narrow name index, which holds the
-    search text and the path, rather than fetching every row of the scope's range."""
+    search text and the path, rather than fetching every row of the scope's range
+    (SQLite's FTS matches: read first when ``wide``, else tested on the path range)."""
     year_conditions = _year_conditions(params, public=public)
     if year_conditions and not params.q:
         conditions = [*year_conditions, *_year_scope(params, None if public else scope)]
@@ -307,11 +317,17 @@ def initiatives_count_select(
         if cap is not None:
             rows = rows.limit(cap + 1)
         return sa.select(sa.func.count()).select_from(rows.subquery())
-    path = None
-    if broad and params.q and on_sqlite():
+    path, ids, search = None, sa.select(Initiative.id), "index"
+    if params.q and text_search.uses_index(params.q):
+        ids, search = (
+            (text_search.fts_driven(Initiative, params.q), "none") if wide else (ids, "probe")
+        )
+    elif broad and params.q and on_sqlite():
         path = Initiative.unit_path.concat("")
-    ids = sa.select(Initiative.id).where(
-        *initiative_conditions(params, scope, public=public, path_column=path, for_count=True)
+    ids = ids.where(
+        *initiative_conditions(
+            params, scope, public=public, path_column=path, for_count=True, search=search
+        )
     )
     if cap is not None:
         ids = ids.limit(cap + 1)
@@ -378,12 +394,13 @@ def initiative_page(
         .options(load_only(*LIST_COLUMNS))
     )
 
-    broad = is_broad(params, scope)
+    share = scope_share(params, scope)
+    broad, wide = share * BROAD_SHARE >= 1, share >= WIDE_SHARE
 
     def ids_select(total: int, offset: int, size: int) -> sa.Select:
         counted = None if count_cap is not None and total > count_cap else total
         plan = _plan(params, counted, offset, size, broad)
-        return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad)
+        return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad, wide=wide)
 
     return IdsFirstPagination(
         select=with_list_loads(stmt),
@@ -391,7 +408,7 @@ def initiative_page(
         id_column=Initiative.id,
         session=db.session(),
         count_select=initiatives_count_select(
-            params, scope, public=public, cap=count_cap, broad=broad
+            params, scope, public=public, cap=count_cap, broad=broad, wide=wide
         ),
         cap=count_cap,
         page=params.page,
