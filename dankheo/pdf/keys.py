@@ -287,15 +287,13 @@ def open_secret(sealed: str, app_secret: str, max_age: timedelta) -> str:
 # --- demo keys --------------------------------------------------------------------------
 
 
-def generate_demo_key(
-    path: Path, passphrase: str, common_name: str, *, title: str = "", organisation: str = ""
-) -> Path:
-    """A self-signed RSA-2048 key and certificate in PKCS#12, for the demo and tests.
-    The certificate names the holder (CN) and, when given, their title and body."""
+def self_signed_key(common_name: str, *, title: str = "", organisation: str = ""):
+    """(private key, certificate): a self-signed RSA-2048 signing certificate naming the
+    holder (CN) and, when given, their title and body — for the demo and for tests'
+    tokens, never for production signers (who bring their own)."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -336,6 +334,18 @@ def generate_demo_key(
         )
         .sign(key, hashes.SHA256())
     )
+    return key, cert
+
+
+def generate_demo_key(
+    path: Path, passphrase: str, common_name: str, *, title: str = "", organisation: str = ""
+) -> Path:
+    """A self-signed key and certificate (``self_signed_key``) in PKCS#12, for the demo
+    and tests."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, cert = self_signed_key(common_name, title=title, organisation=organisation)
     blob = pkcs12.serialize_key_and_certificates(
         b"dankheo-demo",
         key,

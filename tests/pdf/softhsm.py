@@ -6,8 +6,9 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from dankheo.pdf.keys import self_signed_key
 
 MODULE_PATHS = (
     "/usr/lib/softhsm/libsofthsm2.so",
@@ -75,31 +76,11 @@ def init_token(label: str, pin: str) -> None:
 
 def make_token(label: str, pin: str, holder: str, *, title: str = "") -> Token:
     """Put an RSA-2048 key and a certificate for ``holder`` on the initialised token."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+    from cryptography.hazmat.primitives import serialization
     from pkcs11 import Attribute, CertificateType, ObjectClass, lib
     from pkcs11.util.rsa import decode_rsa_private_key
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
-    if title:
-        attributes.append(x509.NameAttribute(NameOID.TITLE, title))
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, holder))
-    name = x509.Name(attributes)
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
+    key, cert = self_signed_key(holder, title=title)
     der_cert = cert.public_bytes(serialization.Encoding.DER)
     der_key = key.private_bytes(
         serialization.Encoding.DER,
