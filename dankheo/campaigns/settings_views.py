@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from dankheo.campaigns import queries, services
-from dankheo.campaigns.blueprint import bp, campaign_for
+from dankheo.campaigns.blueprint import bp, campaign_for, classification_form
 from dankheo.campaigns.forms import IndicatorForm, PriorityAreaForm
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
@@ -26,26 +26,17 @@ def priority_areas():
 @bp.route("/priority-areas/<int:area_id>/edit", methods=["GET", "POST"])
 @login_required
 def priority_area_form(area_id: int | None = None):
-    require("fields.manage")
-    area = found(db.session.get(PriorityArea, area_id)) if area_id else None
-    form = PriorityAreaForm(obj=area)
-    if form.validate_on_submit():
-        with transaction(form.name) as done:
-            services.save_priority_area(
-                current_user,
-                name=form.name.data,
-                position=form.position.data,
-                active=form.active.data,
-                area=area,
-            )
-        if done.ok:
-            flash("Đã lưu lĩnh vực trọng tâm.", "success")
-            return redirect(url_for(".priority_areas"))
-    return render_template(
-        "campaigns/form.html",
-        form=form,
-        title="Sửa lĩnh vực trọng tâm" if area else "Thêm lĩnh vực trọng tâm",
-        back_url=url_for(".priority_areas"),
+    return classification_form(
+        PriorityArea,
+        PriorityAreaForm,
+        lambda actor, row, **values: services.save_priority_area(actor, area=row, **values),
+        area_id,
+        list_endpoint=".priority_areas",
+        labels={
+            "saved": "Đã lưu lĩnh vực trọng tâm.",
+            "new": "Thêm lĩnh vực trọng tâm",
+            "edit": "Sửa lĩnh vực trọng tâm",
+        },
     )
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from dankheo import exports as list_exports
 from dankheo.campaigns import exports, queries, services, settings_views
-from dankheo.campaigns.blueprint import bp, campaign_for
+from dankheo.campaigns.blueprint import bp, campaign_for, classification_form
 from dankheo.campaigns.forms import (
     AwardTypeForm,
     CampaignForm,
@@ -56,26 +56,13 @@ def fields():
 @bp.route("/fields/<int:field_id>/edit", methods=["GET", "POST"])
 @login_required
 def field_form(field_id: int | None = None):
-    require("fields.manage")
-    field = found(db.session.get(Field, field_id)) if field_id else None
-    form = FieldForm(obj=field)
-    if form.validate_on_submit():
-        with transaction(form.name) as done:
-            services.save_field(
-                current_user,
-                name=form.name.data,
-                position=form.position.data,
-                active=form.active.data,
-                field=field,
-            )
-        if done.ok:
-            flash("Đã lưu lĩnh vực.", "success")
-            return redirect(url_for(".fields"))
-    return render_template(
-        "campaigns/form.html",
-        form=form,
-        title="Sửa lĩnh vực" if field else "Thêm lĩnh vực",
-        back_url=url_for(".fields"),
+    return classification_form(
+        Field,
+        FieldForm,
+        lambda actor, row, **values: services.save_field(actor, field=row, **values),
+        field_id,
+        list_endpoint=".fields",
+        labels={"saved": "Đã lưu lĩnh vực.", "new": "Thêm lĩnh vực", "edit": "Sửa lĩnh vực"},
     )
 
 
