@@ -12,6 +12,7 @@ from dankheo.demo.volume.core import CAMPAIGN_YEAR, PROVINCE_NAME, insert, lower
 from dankheo.demo.volume.names import CRITERIA
 from dankheo.demo.volume.state import Volume
 from dankheo.extensions import db
+from dankheo.models import review_scores
 from dankheo.models import (
     Assignment,
     AwardForm,
@@ -256,6 +257,7 @@ def build_current_campaign(vol: Volume) -> str:
     insert(Assignment, assignments)
     insert(Scorecard, scorecards)
     insert(Score, scores)
+    review_scores.rebuild(db.session)  # bulk rows bypass the flush that keeps them
     return (
         f"campaign {CAMPAIGN_YEAR}: {len(nominations)} nominations in review, "
         f"{len(reviewers)} reviewers, {len(scorecards)} scorecards, {len(scores)} scores"
