@@ -10,8 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from dankheo.extensions import db
-from dankheo.models import Assignment, NominationScore, Score, Scorecard
-from dankheo.models import review_scores
+from dankheo.models import Assignment, NominationScore, Score, Scorecard, review_scores
 from dankheo.review import ranking as rankings
 from dankheo.review import services
 from tests.review.conftest import in_review

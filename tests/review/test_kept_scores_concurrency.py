@@ -5,8 +5,7 @@ PostgreSQL server under `make test-postgres`)."""
 import sqlalchemy as sa
 
 from dankheo.extensions import db
-from dankheo.models import Assignment, NominationScore, NominationState, Scorecard
-from dankheo.models import review_scores
+from dankheo.models import Assignment, NominationScore, NominationState, Scorecard, review_scores
 from tests.factories import make_initiative, make_nomination
 from tests.security.test_concurrency import _session_id, app, race, world  # noqa: F401
 

@@ -12,7 +12,6 @@ from dankheo.demo.volume.core import CAMPAIGN_YEAR, PROVINCE_NAME, insert, lower
 from dankheo.demo.volume.names import CRITERIA
 from dankheo.demo.volume.state import Volume
 from dankheo.extensions import db
-from dankheo.models import review_scores
 from dankheo.models import (
     Assignment,
     AwardForm,
@@ -29,6 +28,7 @@ from dankheo.models import (
     Reviewer,
     Score,
     Scorecard,
+    review_scores,
 )
 
 
