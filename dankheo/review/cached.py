@@ -19,18 +19,19 @@ from dankheo.models.versions import current
 DATASETS = ("review", "nominations", "campaigns", "units")
 
 
-def key_for(key: tuple) -> str:
-    versions, _changed = current(db.session, DATASETS)
+def key_for(key: tuple, datasets=DATASETS) -> str:
+    versions, _changed = current(db.session, datasets)
     text = repr((key, versions))
     return "review:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def cached(key: tuple, compute: Callable[[], Any]) -> Any:
-    """``compute()``'s result for ``key`` at the current data versions."""
+def cached(key: tuple, compute: Callable[[], Any], datasets=DATASETS) -> Any:
+    """``compute()``'s result for ``key`` at the current versions of ``datasets`` (all
+    that ``compute`` reads)."""
     max_age = int(current_app.config.get("REVIEW_CACHE_SECONDS", 3600))
     if max_age <= 0:
         return compute()
-    full_key = key_for(key)
+    full_key = key_for(key, datasets)
     hit = cache.get(full_key)
     if hit is not None:
         return hit
