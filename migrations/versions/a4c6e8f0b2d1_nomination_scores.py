@@ -3,7 +3,9 @@ its submitted scorecards), maintained by the transaction that changes them and f
 here from the existing scorecards
 
 The ranking sorted by median computed every nomination's median from its scorecards on
-each request; now it reads these rows (dankheo.models.review_scores).
+each request; now it reads these rows (dankheo.models.review_scores). Also the
+nominations list's order index (updated_at, id) with the columns its scope tests, which
+a province-wide list walks newest first on SQLite.
 
 Revision ID: a4c6e8f0b2d1
 Revises: f3b8c1d7e5a2
@@ -59,6 +61,11 @@ def upgrade():
     op.create_index(
         "ix_nomination_scores_award_type_median", "nomination_scores", ["award_type_id", "median"]
     )
+    op.create_index(
+        "ix_nominations_updated_at",
+        "nominations",
+        ["updated_at", "id", "unit_id", "campaign_id"],
+    )
     # The existing scorecards (the same computation as review_scores.summarise; a
     # migration does not import the models, which change after it).
     bind = op.get_bind()
@@ -97,6 +104,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_nominations_updated_at", table_name="nominations")
     op.drop_index("ix_nomination_scores_award_type_median", table_name="nomination_scores")
     op.drop_index("ix_nomination_scores_award_type_mean", table_name="nomination_scores")
     op.drop_table("nomination_scores")

@@ -61,7 +61,7 @@ def test_the_cached_count_moves_with_a_new_nomination(world, client, auth):
     db.session.commit()
     assert queries.nominations_page(world["secretary"]).total == 31
     html = client.get("/nominations/").get_data(as_text=True)
-    assert "31" in html
+    assert "31 dòng" in html
 
 
 def test_statements_per_page_do_not_grow(world, client, auth, count_queries):
