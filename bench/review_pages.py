@@ -93,7 +93,7 @@ def main() -> int:
             flush=True,
         )
         if profile:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     cold = " --cold" if args.cold else ""
     print(f"command: .venv/bin/python bench/review_pages.py --rounds {args.rounds}{cold}")
