@@ -10,7 +10,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from dankheo.extensions import db
-from dankheo.models import Assignment, NominationScore, Score, Scorecard, review_scores
+from dankheo.models import (
+    Assignment,
+    NominationScore,
+    NominationState,
+    Score,
+    Scorecard,
+    review_scores,
+)
 from dankheo.review import ranking as rankings
 from dankheo.review import services
 from tests.review.conftest import in_review
@@ -189,3 +196,91 @@ def test_ranking_by_median_reads_the_kept_medians(review_world, client, auth):
     again = client.get(url).get_data(as_text=True)
     assert again != page
     assert "1/3" not in page and "2/3" in again  # done/assigned of the reopened one
+
+
+def test_review_pages_cost_the_same_statements_at_any_size(
+    review_world, client, auth, count_queries
+):
+    """Ranking (by mean and by median) and committee: the same number of statements
+    with 6 or 36 scored nominations, cold (after a commit) and warm."""
+    w = review_world
+    cid = w["campaign"].id
+    urls = [
+        f"/review/campaigns/{cid}/ranking",
+        f"/review/campaigns/{cid}/ranking?sort=median",
+        f"/review/campaigns/{cid}/committee",
+    ]
+    auth.login("thuky")
+    measured = []
+    for count in (6, 30):
+        _more_scored(w, count)
+        cold, warm = [], []
+        for url in urls:
+            db.session.expire_all()
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            cold.append(q.count)
+            db.session.expire_all()
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            warm.append(q.count)
+        measured.append((cold, warm))
+    assert measured[0] == measured[1], measured
+    cold, warm = measured[0]
+    assert all(w <= c for w, c in zip(warm, cold, strict=True))
+
+
+def _more_scored(w, count):
+    """``count`` more nominations in review, assigned, two thirds of them scored."""
+    from tests.factories import make_initiative, make_nomination
+
+    campaign, unit = w["campaign"], w["units"]["c11"]
+    for _ in range(count):
+        make_nomination(
+            campaign,
+            unit,
+            initiative=make_initiative(unit),
+            state=NominationState.IN_REVIEW,
+        )
+    db.session.commit()
+    services.auto_assign(w["secretary"], campaign)
+    criteria = list(campaign.criteria)
+    unscored = db.session.scalars(
+        sa.select(Assignment)
+        .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
+        .where(Scorecard.id.is_(None))
+        .order_by(Assignment.id)
+    ).all()
+    for i, assignment in enumerate(unscored):
+        if i % 3 == 2:
+            continue
+        card = Scorecard(total=Decimal(20 + i % 9), submitted_at=datetime(2024, 11, 1))
+        card.scores = [Score(criterion_id=c.id, points=Decimal(7)) for c in criteria]
+        db.session.add(card)
+        card.assignment = assignment
+    db.session.commit()
+
+
+def test_a_nomination_moved_to_another_award_type_takes_its_row(review_world):
+    from dankheo.models import AwardForm, AwardType, IssuerProfile
+
+    w = review_world
+    (nomination,) = in_review(w)
+    _submit(w, services.assign(w["secretary"], nomination, w["reviewers"][0]), 8)
+    other = AwardType(
+        campaign=w["campaign"],
+        form=AwardForm.GIAY_KHEN,
+        issuer_title="Chủ tịch Ủy ban nhân dân tỉnh Tây Ninh",
+        issuer_profile=IssuerProfile.STATE,
+        decision_suffix="QĐ-UBND",
+        quota=1,
+    )
+    db.session.add(other)
+    db.session.commit()
+    assert db.session.get(NominationScore, nomination.id).award_type_id != other.id
+    nomination.award_type = other
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(NominationScore, nomination.id).award_type_id == other.id
+    assert [a.nomination_id for a in rankings.aggregates(other)] == [nomination.id]
+    assert_consistent([nomination.id])
