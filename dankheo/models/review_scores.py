@@ -146,10 +146,12 @@ def _refresh_flushed(session: Session, _context) -> None:
             nomination_ids.update(i for i in history.deleted or () if i is not None)
         elif isinstance(obj, Scorecard):
             assignment_ids.add(obj.assignment_id)
-        elif isinstance(obj, Nomination) and obj in session.dirty:
-            # A nomination moved to another award type: its kept row follows.
-            if sa.inspect(obj).attrs.award_type_id.history.has_changes():
-                nomination_ids.add(obj.id)
+        elif (
+            isinstance(obj, Nomination)
+            and obj in session.dirty
+            and sa.inspect(obj).attrs.award_type_id.history.has_changes()
+        ):
+            nomination_ids.add(obj.id)  # moved to another award type: its row follows
     nomination_ids.discard(None)
     assignment_ids.discard(None)
     if not nomination_ids and not assignment_ids:
