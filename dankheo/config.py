@@ -89,6 +89,8 @@ class Defaults:
     # (reports.cache: entries are keyed by the data versions, so a commit anywhere is
     # seen at once). 0 computes them on every request.
     REPORTS_CACHE_SECONDS = 3600
+    # The same for the review's computed page parts (review.cached: the ranking).
+    REVIEW_CACHE_SECONDS = 3600
 
     # Per-address rate limits on what anyone may ask without signing in (dankheo.ratelimits,
     # Flask-Limiter syntax). The counters live where every process sees them: a SQLite

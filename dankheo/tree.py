@@ -176,6 +176,9 @@ def lineage_prefixes(prefixes: Iterable[str]) -> list[str]:
             .join(UnitSuccession, UnitSuccession.predecessor_id == from_.id)
             .join(to, to.id == UnitSuccession.successor_id)
             .where(within_prefixes(to.path, frontier))
+            # Only predecessors not already reached (a province's own merged communes
+            # are thousands of rows that would all be dropped below).
+            .where(sa.not_(within_prefixes(from_.path, found)))
             .distinct()
         )
         new = [p for p in paths if p and not any(p.startswith(f) for f in found)]

@@ -64,6 +64,7 @@ from dankheo.models.review import (
     Score,
     Scorecard,
 )
+from dankheo.models.review_scores import NominationScore
 from dankheo.models.signers import (
     AUTHORITY_LABELS,
     KeyKind,
@@ -117,6 +118,7 @@ __all__ = [
     "Membership",
     "Nomination",
     "NominationBatch",
+    "NominationScore",
     "NominationState",
     "Notification",
     "NotificationKind",

@@ -101,6 +101,8 @@ class Nomination(Base):
     __table_args__ = (
         sa.CheckConstraint("(initiative_id IS NULL) <> (exemplar_id IS NULL)", name="one_subject"),
         sa.Index("ix_nominations_campaign_state", "campaign_id", "state"),
+        # The list's order (newest change first) with what its scope tests.
+        sa.Index("ix_nominations_updated_at", "updated_at", "id", "unit_id", "campaign_id"),
         sa.Index(
             "uq_nominations_open_initiative",
             "campaign_id",

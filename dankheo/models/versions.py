@@ -26,8 +26,22 @@ DATASET_TABLES: dict[str, tuple[str, ...]] = {
     "exemplars": ("exemplars", "exemplar_initiatives"),
     "nominations": ("nominations",),
     "awards": ("certificates", "decisions", "decision_items"),
+    # The review (not public): committees, assignments, scorecards and the kept scores
+    # the ranking reads; its cached computations are keyed on this counter.
+    "review": (
+        "committees",
+        "reviewers",
+        "conflicts_of_interest",
+        "assignments",
+        "scorecards",
+        "scores",
+        "nomination_scores",
+    ),
 }
-DATASETS = tuple(DATASET_TABLES)
+# The public datasets (what the API, bulk downloads and the dashboard are keyed on): a
+# review's scoring moves only its own counter, not their validators.
+INTERNAL_DATASETS = ("review",)
+DATASETS = tuple(n for n in DATASET_TABLES if n not in INTERNAL_DATASETS)
 _DATASET_OF_TABLE = {t: name for name, tables in DATASET_TABLES.items() for t in tables}
 _TOUCHED = "dankheo.touched_datasets"
 _READ = "dankheo.data_versions_read"

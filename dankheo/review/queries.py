@@ -5,7 +5,7 @@ waits for a secretary or a reviewer in inbox.py."""
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from dankheo.extensions import db
 from dankheo.models.accounts import Membership, Role, User
@@ -241,10 +241,17 @@ def committee_nominations(campaign: Campaign, page: int, per_page: int = 50):
     stmt = (
         sa.select(Nomination)
         .options(
-            joinedload(Nomination.unit),
+            # The page shows the recipient, its form and unit: the long texts stay.
+            load_only(
+                Nomination.id,
+                Nomination.campaign_id,
+                Nomination.award_type_id,
+                Nomination.unit_id,
+                Nomination.recipient_name,
+                Nomination.state,
+            ),
+            joinedload(Nomination.unit).load_only(Unit.id, Unit.name),
             joinedload(Nomination.award_type),
-            selectinload(Nomination.initiative),
-            selectinload(Nomination.exemplar),
         )
         .where(
             Nomination.campaign_id == campaign.id,
@@ -254,17 +261,38 @@ def committee_nominations(campaign: Campaign, page: int, per_page: int = 50):
     )
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     ids = [n.id for n in pagination.items]
-    by_nomination: dict[int, list[Assignment]] = {i: [] for i in ids}
+    by_nomination: dict[int, list[AssignmentLine]] = {i: [] for i in ids}
     if ids:
-        rows = db.session.scalars(
-            sa.select(Assignment)
-            .options(joinedload(Assignment.scorecard), joinedload(Assignment.reviewer))
+        # Plain rows (what the page shows of each assignment), not three objects each.
+        rows = db.session.execute(
+            sa.select(
+                Assignment.id,
+                Assignment.nomination_id,
+                User.full_name,
+                Scorecard.submitted_at,
+                Scorecard.total,
+            )
+            .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
+            .join(User, User.id == Reviewer.user_id)
+            .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
             .where(Assignment.nomination_id.in_(ids))
             .order_by(Assignment.reviewer_id)
         )
-        for a in rows:
-            by_nomination[a.nomination_id].append(a)
+        for assignment_id, nomination_id, name, submitted_at, total in rows:
+            by_nomination[nomination_id].append(
+                AssignmentLine(assignment_id, name, submitted_at is not None, total)
+            )
     return pagination, by_nomination
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    """An assignment as the committee page lists it."""
+
+    id: int
+    reviewer_name: str
+    submitted: bool
+    total: object
 
 
 def reviewer_loads(committee: Committee) -> dict[int, tuple[int, int]]:

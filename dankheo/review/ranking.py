@@ -21,6 +21,7 @@ from dankheo.extensions import db
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import Nomination, NominationState
 from dankheo.models.review import Assignment, Scorecard
+from dankheo.models.review_scores import NominationScore
 
 # Per-reviewer z-scores mean something only once a reviewer has scored this many.
 MIN_CARDS_FOR_Z = 5
@@ -73,7 +74,7 @@ def reviewer_z_stats(campaign_id: int) -> dict[int, tuple[float, float, int]]:
 
 @dataclass
 class Aggregate:
-    """One nomination's place in the ranking, from one GROUP BY over its assignments."""
+    """One nomination's place in the ranking, from its kept scores."""
 
     nomination_id: int
     recipient_name: str
@@ -82,41 +83,41 @@ class Aggregate:
     done: int
     mean: float | None
     spread: float | None
+    median: float | None = None
     rank: int | None = None
 
 
 def aggregates(award_type: AwardType) -> list[Aggregate]:
-    """Every ranked nomination of ``award_type`` with its counts, mean and spread, ordered
-    by mean (highest first; nominations without a submitted scorecard last) and ranked.
-    One query, a small tuple a nomination."""
-    submitted = Scorecard.submitted_at.is_not(None)
-    total = sa.case((submitted, Scorecard.total))
+    """Every ranked nomination of ``award_type`` with its counts, mean, median and
+    spread (kept in ``nomination_scores`` by every scoring transaction), ordered by mean
+    (highest first; nominations without a submitted scorecard last) and ranked. One
+    query, a small tuple a nomination."""
     rows = db.session.execute(
         sa.select(
             Nomination.id,
             Nomination.recipient_name,
             Nomination.state,
-            sa.func.count(Assignment.id),
-            sa.func.count(Scorecard.submitted_at),
-            sa.func.avg(total),
-            sa.func.max(total) - sa.func.min(total),
+            NominationScore.assigned,
+            NominationScore.done,
+            NominationScore.mean,
+            NominationScore.median,
+            NominationScore.spread,
         )
-        .outerjoin(Assignment, Assignment.nomination_id == Nomination.id)
-        .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
+        .outerjoin(NominationScore, NominationScore.nomination_id == Nomination.id)
         .where(Nomination.award_type_id == award_type.id, Nomination.state.in_(RANKED_STATES))
-        .group_by(Nomination.id, Nomination.recipient_name, Nomination.state)
     ).all()
     out = [
         Aggregate(
             nomination_id=i,
             recipient_name=name,
             state=NominationState(state),
-            assigned=assigned,
-            done=done,
-            mean=float(mean) if mean is not None and done else None,
-            spread=float(spread) if spread is not None and done else None,
+            assigned=assigned or 0,
+            done=done or 0,
+            mean=mean if done else None,
+            median=median if done else None,
+            spread=spread if done else None,
         )
-        for i, name, state, assigned, done, mean, spread in rows
+        for i, name, state, assigned, done, mean, median, spread in rows
     ]
     out.sort(key=lambda a: (a.mean is None, -(a.mean or 0), a.nomination_id))
     for i, agg in enumerate(out):
@@ -176,12 +177,11 @@ def _rows(
             done=agg.done,
             totals=[Decimal(str(t)) for _, t in mine],
             mean=agg.mean,
+            median=agg.median,
             spread=agg.spread,
             rank=agg.rank,
         )
         if mine:
-            values = [t for _, t in mine]
-            row.median = float(statistics.median(values))
             row.flagged = (row.spread or 0) > threshold
             if all(stats[r][2] >= MIN_CARDS_FOR_Z for r, _ in mine):
                 row.normalised = statistics.fmean(
@@ -215,8 +215,8 @@ class RankingPage:
     to_cut: int = 0  # nominations in review ranked within the quota (on any page)
 
 
-# Sorts that need every nomination's median or z-score (else only the page's are read).
-FULL_SORTS = {"median", "normalised"}
+# Sorts that need every nomination's z-score (else only the page's rows are read).
+FULL_SORTS = {"normalised"}
 
 
 def ranking_page(

@@ -28,6 +28,7 @@ from dankheo.models import (
     Reviewer,
     Score,
     Scorecard,
+    review_scores,
 )
 
 
@@ -256,6 +257,7 @@ def build_current_campaign(vol: Volume) -> str:
     insert(Assignment, assignments)
     insert(Scorecard, scorecards)
     insert(Score, scores)
+    review_scores.rebuild(db.session)  # bulk rows bypass the flush that keeps them
     return (
         f"campaign {CAMPAIGN_YEAR}: {len(nominations)} nominations in review, "
         f"{len(reviewers)} reviewers, {len(scorecards)} scorecards, {len(scores)} scores"

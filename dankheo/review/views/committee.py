@@ -10,7 +10,7 @@ from dankheo.forms import EmptyForm
 from dankheo.models.accounts import User
 from dankheo.models.nominations import Nomination
 from dankheo.models.review import Assignment, ConflictOfInterest, Reviewer
-from dankheo.review import inbox, queries, services, window
+from dankheo.review import cached, inbox, queries, services, window
 from dankheo.review.forms import AddReviewerForm, ManualAssignForm, ReviewWindowForm
 from dankheo.review.views.blueprint import bp, choices, load_campaign, page
 from dankheo.web.access import found, require
@@ -46,7 +46,12 @@ def committee(campaign_id: int):
         campaign=campaign,
         committee=committee,
         reviewers=reviewers,
-        loads=queries.reviewer_loads(committee) if committee else {},
+        # One GROUP BY over every assignment of the campaign: kept until the review moves.
+        loads=(
+            cached.cached(("loads", committee.id), lambda: queries.reviewer_loads(committee))
+            if committee
+            else {}
+        ),
         conflicts=queries.pending_conflicts(campaign),
         pagination=pagination,
         by_nomination=by_nomination,

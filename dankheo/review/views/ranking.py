@@ -1,14 +1,17 @@
 """Review routes of the ranking: the page (and its export) with the quota's cut line,
 and the bulk decisions taken on it."""
 
+from types import SimpleNamespace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from dankheo import exports
 from dankheo.models.campaigns import AwardType, Campaign
 from dankheo.models.nominations import NominationState
+from dankheo.review import cached, services
 from dankheo.review import ranking as rankings
-from dankheo.review import services
 from dankheo.review.forms import DecisionForm
 from dankheo.review.views.blueprint import bp, load_campaign
 from dankheo.web.params import arg_id, id_list, page_arg
@@ -112,20 +115,48 @@ def ranking(campaign_id: int):
     campaign = load_campaign(campaign_id, "ranking.view")
     award_type = _award_type(campaign)
     sort, direction = _ranking_sort()
-    page = rankings.ranking_page(
-        campaign, award_type, sort, direction, page_arg(), RANKING_PER_PAGE
-    )
+    cut_drawn = sort == "mean" and direction == "desc"
+    choice = request.args.get("chon", "")
+
+    def compute() -> tuple[dict, str]:
+        """The page's figures and its rows' HTML (the same for every user who may see
+        the ranking; the ticked boxes of "chon" are rendered apart)."""
+        page = rankings.ranking_page(
+            campaign, award_type, sort, direction, page_arg(), RANKING_PER_PAGE
+        )
+        body = render_template(
+            "review/_ranking_rows.html",
+            rows=page.rows,
+            award_type=award_type,
+            cut_drawn=cut_drawn,
+            selected=_preselected(page.rows, choice),
+        )
+        figures = {
+            "page": page.page,
+            "pages": page.pages,
+            "total": page.total,
+            "per_page": page.per_page,
+            "cut_page": page.cut_page,
+            "to_cut": page.to_cut,
+            "approved": rankings.approved_count(award_type),
+        }
+        return figures, body
+
+    if choice in ("vach", "tat-ca"):
+        figures, body = compute()
+    else:
+        key = ("ranking", award_type.id, sort, direction, page_arg(), RANKING_PER_PAGE)
+        figures, body = cached.cached(key, compute)
     return render_template(
         "review/ranking.html",
         campaign=campaign,
         award_type=award_type,
-        rows=page.rows,
-        page=page,
-        selected=_preselected(page.rows, request.args.get("chon", "")),
-        cut_drawn=sort == "mean" and direction == "desc",
+        rows_html=Markup(body),  # noqa: S704 (our own template's autoescaped output)
+        page=SimpleNamespace(**figures),
+        cut_drawn=cut_drawn,
         sort=sort,
         direction=direction,
-        approved=rankings.approved_count(award_type),
+        approved=figures["approved"],
         min_cards=rankings.MIN_CARDS_FOR_Z,
         form=DecisionForm(),
     )
