@@ -18,7 +18,7 @@ COUNT_CAP = 1000
 
 def gallery_page(params, *, per_page: int):
     return registry_queries.initiative_page(
-        params, None, per_page=per_page, public=True, count_cap=COUNT_CAP
+        params, None, per_page=per_page, public=True, count_cap=COUNT_CAP, areas=False
     )
 
 

@@ -30,7 +30,8 @@ def exemplars():
     require("exemplar.list")
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "exemplar.list")
-    page = exemplar_queries.exemplar_page(params, scope, per_page=per_page())
+    cap = queries.SEARCH_COUNT_CAP if params.q else queries.LIST_COUNT_CAP
+    page = exemplar_queries.exemplar_page(params, scope, per_page=per_page(), count_cap=cap)
     return render_template(
         "registry/exemplars.html", page=page, params=params, **filter_context(scope)
     )

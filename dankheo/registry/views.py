@@ -68,7 +68,7 @@ def initiatives():
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "registry.list")
     cap = queries.SEARCH_COUNT_CAP if params.q else queries.LIST_COUNT_CAP
-    page = queries.initiative_page(params, scope, per_page=per_page(), count_cap=cap)
+    page = queries.initiative_page(params, scope, per_page=per_page(), count_cap=cap, areas=False)
     return render_template(
         "registry/initiatives.html", page=page, params=params, **filter_context(scope)
     )
