@@ -53,6 +53,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--only", default="", help="pages whose name contains this")
     parser.add_argument("--profile", default="", help="cProfile the page of this name")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render anonymous pages every time (PAGE_CACHE_SECONDS=0): what a miss costs",
+    )
     args = parser.parse_args()
 
     env = env_for(args.instance, None)
@@ -64,6 +69,8 @@ def main() -> int:
 
     app = floor.app
     app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    if args.no_page_cache:
+        app.config["PAGE_CACHE_SECONDS"] = 0
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
@@ -106,7 +113,8 @@ def main() -> int:
             flush=True,
         )
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
-    print(f"command: .venv/bin/python bench/lists.py --rounds {args.rounds}")
+    extra = " --no-page-cache" if args.no_page_cache else ""
+    print(f"command: .venv/bin/python bench/lists.py --rounds {args.rounds}{extra}")
     engine.dispose()
     return 0
 

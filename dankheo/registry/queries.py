@@ -137,9 +137,16 @@ def unit_path(unit_id: int) -> str | None:
     return per_version(db.session, ["units"], ("unit-path", unit_id), compute)
 
 
-def _is_public() -> sa.ColumnElement[bool]:
-    # Kept from the year rows (models.registry): tested on the name index's entries.
-    return Initiative.is_public.is_(True)
+def _is_public(*, name_order: bool = True) -> sa.ColumnElement[bool]:
+    """Public initiatives (``is_public`` is kept from the year rows: models.registry).
+    ``name_order``: written as the partial index ``ix_initiatives_public_name`` is (the
+    public ids in name order, narrow: a deep page reads only its entries); otherwise
+    written so that SQLite does not take that index, whose entries hold neither the
+    search text nor the path: a search or a scope is tested on the wide name index's
+    entries instead (``is_public`` is among them)."""
+    if name_order:
+        return Initiative.is_public.is_(True)
+    return Initiative.is_public == sa.true()
 
 
 def initiative_conditions(
@@ -184,7 +191,8 @@ def initiative_conditions(
                 sa.exists().where(InitiativeYear.initiative_id == Initiative.id, *year_conditions)
             )
     elif public:
-        conditions.append(_is_public())
+        narrow = not (params.q or params.unit or scope is not None)
+        conditions.append(_is_public(name_order=narrow))
     return conditions
 
 

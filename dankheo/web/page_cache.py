@@ -30,7 +30,7 @@ PREFIX = "page:"
 
 
 def _seconds() -> int:
-    return int(current_app.config.get("PAGE_CACHE_SECONDS", 600))
+    return int(current_app.config["PAGE_CACHE_SECONDS"])
 
 
 def cacheable(datasets=()) -> bool:
