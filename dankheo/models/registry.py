@@ -59,12 +59,6 @@ exemplar_priority_areas = sa.Table(
 )
 
 
-# The partial index's condition as the public lists write it (``is_public.is_(True)``):
-# SQLite uses a partial index only for the very same term.
-PUBLIC_NAME_ORDER_SQLITE = sa.text("is_public IS 1")
-PUBLIC_NAME_ORDER_POSTGRESQL = sa.text("is_public IS true")
-
-
 class Initiative(Base):
     """A model (mô hình): one record across the years; its yearly life is in ``years``."""
 
@@ -137,14 +131,14 @@ class Initiative(Base):
         # index entry; a narrow scope reads the second one (its subtree, then a sort).
         sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path", "is_public"),
         sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key"),
-        # The public lists (gallery, open-data API) in name order: the page's ids from
-        # this narrow index alone, however deep the page (OFFSET reads only its entries).
+        # Public lists in name order: a deep page's ids from this narrow index alone.
+        # Its condition as the lists write it (SQLite needs the very same term).
         sa.Index(
             "ix_initiatives_public_name",
             "sort_key",
             "id",
-            sqlite_where=PUBLIC_NAME_ORDER_SQLITE,
-            postgresql_where=PUBLIC_NAME_ORDER_POSTGRESQL,
+            sqlite_where=sa.text("is_public IS 1"),
+            postgresql_where=sa.text("is_public IS true"),
         ),
         # Replications of an initiative (its page) and the dashboard's replication
         # figures: the few replicating rows, answered from the index alone.
