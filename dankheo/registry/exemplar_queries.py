@@ -2,7 +2,7 @@
 exemplars' own indexes) and the detail page."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from dankheo.extensions import db
 from dankheo.models import Exemplar, Initiative, Unit
@@ -58,6 +58,20 @@ def exemplars_list_select(params: ListParams, scope) -> sa.Select:
     )
 
 
+# The list shows these (not the achievements' text, the search text, who created it).
+LIST_COLUMNS = (
+    Exemplar.id,
+    Exemplar.kind,
+    Exemplar.name,
+    Exemplar.position,
+    Exemplar.unit_id,
+    Exemplar.field_id,
+    Exemplar.year,
+    Exemplar.sort_key,
+    Exemplar.version,
+)
+
+
 def exemplar_page(params: ListParams, scope, *, per_page: int, count_cap: int | None = None):
     """A page of exemplars: the shown ids first (the exemplar's own indexes: name order,
     scope path), then those rows with what the list shows of their unit, field and
@@ -68,6 +82,7 @@ def exemplar_page(params: ListParams, scope, *, per_page: int, count_cap: int | 
         ids = ids.join(Exemplar.unit)
     ids = ids.where(*conditions).order_by(*exemplar_order(params))
     shown = exemplars_select(ListParams(sort=params.sort, dir=params.dir), None).options(
+        load_only(*LIST_COLUMNS),
         contains_eager(Exemplar.unit).load_only(Unit.id, Unit.name, Unit.sort_key),
         joinedload(Exemplar.field),
         selectinload(Exemplar.initiatives).load_only(Initiative.id, Initiative.name),
