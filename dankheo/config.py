@@ -91,6 +91,10 @@ class Defaults:
     REPORTS_CACHE_SECONDS = 3600
     # The same for the review's computed page parts (review.cached: the ranking).
     REVIEW_CACHE_SECONDS = 3600
+    # Seconds an unused anonymous response (the gallery, the open-data API's lists) stays
+    # in the shared cache (web.page_cache: keyed by URL and data versions, so a commit is
+    # seen at once). 0 renders them on every request.
+    PAGE_CACHE_SECONDS = 600
 
     # Per-address rate limits on what anyone may ask without signing in (dankheo.ratelimits,
     # Flask-Limiter syntax). The counters live where every process sees them: a SQLite

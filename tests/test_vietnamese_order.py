@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dankheo.admin.units import create_unit
 from dankheo.extensions import db
 from dankheo.models import Exemplar, ExemplarKind, Role, Unit, UnitKind, User
-from dankheo.registry.queries import unit_choices
+from dankheo.registry.filters import unit_choices
 from dankheo.registry.services import save_exemplar
 from dankheo.vietnamese import name_parts, person_sort_key, sort_key
 from tests.factories import make_province, make_user

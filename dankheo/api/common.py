@@ -18,6 +18,7 @@ from flask import current_app, jsonify, make_response, request, url_for
 
 from dankheo.extensions import db
 from dankheo.models.versions import current
+from dankheo.web import page_cache
 
 # Bump when the JSON of a resource changes shape: clients' cached copies then expire.
 FORMAT_VERSION = 2
@@ -112,8 +113,11 @@ def page_body(items, *, total, capped, page, next_cursor) -> dict:
 # --- conditional GET --------------------------------------------------------------------
 
 
-def conditional(*datasets: str):
-    """ETag / Last-Modified from the versions of ``datasets``; 304 when unchanged."""
+def conditional(*datasets: str, cache_response: bool = False):
+    """ETag / Last-Modified from the versions of ``datasets``; 304 when unchanged.
+    ``cache_response``: an anonymous request's 200 is kept in the shared cache under its
+    ETag (web.page_cache), so the same URL at the same versions costs no query but the
+    versions' one."""
 
     def wrap(view):
         @wraps(view)
@@ -127,7 +131,14 @@ def conditional(*datasets: str):
             else:
                 since = request.if_modified_since
                 fresh = bool(since and last_modified and last_modified <= since)
-            response = make_response("", 304) if fresh else make_response(view(*args, **kwargs))
+            if fresh:
+                response = make_response("", 304)
+            elif cache_response:
+                response = page_cache.anonymous_response(
+                    f"api:{etag}", lambda: view(*args, **kwargs), datasets
+                )
+            else:
+                response = make_response(view(*args, **kwargs))
             if response.status_code in (200, 304):
                 response.set_etag(etag)
                 if last_modified:

@@ -68,7 +68,7 @@ def _loaded(stmt: sa.Select) -> list[Exemplar]:
 
 
 @bp.route("/exemplars")
-@common.conditional(*DATASETS)
+@common.conditional(*DATASETS, cache_response=True)
 @common.handles_bad_requests
 def exemplars():
     common.check_params(ALLOWED_PARAMS)
@@ -113,7 +113,7 @@ def exemplars():
 
 
 @bp.route("/exemplars/<int:exemplar_id>")
-@common.conditional(*DATASETS)
+@common.conditional(*DATASETS, cache_response=True)
 def exemplar(exemplar_id: int):
     found = _loaded(
         sa.select(Exemplar).where(Exemplar.id == exemplar_id, Exemplar.id.in_(_awarded()))

@@ -43,7 +43,7 @@ def serialise(initiative) -> dict:
 
 
 @bp.route("/initiatives")
-@common.conditional(*DATASETS)
+@common.conditional(*DATASETS, cache_response=True)
 @common.handles_bad_requests
 def initiatives():
     common.check_params(ALLOWED_PARAMS)
@@ -83,7 +83,7 @@ def initiatives():
 
 
 @bp.route("/initiatives/<int:initiative_id>")
-@common.conditional(*DATASETS)
+@common.conditional(*DATASETS, cache_response=True)
 def initiative(initiative_id: int):
     item = public_queries.public_initiative(initiative_id)
     if item is None:

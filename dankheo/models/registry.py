@@ -131,6 +131,15 @@ class Initiative(Base):
         # index entry; a narrow scope reads the second one (its subtree, then a sort).
         sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path", "is_public"),
         sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key"),
+        # Public lists in name order: a deep page's ids from this narrow index alone.
+        # Its condition as the lists write it (SQLite needs the very same term).
+        sa.Index(
+            "ix_initiatives_public_name",
+            "sort_key",
+            "id",
+            sqlite_where=sa.text("is_public IS 1"),
+            postgresql_where=sa.text("is_public IS true"),
+        ),
         # Replications of an initiative (its page) and the dashboard's replication
         # figures: the few replicating rows, answered from the index alone.
         sa.Index(

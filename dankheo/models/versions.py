@@ -10,9 +10,13 @@ the commit the counters of the noted datasets are incremented in the same transa
 (in name order, as the transaction's last statements, so two writers never wait on each
 other in opposite orders)."""
 
+import threading
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -142,3 +146,42 @@ def current(session: Session, names) -> tuple[tuple[int, ...], object]:
 @sa.event.listens_for(Session, "after_soft_rollback")
 def _forget_read(session: Session, *_args) -> None:
     session.info.pop(_READ, None)
+
+
+def changed_here(session: Session, names) -> bool:
+    """True when this transaction has changed one of ``names`` (not committed yet): what
+    is kept by version does not show its changes."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # pending changes note their datasets
+    return bool(set(names) & session.info.get(_TOUCHED, set()))
+
+
+# --- what the structure (or other datasets) gives, kept per process and version ------------
+
+_MEMO = "dankheo.per_version"
+_MEMO_ENTRIES = 2_000  # a few hundred scopes and filters; emptied whole past this
+_memo_lock = threading.Lock()
+
+
+def per_version(session: Session, names, key, compute: Callable[[], Any]) -> Any:
+    """``compute()`` for ``key``, kept in this process (per application) while the
+    versions of ``names`` stay the same: a commit that changes one of them anywhere
+    moves its version on, so the next request computes afresh. Computed every time in a
+    transaction that has itself changed one of ``names`` (not committed yet), or outside
+    an application context. Callers keep only small, immutable values (tuples, strings)."""
+    names = tuple(names)
+    if not has_app_context() or changed_here(session, names):
+        return compute()
+    versions, _changed = current(session, names)
+    full_key = (names, versions, key)
+    store = current_app.extensions.setdefault(_MEMO, {})
+    try:
+        return store[full_key]
+    except KeyError:
+        pass
+    value = compute()
+    with _memo_lock:
+        if len(store) >= _MEMO_ENTRIES:
+            store.clear()
+        store[full_key] = value
+    return value

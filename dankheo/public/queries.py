@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from dankheo.extensions import db
 from dankheo.models import PUBLIC_STATUSES, Evidence, Initiative, InitiativeYear, Unit
+from dankheo.registry import details
 from dankheo.registry import queries as registry_queries
 from dankheo.reports.cache import cached
 from dankheo.reports.map import public_map
@@ -18,13 +19,13 @@ COUNT_CAP = 1000
 
 def gallery_page(params, *, per_page: int):
     return registry_queries.initiative_page(
-        params, None, per_page=per_page, public=True, count_cap=COUNT_CAP
+        params, None, per_page=per_page, public=True, count_cap=COUNT_CAP, areas=False
     )
 
 
 def public_initiative(initiative_id: int) -> Initiative | None:
     """The initiative when it is publicly visible, else None."""
-    item = registry_queries.initiative_detail(initiative_id)
+    item = details.initiative_detail(initiative_id)
     if item is None or not any(r.status in PUBLIC_STATUSES for r in item.years):
         return None
     return item

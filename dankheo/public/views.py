@@ -5,14 +5,17 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from dankheo import exports as list_exports
 from dankheo.campaigns import queries as campaign_queries
+from dankheo.models.versions import DATASETS
 from dankheo.public import queries
 from dankheo.ratelimits import export_limit, limiter
 from dankheo.registry import exports as registry_exports
+from dankheo.registry import filters
 from dankheo.registry import queries as registry_queries
 from dankheo.registry.evidence import send_evidence
 from dankheo.registry.lookups import unit_filter_choices
 from dankheo.reports.map import render_map
 from dankheo.web.access import found
+from dankheo.web.page_cache import cached_page
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -24,13 +27,19 @@ FILTER_UNIT_LEVELS = 2
 PUBLIC_EXPORT_ROWS = 5_000
 
 
+# What the gallery shows: initiatives, their units, fields and areas, and the map's
+# figures (counted like the dashboard's, from every dataset).
+GALLERY_DATASETS = DATASETS
+
+
 @bp.route("/")
+@cached_page(*GALLERY_DATASETS)  # anonymous visitors: the whole page from the shared cache
 def gallery():
     params = registry_queries.parse_list_params(request.args)
     params.status = None  # the gallery shows the public statuses only
     page = queries.gallery_page(params, per_page=int(current_app.config.get("PER_PAGE", 50)))
     units, unit_search = unit_filter_choices(
-        registry_queries.unit_choices(None, levels=FILTER_UNIT_LEVELS),
+        filters.unit_choices(None, levels=FILTER_UNIT_LEVELS),
         (request.args.get("unit-q") or "").strip()[:200],
         params.unit,
     )
@@ -70,6 +79,7 @@ def gallery_export(fmt: str):
 
 
 @bp.route("/initiatives/<int:initiative_id>")
+@cached_page(*GALLERY_DATASETS)
 def initiative(initiative_id: int):
     item = found(queries.public_initiative(initiative_id))
     return render_template(

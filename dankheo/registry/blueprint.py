@@ -7,7 +7,7 @@ from dankheo import vietnamese
 from dankheo.campaigns import queries as campaign_queries
 from dankheo.models import ExemplarKind, YearStatus
 from dankheo.models.registry import EXEMPLAR_KIND_LABELS, YEAR_STATUS_LABELS
-from dankheo.registry import queries
+from dankheo.registry import filters
 from dankheo.registry.lookups import unit_filter_choices
 from dankheo.web.params import arg_id
 
@@ -26,7 +26,7 @@ def per_page() -> int:
 def filter_context(scope) -> dict:
     """The choices of a list's filter bar (templates/registry/_filters.html)."""
     units, unit_search = unit_filter_choices(
-        queries.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
+        filters.unit_choices(scope, levels=FILTER_UNIT_LEVELS),
         (request.args.get("unit-q") or "").strip()[:200],
         arg_id("unit"),
     )

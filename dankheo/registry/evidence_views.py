@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import Evidence, Exemplar, Initiative
+from dankheo.registry import details, evidence_records
 from dankheo.registry import evidence as evidence_files
-from dankheo.registry import evidence_records, queries
 from dankheo.registry.blueprint import bp
 from dankheo.registry.evidence import send_evidence
 from dankheo.registry.forms import EvidenceForm
@@ -67,7 +67,7 @@ def _evidence_and_owner(evidence_id: int, action: str):
     """The evidence row (404) and its initiative or exemplar, on which the signed-in
     user may ``action`` (403)."""
     row = found(db.session.get(Evidence, evidence_id))
-    owner = queries.evidence_owner(row)
+    owner = details.evidence_owner(row)
     require(action, owner)
     return row, owner
 

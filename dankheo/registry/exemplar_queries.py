@@ -2,20 +2,22 @@
 exemplars' own indexes) and the detail page."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from dankheo.extensions import db
 from dankheo.models import Exemplar, Initiative, Unit
 from dankheo.models.registry import exemplar_priority_areas
 from dankheo.registry.pagination import IdsFirstPagination
-from dankheo.registry.queries import ListParams, in_priority_area, subtree
+from dankheo.registry.queries import ListParams, in_priority_area, unit_in_scope
 from dankheo.registry.search import search_condition
 from dankheo.tree import within_prefixes
 
 
 def exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     conditions = []
-    if scope is not None:
+    if params.unit:  # the unit's subtree inside the scope: one range
+        conditions.append(within_prefixes(Exemplar.unit_path, unit_in_scope(params.unit, scope)))
+    elif scope is not None:
         conditions.append(within_prefixes(Exemplar.unit_path, scope))
     if params.q:
         conditions.append(search_condition(Exemplar, params.q))
@@ -27,8 +29,6 @@ def exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool
         conditions.append(Exemplar.kind == params.kind)
     if params.area:
         conditions.append(in_priority_area(Exemplar.id, exemplar_priority_areas, params.area))
-    if params.unit:
-        conditions.append(subtree(Exemplar.unit_path, params.unit))
     return conditions
 
 
@@ -58,20 +58,45 @@ def exemplars_list_select(params: ListParams, scope) -> sa.Select:
     )
 
 
-def exemplar_page(params: ListParams, scope, *, per_page: int):
+# The list shows these (not the achievements' text, the search text, who created it).
+LIST_COLUMNS = (
+    Exemplar.id,
+    Exemplar.kind,
+    Exemplar.name,
+    Exemplar.position,
+    Exemplar.unit_id,
+    Exemplar.field_id,
+    Exemplar.year,
+    Exemplar.sort_key,
+    Exemplar.version,
+)
+
+
+def exemplar_page(params: ListParams, scope, *, per_page: int, count_cap: int | None = None):
     """A page of exemplars: the shown ids first (the exemplar's own indexes: name order,
-    scope path), then those rows with their unit, field and initiatives."""
+    scope path), then those rows with what the list shows of their unit, field and
+    initiatives (names, not their long texts); counted up to ``count_cap`` + 1."""
     conditions = exemplar_conditions(params, scope)
     ids = sa.select(Exemplar.id)
     if params.sort == "unit":
         ids = ids.join(Exemplar.unit)
     ids = ids.where(*conditions).order_by(*exemplar_order(params))
+    shown = exemplars_select(ListParams(sort=params.sort, dir=params.dir), None).options(
+        load_only(*LIST_COLUMNS),
+        contains_eager(Exemplar.unit).load_only(Unit.id, Unit.name, Unit.sort_key),
+        joinedload(Exemplar.field),
+        selectinload(Exemplar.initiatives).load_only(Initiative.id, Initiative.name),
+    )
+    counted = sa.select(Exemplar.id).where(*conditions)
+    if count_cap is not None:
+        counted = counted.limit(count_cap + 1)
     return IdsFirstPagination(
-        select=exemplars_list_select(ListParams(sort=params.sort, dir=params.dir), None),
+        select=shown,
         ids_select=lambda _total, _offset, _size: ids,
         id_column=Exemplar.id,
         session=db.session(),
-        count_select=sa.select(sa.func.count(Exemplar.id)).where(*conditions),
+        count_select=sa.select(sa.func.count()).select_from(counted.subquery()),
+        cap=count_cap,
         page=params.page,
         per_page=per_page,
         error_out=False,

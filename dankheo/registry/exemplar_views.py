@@ -10,7 +10,7 @@ from dankheo.extensions import db
 from dankheo.forms import EmptyForm
 from dankheo.models import Exemplar, ExemplarKind, Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
-from dankheo.registry import exemplar_queries, exports, queries, services
+from dankheo.registry import details, exemplar_queries, exports, queries, services
 from dankheo.registry.blueprint import (
     bp,
     chosen_priority_areas,
@@ -30,7 +30,8 @@ def exemplars():
     require("exemplar.list")
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "exemplar.list")
-    page = exemplar_queries.exemplar_page(params, scope, per_page=per_page())
+    cap = queries.SEARCH_COUNT_CAP if params.q else queries.LIST_COUNT_CAP
+    page = exemplar_queries.exemplar_page(params, scope, per_page=per_page(), count_cap=cap)
     return render_template(
         "registry/exemplars.html", page=page, params=params, **filter_context(scope)
     )
@@ -178,7 +179,7 @@ def exemplar(exemplar_id: int):
     return render_template(
         "registry/exemplar.html",
         exemplar=item,
-        evidence=queries.evidence_of(exemplar=item),
+        evidence=details.evidence_of(exemplar=item),
         evidence_form=EvidenceForm(),
         empty_form=EmptyForm(),
     )

@@ -11,20 +11,18 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from dankheo.extensions import db
 from dankheo.models import (
     PUBLIC_STATUSES,
-    Evidence,
-    Exemplar,
     ExemplarKind,
     Initiative,
     InitiativeYear,
-    Nomination,
     Unit,
     YearStatus,
 )
 from dankheo.models.registry import initiative_priority_areas
+from dankheo.models.versions import per_version
 from dankheo.registry import search as text_search
 from dankheo.registry.pagination import IdsFirstPagination
 from dankheo.registry.search import on_sqlite
-from dankheo.tree import in_tree_order, within_prefix, within_prefixes
+from dankheo.tree import minimal_prefixes, within_prefixes
 from dankheo.web.params import MAX_ID, parse_int
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -126,17 +124,26 @@ SEARCH_COUNT_CAP = 1000
 LIST_COUNT_CAP = 10_000
 
 
-def subtree(path_column, unit_id: int) -> sa.ColumnElement[bool]:
-    """Records of ``unit_id``'s whole subtree (false for an unknown unit)."""
-    root = db.session.get(Unit, unit_id)
-    if root is None:
-        return sa.false()
-    return within_prefix(path_column, root.path)
+def unit_path(unit_id: int) -> str | None:
+    """The path of unit ``unit_id`` (None when unknown), kept per structure version: a
+    list asks it for its plan, its count and its page."""
+
+    def compute():
+        return db.session.scalar(sa.select(Unit.path).where(Unit.id == unit_id))
+
+    return per_version(db.session, ["units"], ("unit-path", unit_id), compute)
 
 
-def _is_public() -> sa.ColumnElement[bool]:
-    # Kept from the year rows (models.registry): tested on the name index's entries.
-    return Initiative.is_public.is_(True)
+def _is_public(*, name_order: bool = True) -> sa.ColumnElement[bool]:
+    """Public initiatives (``is_public`` is kept from the year rows: models.registry).
+    ``name_order``: written as the partial index ``ix_initiatives_public_name`` is (the
+    public ids in name order, narrow: a deep page reads only its entries); otherwise
+    written so that SQLite does not take that index, whose entries hold neither the
+    search text nor the path: a search or a scope is tested on the wide name index's
+    entries instead (``is_public`` is among them)."""
+    if name_order:
+        return Initiative.is_public.is_(True)
+    return Initiative.is_public == sa.true()
 
 
 def initiative_conditions(
@@ -156,7 +163,10 @@ def initiative_conditions(
     "probe", "like" (registry.search) or "none" (the caller reads the FTS table)."""
     path = Initiative.unit_path if path_column is None else path_column
     conditions: list[sa.ColumnElement[bool]] = []
-    if scope is not None:
+    year_conditions = _year_conditions(params, public=public)
+    if params.unit and not year_conditions:
+        conditions.append(within_prefixes(path, unit_in_scope(params.unit, scope)))
+    elif scope is not None:
         conditions.append(within_prefixes(path, scope))
     if params.q and search != "none":
         q, indexed, probe = params.q, search != "like", search == "probe"
@@ -165,9 +175,6 @@ def initiative_conditions(
         conditions.append(Initiative.field_id == params.field)
     if params.area:
         conditions.append(in_priority_area(Initiative.id, initiative_priority_areas, params.area))
-    year_conditions = _year_conditions(params, public=public)
-    if params.unit and not year_conditions:
-        conditions.append(subtree(path, params.unit))
     if year_conditions:
         # Year rows carry the unit of their year (the initiative's, or its successor
         # after a merger: services.year_unit) and that unit's path: a year filter finds
@@ -181,7 +188,8 @@ def initiative_conditions(
                 sa.exists().where(InitiativeYear.initiative_id == Initiative.id, *year_conditions)
             )
     elif public:
-        conditions.append(_is_public())
+        narrow = not (params.q or params.unit or scope is not None)
+        conditions.append(_is_public(name_order=narrow))
     return conditions
 
 
@@ -205,12 +213,25 @@ def in_priority_area(id_column, link_table, area_id: int) -> sa.ColumnElement[bo
 
 def _year_scope(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
     """The scope and unit filter on year rows (they carry the path of their year's unit)."""
-    conditions = []
-    if scope is not None:
-        conditions.append(within_prefixes(InitiativeYear.unit_path, scope))
     if params.unit:
-        conditions.append(subtree(InitiativeYear.unit_path, params.unit))
-    return conditions
+        return [within_prefixes(InitiativeYear.unit_path, unit_in_scope(params.unit, scope))]
+    if scope is not None:
+        return [within_prefixes(InitiativeYear.unit_path, scope)]
+    return []
+
+
+def unit_in_scope(unit_id: int, scope) -> list[str]:
+    """The path prefixes of ``unit_id``'s subtree inside ``scope`` (one range, not the
+    scope's and the unit's both: a database reads the narrower one only when told)."""
+    path = unit_path(unit_id)
+    if path is None:
+        return []
+    if scope is None:
+        return [path]
+    inside = [
+        path if path.startswith(p) else p for p in scope if path.startswith(p) or p.startswith(path)
+    ]
+    return minimal_prefixes(inside)
 
 
 def scope_share(params: ListParams, scope) -> float:
@@ -219,14 +240,19 @@ def scope_share(params: ListParams, scope) -> float:
         return 1.0
     prefixes = list(scope) if scope is not None else []
     if params.unit:
-        root = db.session.get(Unit, params.unit)
-        if root is None:
+        path = unit_path(params.unit)
+        if path is None:
             return 0.0
-        prefixes = [root.path] if scope is None else prefixes
-    inside = db.session.scalar(
-        sa.select(sa.func.count(Unit.id)).where(within_prefixes(Unit.path, prefixes))
-    )
-    return inside / (db.session.scalar(sa.select(sa.func.max(Unit.id))) or 1)
+        prefixes = [path] if scope is None else prefixes
+
+    def compute() -> float:
+        inside = db.session.scalar(
+            sa.select(sa.func.count(Unit.id)).where(within_prefixes(Unit.path, prefixes))
+        )
+        return inside / (db.session.scalar(sa.select(sa.func.max(Unit.id))) or 1)
+
+    # The same for every list until the structure changes: kept per structure version.
+    return per_version(db.session, ["units"], ("scope-share", tuple(prefixes)), compute)
 
 
 def is_broad(params: ListParams, scope) -> bool:
@@ -359,15 +385,20 @@ def initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
     return [d(name), Initiative.id]
 
 
-def with_list_loads(stmt: sa.Select) -> sa.Select:
-    """Eager loads for a list page: unit and field joined, the years in one more query."""
+def with_list_loads(stmt: sa.Select, *, areas: bool = True) -> sa.Select:
+    """Eager loads for a list page: unit and field joined, the years in one more query
+    (only what a list shows of them), the priority areas in one more when ``areas``."""
     # The unit is already joined (for the unit sort): fill it from that join.
-    return stmt.options(
-        contains_eager(Initiative.unit),
+    options = [
+        contains_eager(Initiative.unit).load_only(Unit.id, Unit.code, Unit.name, Unit.sort_key),
         joinedload(Initiative.field),
-        selectinload(Initiative.years),
-        selectinload(Initiative.priority_areas),
-    )
+        selectinload(Initiative.years).load_only(
+            InitiativeYear.initiative_id, InitiativeYear.year, InitiativeYear.status
+        ),
+    ]
+    if areas:
+        options.append(selectinload(Initiative.priority_areas))
+    return stmt.options(*options)
 
 
 # Lists show the name, unit, field and years: the long texts stay in the database.
@@ -384,8 +415,16 @@ LIST_COLUMNS = (
 
 
 def initiative_page(
-    params: ListParams, scope, *, per_page: int, public: bool = False, count_cap=None
+    params: ListParams,
+    scope,
+    *,
+    per_page: int,
+    public: bool = False,
+    count_cap=None,
+    areas: bool = True,
 ):
+    """A page of initiatives (``IdsFirstPagination``); ``areas``: with their priority
+    areas (the API shows them, the pages do not)."""
     # The 50 shown rows, in list order; which 50 is decided by ``ids_select``.
     stmt = (
         sa.select(Initiative)
@@ -403,7 +442,7 @@ def initiative_page(
         return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad, wide=wide)
 
     return IdsFirstPagination(
-        select=with_list_loads(stmt),
+        select=with_list_loads(stmt, areas=areas),
         ids_select=ids_select,
         id_column=Initiative.id,
         session=db.session(),
@@ -415,86 +454,3 @@ def initiative_page(
         per_page=per_page,
         error_out=False,
     )
-
-
-def initiative_detail(initiative_id: int) -> Initiative | None:
-    return db.session.scalar(
-        sa.select(Initiative)
-        .where(Initiative.id == initiative_id)
-        .options(
-            joinedload(Initiative.unit),
-            joinedload(Initiative.field),
-            joinedload(Initiative.replicated_from),
-            selectinload(Initiative.years).joinedload(InitiativeYear.unit),
-            selectinload(Initiative.priority_areas),
-            selectinload(Initiative.replications).joinedload(Initiative.unit),
-        )
-    )
-
-
-def evidence_of(*, initiative: Initiative | None = None, exemplar: Exemplar | None = None):
-    stmt = sa.select(Evidence).order_by(Evidence.uploaded_at, Evidence.id)
-    if initiative is not None:
-        stmt = stmt.where(Evidence.initiative_id == initiative.id)
-    else:
-        stmt = stmt.where(Evidence.exemplar_id == exemplar.id)
-    return list(db.session.scalars(stmt))
-
-
-def evidence_owner(row: Evidence) -> Initiative | Exemplar | None:
-    if row.initiative_id:
-        return db.session.get(Initiative, row.initiative_id)
-    return db.session.get(Exemplar, row.exemplar_id)
-
-
-def nominations_of(initiative: Initiative) -> list:
-    return list(
-        db.session.scalars(
-            sa.select(Nomination)
-            .where(Nomination.initiative_id == initiative.id)
-            .options(joinedload(Nomination.campaign), joinedload(Nomination.award_type))
-            .order_by(Nomination.id)
-        )
-    )
-
-
-def exemplars_leading(initiative: Initiative) -> list[Exemplar]:
-    return list(
-        db.session.scalars(
-            sa.select(Exemplar)
-            .where(Exemplar.initiatives.any(Initiative.id == initiative.id))
-            .order_by(Exemplar.year, Exemplar.sort_key)
-        )
-    )
-
-
-# --- units ------------------------------------------------------------------------------
-
-
-def units_in_scope(scope, levels: int | None = None) -> list[Unit]:
-    """Units under ``scope``; with ``levels``, only that many levels from the top of the
-    scope (filters need provinces, districts and communes, not every village)."""
-    stmt = sa.select(Unit).order_by(Unit.path)
-    if scope is not None:
-        stmt = stmt.where(within_prefixes(Unit.path, scope))
-    if levels is not None:
-        top = min((p.count("/") - 2 for p in scope), default=0) if scope is not None else 0
-        stmt = stmt.where(Unit.depth < top + levels)
-    return list(db.session.scalars(stmt))
-
-
-def unit_choices(scope, levels: int | None = None) -> list[tuple[int, str]]:
-    """Units for a select box, in tree order and indented by depth so the tree reads at
-    a glance."""
-    units = in_tree_order(units_in_scope(scope, levels))
-    # Indented by the level in the list shown: a predecessor outside the user's own
-    # subtree starts a branch of its own, whatever its depth in the tree.
-    level: dict[int, int] = {}
-    out = []
-    for u in units:
-        level[u.id] = level[u.parent_id] + 1 if u.parent_id in level else 0
-        label = "— " * level[u.id] + u.name
-        if u.valid_to is not None:
-            label += f" (đến {u.valid_to.strftime('%d/%m/%Y')})"
-        out.append((u.id, label))
-    return out

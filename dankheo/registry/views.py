@@ -13,6 +13,7 @@ from dankheo.forms import EmptyForm
 from dankheo.models import Field, Initiative, Unit
 from dankheo.permissions import can, scope_paths
 from dankheo.registry import (
+    details,
     evidence_views,
     exemplar_views,
     exports,
@@ -68,7 +69,7 @@ def initiatives():
     params = queries.parse_list_params(request.args)
     scope = scope_paths(current_user, "registry.list")
     cap = queries.SEARCH_COUNT_CAP if params.q else queries.LIST_COUNT_CAP
-    page = queries.initiative_page(params, scope, per_page=per_page(), count_cap=cap)
+    page = queries.initiative_page(params, scope, per_page=per_page(), count_cap=cap, areas=False)
     return render_template(
         "registry/initiatives.html", page=page, params=params, **filter_context(scope)
     )
@@ -245,14 +246,14 @@ def initiative_edit(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>")
 @login_required
 def initiative(initiative_id: int):
-    item = found(queries.initiative_detail(initiative_id))
+    item = found(details.initiative_detail(initiative_id))
     require("initiative.view", item)
     return render_template(
         "registry/initiative.html",
         initiative=item,
-        evidence=queries.evidence_of(initiative=item),
-        nominations=queries.nominations_of(item),
-        exemplars=queries.exemplars_leading(item),
+        evidence=details.evidence_of(initiative=item),
+        nominations=details.nominations_of(item),
+        exemplars=details.exemplars_leading(item),
         evidence_form=EvidenceForm(),
         empty_form=EmptyForm(),
         year_of_row={r.id: r.year for r in item.years},
