@@ -84,8 +84,9 @@ def stream(
 ) -> Iterator[Sequence]:
     """The rows of ``stmt`` (plain columns, in its order), at most ``limit`` + 1 of them
     (one more tells the writer that the list goes on), read ``chunk`` at a time (a
-    server-side cursor on PostgreSQL); ``build(chunk)`` turns each chunk into rows."""
-    result = db.session.execute(
+    server-side cursor on PostgreSQL); ``build(chunk)`` turns each chunk into rows. Run
+    on the session's connection: plain rows, without the ORM's result processing."""
+    result = db.session.connection().execute(
         stmt.limit(limit + 1), execution_options={"yield_per": chunk, "stream_results": True}
     )
     for part in result.partitions(chunk):
