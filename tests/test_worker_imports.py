@@ -51,3 +51,28 @@ def test_the_clis_application_has_the_migration_commands(tmp_path):
     assert "db" in app.cli.commands
     assert app.extensions["migrate"].directory == str(ROOT / "migrations")
     assert "db" not in create_app(make_test_config(tmp_path), commands=False).cli.commands
+
+
+def test_gunicorn_freezes_what_a_worker_built_at_start(tmp_path):
+    env = dict(os.environ)
+    env.update(
+        DANKHEO_INSTANCE_PATH=str(tmp_path),
+        DANKHEO_SECRET_KEY=secrets.token_hex(32),
+        DANKHEO_PUBLIC_BASE_URL="https://dankheo.example.vn",
+    )
+    code = (
+        "import gc, runpy; conf = runpy.run_path('gunicorn.conf.py'); "
+        "before = gc.get_freeze_count(); conf['post_worker_init'](None); "
+        "print(before, gc.get_freeze_count())"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    before, after = map(int, done.stdout.split())
+    assert before == 0 and after > 10_000
