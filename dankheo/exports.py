@@ -89,8 +89,11 @@ def stream(
     result = db.session.connection().execute(
         stmt.limit(limit + 1), execution_options={"yield_per": chunk, "stream_results": True}
     )
-    for part in result.partitions(chunk):
-        yield from (build(part) if build is not None else part)
+    try:
+        for part in result.partitions(chunk):
+            yield from (build(part) if build is not None else part)
+    finally:  # also when the writer stops early (the cap): the server-side cursor closes
+        result.close()
 
 
 def capped(items: Sequence, limit: int = MAX_ROWS) -> tuple[list, bool]:
@@ -336,9 +339,13 @@ def _write_csv(path: str, headers: Sequence[str], rows: Iterator, limit: int):
 def write_file(fmt: str, path: str, *, title: str, headers, rows: Iterable, limit: int):
     """Write ``rows`` (stopping after ``limit``) as ``fmt`` to ``path``."""
     rows = iter(rows)
-    if fmt == "xlsx":
-        return _write_xlsx(path, title, headers, rows, limit)
-    return _write_csv(path, headers, rows, limit)
+    try:
+        if fmt == "xlsx":
+            return _write_xlsx(path, title, headers, rows, limit)
+        return _write_csv(path, headers, rows, limit)
+    finally:  # a generator stopped at the cap ends now (stream closes its cursor)
+        if hasattr(rows, "close"):
+            rows.close()
 
 
 def send_path(path: str, *, filename: str, mimetype: str, delete: bool) -> Response:

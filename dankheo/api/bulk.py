@@ -56,7 +56,10 @@ def _chunks(stmt: sa.Select) -> Iterator[list]:
     result = db.session.connection().execute(
         stmt, execution_options={"yield_per": CHUNK, "stream_results": True}
     )
-    yield from result.partitions(CHUNK)
+    try:
+        yield from result.partitions(CHUNK)
+    finally:
+        result.close()
 
 
 # The public years of a chunk of initiatives: compiled once (the ids an expanding
