@@ -7,6 +7,7 @@ instance/config.py, then DANKHEO_* environment variables, e.g.
 Run directly with ``.venv/bin/gunicorn -c gunicorn.conf.py``. See docs/operations.md."""
 
 import faulthandler
+import gc
 import os
 
 from dankheo import settings
@@ -45,3 +46,11 @@ proc_name = "dankheo"
 # gunicorn ≥ 25.1 opens a control socket in ~/.gunicorn; several instances on one host
 # (app servers, benchmarks) would share it, and nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """The worker has built its application (wsgi.py): what it holds now — modules,
+    routes, templates, ~150,000 objects — lives as long as the worker, so the garbage
+    collector stops scanning it (a full collection cost ~70 ms of CPU; an export of
+    50,000 rows, which allocates enough to trigger several, spends ~9 % less)."""
+    gc.freeze()

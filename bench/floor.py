@@ -29,7 +29,7 @@ FLOOR_TEMPLATE = """{% extends "base.html" %}
 </tbody></table>
 {% endblock %}"""
 
-app = create_app()
+app = create_app(commands=False)  # as wsgi.py: a web worker runs no command
 
 
 @app.route("/_bench/floor")

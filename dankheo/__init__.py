@@ -30,17 +30,22 @@ _INSTANCE_PATHS = (
 )
 
 
-def create_app(test_config: dict | None = None, *, production: bool = False) -> Flask:
+def create_app(
+    test_config: dict | None = None, *, production: bool = False, commands: bool = True
+) -> Flask:
     """The application. ``production`` (or the PRODUCTION setting) makes start-up refuse
-    the demo's secret key and public URL: config.UnsafeConfiguration ends the process."""
+    the demo's secret key and public URL: config.UnsafeConfiguration ends the process.
+    ``commands=False`` (a web worker, wsgi.py): no CLI commands, so neither Flask-Migrate
+    nor Alembic is loaded (~11 MB a worker)."""
     app = _configured_app(test_config, production=production)
     register_proxy_fix(app)
-    register_extensions(app)
+    register_extensions(app, commands=commands)
     register_jobs(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
-    register_commands(app)
+    if commands:
+        register_commands(app)
     register_security_headers(app)
     return app
 
@@ -98,14 +103,18 @@ def _loads(value: str):
         return value
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, *, commands: bool = True) -> None:
     from dankheo import ratelimits
-    from dankheo.extensions import bootstrap, cache, csrf, db, login_manager, migrate
+    from dankheo.extensions import bootstrap, cache, csrf, db, login_manager
 
     db.init_app(app)
     cache.init_app(app)
     ratelimits.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    if commands:
+        # `flask db …` (and app.extensions["migrate"]); Alembic is loaded only here.
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)

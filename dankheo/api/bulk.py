@@ -51,10 +51,28 @@ class Dataset:
 
 
 def _chunks(stmt: sa.Select) -> Iterator[list]:
-    result = db.session.execute(
+    """The rows of ``stmt``, CHUNK at a time (a server-side cursor on PostgreSQL), run on
+    the session's connection: plain rows, without the ORM's result processing."""
+    result = db.session.connection().execute(
         stmt, execution_options={"yield_per": CHUNK, "stream_results": True}
     )
-    yield from result.partitions(CHUNK)
+    try:
+        yield from result.partitions(CHUNK)
+    finally:
+        result.close()
+
+
+# The public years of a chunk of initiatives: compiled once (the ids an expanding
+# parameter), the status read as its stored text (the enum's value, what the file says).
+_STATUS_TEXT = sa.type_coerce(InitiativeYear.status, sa.String)
+_PUBLIC_YEARS = (
+    sa.select(InitiativeYear.initiative_id, InitiativeYear.year, _STATUS_TEXT)
+    .where(
+        InitiativeYear.initiative_id.in_(sa.bindparam("ids", expanding=True)),
+        _STATUS_TEXT.in_([s.value for s in PUBLIC_STATUSES]),
+    )
+    .order_by(InitiativeYear.year)
+)
 
 
 def _initiatives() -> Iterator[dict]:
@@ -79,20 +97,18 @@ def _initiatives() -> Iterator[dict]:
         .where(public)
         .order_by(Initiative.id)
     )
+    keys = [column.name for column in stmt.selected_columns]
     for chunk in _chunks(stmt):
-        ids = [r.id for r in chunk]
+        ids = [r[0] for r in chunk]
         years: dict[int, list] = {i: [] for i in ids}
-        for initiative_id, year, status in db.session.execute(
-            sa.select(InitiativeYear.initiative_id, InitiativeYear.year, InitiativeYear.status)
-            .where(
-                InitiativeYear.initiative_id.in_(ids),
-                InitiativeYear.status.in_(PUBLIC_STATUSES),
-            )
-            .order_by(InitiativeYear.year)
+        for initiative_id, year, status in (
+            db.session.connection().execute(_PUBLIC_YEARS, {"ids": ids}).all()
         ):
-            years[initiative_id].append({"year": year, "status": status.value})
+            years[initiative_id].append({"year": year, "status": status})
         for r in chunk:
-            yield {**r._asdict(), "years": years[r.id]}
+            record = dict(zip(keys, r, strict=True))
+            record["years"] = years[r[0]]
+            yield record
 
 
 def _exemplars() -> Iterator[dict]:
@@ -293,10 +309,12 @@ def _write(dataset: Dataset, fmt: str, path: str) -> int:
                 )
                 count += 1
         else:
+            # json.dumps(record, ensure_ascii=False, default=str), its encoder made once.
+            encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=str).encode
             out.write("[")
             for record in dataset.records():
                 out.write(",\n" if count else "\n")
-                out.write(json.dumps(record, ensure_ascii=False, default=str))
+                out.write(encode(record))
                 count += 1
             out.write("\n]\n")
     return count

@@ -23,7 +23,6 @@ from urllib.request import url2pathname
 
 import segno
 from flask import current_app, render_template
-from pypdf.errors import PyPdfError
 
 from dankheo.certificates import layout, storage
 from dankheo.documents.fit import PT_PER_MM
@@ -89,6 +88,8 @@ def frame_for(view) -> Frame:
         _frames.move_to_end(key)
         return frame
     path = storage.certificate_dir() / FRAMES / f"{key}.pdf"
+    from pypdf.errors import PyPdfError  # pypdf is loaded on first use (pdf.frame)
+
     try:
         frame = Frame.from_pdf(path.read_bytes(), _faces())
     except (OSError, ValueError, KeyError, IndexError, PyPdfError):  # none yet, or unreadable

@@ -10,11 +10,9 @@ import io
 import zlib
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
-
 from dankheo.pdf.fonts import Face, face
 
+# pypdf (~10 MB) is imported by the functions that read a frame, on first use.
 FONT_OBJECTS = 5  # Type0 font, CIDFont, descriptor, program, ToUnicode
 
 
@@ -58,6 +56,9 @@ class Frame:
         resources, and the document's output intents. Its fonts named like one of
         ``faces`` (the part after the subset tag) are replaced by the reserved fonts of
         that face; any other font is copied as it is."""
+        from pypdf import PdfReader
+        from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+
         reader = PdfReader(io.BytesIO(data))
         page = reader.pages[0]
         box = [float(v) for v in page.mediabox]
@@ -135,6 +136,8 @@ class Frame:
 
 def _widths(font) -> dict[int, float]:
     """Glyph id → width of the glyphs a Type0 font's /W array lists."""
+    from pypdf.generic import ArrayObject
+
     out: dict[int, float] = {}
     for descendant in font.get("/DescendantFonts", []):
         w = descendant.get_object().get("/W", [])
@@ -167,6 +170,14 @@ def _same_glyphs(font, widths: dict[int, float], f: Face) -> bool:
 
 def _remap(obj, numbers: dict[int, int], queue: list):
     """A copy of ``obj`` whose references are renumbered from 2 up (1 is the form)."""
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        IndirectObject,
+        NameObject,
+        StreamObject,
+    )
+
     if isinstance(obj, IndirectObject):
         if obj.idnum not in numbers:
             numbers[obj.idnum] = len(numbers) + 1

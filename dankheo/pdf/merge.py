@@ -8,27 +8,24 @@ import re
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    StreamObject,
-)
+from typing import TYPE_CHECKING, BinaryIO
 
 from dankheo.pdf import objects
 from dankheo.pdf.objects import BadPdf, RawPdf
 
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
+
+# pypdf (~10 MB) is imported by the functions that use it, on first use: a web process
+# that never merges a PDF does not hold it.
 _TAGGED = re.compile(r"^/([A-Z]{6})\+(.+)$")
 
 
 def write_merged(parts: Iterable[bytes | Path], out: BinaryIO) -> None:
     """Write ``parts`` (PDF bytes, or paths of PDF files read as they come) to ``out``
     in order. ``parts`` may be a generator, so a caller need not hold every part."""
+    from pypdf import PdfWriter
+
     writer = PdfWriter()
     try:
         for part in parts:
@@ -75,6 +72,8 @@ def subset_tag(font) -> str | None:
 
 
 def _retag(obj, key: str, tag: str) -> None:
+    from pypdf.generic import NameObject
+
     match = _TAGGED.match(str(obj.get(key, "")))
     if match:
         obj[NameObject(key)] = NameObject(f"/{tag}+{match.group(2)}")
@@ -90,7 +89,7 @@ def retag_copy(source, copy) -> None:
         _retag(copy, "/FontName", tag)
 
 
-def unique_subset_tags(writer: PdfWriter) -> int:
+def unique_subset_tags(writer: "PdfWriter") -> int:
     """Give every embedded font subset a tag made from its own bytes. Each renderer
     names subsets from the font's description alone, so two documents' different subsets
     of one face share a tag ("ABCDEF+Serif"), which PDF readers and PDF/A validators take
@@ -142,6 +141,8 @@ def write_concatenated(
     without references (the ICC profile, an emblem) are written once and shared.
     ``progress(parts_done)`` is called every ``every`` parts. Returns the page count.
     The result is a print copy: the parts' signatures are not carried over."""
+    from pypdf import PdfReader
+
     writer = _StreamingWriter(out)
     done = 0
     for part in parts:
@@ -283,6 +284,8 @@ class _StreamingWriter:
     # --- parts read by pypdf ---------------------------------------------------------
 
     def add_page(self, page) -> None:
+        from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+
         mapping: dict[int, int] = {}
         queue: list = []
         page_number = self._number()
@@ -301,6 +304,14 @@ class _StreamingWriter:
             self._emit(number, self._remap(obj, mapping, queue))
 
     def _remap(self, obj, mapping: dict, queue: list):
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            StreamObject,
+        )
+
         if isinstance(obj, IndirectObject):
             target = obj.get_object()
             digest = self._shareable(target)
@@ -334,6 +345,8 @@ class _StreamingWriter:
     def _shareable(obj) -> bytes | None:
         """A digest for a stream whose dictionary holds no reference (so two parts'
         copies are the same object), else None."""
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
         if not isinstance(obj, StreamObject) or len(obj._data) < 1024:
             return None
         if any(
@@ -352,6 +365,14 @@ class _StreamingWriter:
         self._write(buffer.getvalue())
 
     def finish(self) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            NumberObject,
+        )
+
         kids = ArrayObject(IndirectObject(n, 0, None) for n in self.pages)
         tree = DictionaryObject(
             {

@@ -99,10 +99,12 @@ def test_loading_weasyprint_leaves_pillow_refusing_truncated_images():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
-# Loaded on first use only (each costs a web or worker process 13–28 MB it rarely needs):
+# Loaded on first use only (each costs a web or worker process 8–28 MB it rarely needs):
 # WeasyPrint when rendering, openpyxl (with numpy) when building or reading a workbook,
-# zxcvbn when a password is chosen.
-LAZY_LIBRARIES = ("weasyprint", "openpyxl", "numpy", "zxcvbn")
+# zxcvbn when a password is chosen, pypdf when reading or merging a PDF, python-docx
+# (with lxml) when writing a Word file. tests/test_worker_imports.py: a web worker also
+# goes without Flask-Migrate and Alembic.
+LAZY_LIBRARIES = ("weasyprint", "openpyxl", "numpy", "zxcvbn", "pypdf", "docx", "lxml")
 
 
 def test_the_application_starts_without_loading_weasyprint(tmp_path):
