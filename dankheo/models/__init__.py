@@ -52,6 +52,7 @@ from dankheo.models.reports import (
     NARRATIVE_SECTIONS,
     ReportCount,
     ReportCountsState,
+    ReportTally,
     ReportNarrative,
 )
 from dankheo.models.review import (
@@ -129,6 +130,7 @@ __all__ = [
     "PriorityArea",
     "ReportCount",
     "ReportCountsState",
+    "ReportTally",
     "ReportNarrative",
     "Reviewer",
     "Role",
