@@ -117,6 +117,7 @@ def current_phase() -> tuple[int, int]:
 # --- the statistics -------------------------------------------------------------------
 
 STATUSES = tuple(YearStatus)
+STATUS_OF = {s.value: s for s in STATUSES}  # a stored value (or member) → the member
 STATES = tuple(NominationState)
 KINDS = tuple(ExemplarKind)
 
@@ -262,7 +263,7 @@ def compute_statistics(
         for bucket_id, year, field_id, status, n in summary.read(
             root.id, rollup, period.first, period.last
         ):
-            status = YearStatus(status)
+            status = STATUS_OF[status]
             statuses[status] += n
             years[year].counts[status] += n
             field_row(field_id).counts[status] += n
@@ -346,7 +347,7 @@ def compute_statistics(
             unit_rows.append(unit_row(key))
 
     if kept is not None:
-        year_figures = yearly.kept(row for row in kept if row.mode == tallies.ALL)
+        year_figures = yearly.kept(row for row in kept if row[0] == tallies.ALL)
     else:
         year_figures = yearly.counted(lambda c: _year_between(c, period), in_scope)
     return Statistics(

@@ -440,20 +440,24 @@ def rebuild(session: Session, index) -> int:
 
 
 def read(root_id: int, rollup: RollUp, first: int, last: int):
-    """(mode, bucket, year, measure, key, n, total) rows of one dashboard."""
-    return db.session.execute(
-        sa.select(
-            ReportTally.mode,
-            ReportTally.bucket_id,
-            ReportTally.year,
-            ReportTally.measure,
-            ReportTally.key,
-            ReportTally.n,
-            ReportTally.total,
-        ).where(
-            ReportTally.mode.in_([rollup.value, ALL]),
-            ReportTally.root_id == root_id,
-            ReportTally.year.between(first, last),
-            sa.or_(ReportTally.n != 0, ReportTally.total != 0),
+    """(mode, bucket, year, measure, key, n, total) rows of one dashboard, as tuples."""
+    return (
+        db.session.connection()
+        .execute(
+            sa.select(
+                ReportTally.mode,
+                ReportTally.bucket_id,
+                ReportTally.year,
+                ReportTally.measure,
+                ReportTally.key,
+                ReportTally.n,
+                ReportTally.total,
+            ).where(
+                ReportTally.mode.in_([rollup.value, ALL]),
+                ReportTally.root_id == root_id,
+                ReportTally.year.between(first, last),
+                sa.or_(ReportTally.n != 0, ReportTally.total != 0),
+            )
         )
-    ).all()
+        .all()
+    )
