@@ -156,6 +156,12 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
             render_svg=render_svg,
             period=period,
             query=_query(root, period, rollup),
+            links={
+                "registry": url_for("registry.initiatives")
+                if "registry.initiatives" in current_app.view_functions
+                else None,
+                "dashboard": url_for("reports.dashboard"),
+            },
         )
         return DashboardFigures(stats.root, split_note(stats), html)
 
