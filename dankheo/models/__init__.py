@@ -52,8 +52,8 @@ from dankheo.models.reports import (
     NARRATIVE_SECTIONS,
     ReportCount,
     ReportCountsState,
-    ReportTally,
     ReportNarrative,
+    ReportTally,
 )
 from dankheo.models.review import (
     Assignment,
@@ -130,8 +130,8 @@ __all__ = [
     "PriorityArea",
     "ReportCount",
     "ReportCountsState",
-    "ReportTally",
     "ReportNarrative",
+    "ReportTally",
     "Reviewer",
     "Role",
     "Score",

@@ -22,7 +22,7 @@ from dankheo.certificates.issuers import issuers_for
 from dankheo.extensions import db
 from dankheo.jobs import JobFailed
 from dankheo.models import Unit
-from dankheo.reports import exports, narratives, summary
+from dankheo.reports import exports, html, narratives, summary
 from dankheo.reports import pdf as pdf_module
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
@@ -147,13 +147,15 @@ class DashboardFigures:
 def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
     def compute():
         stats = compute_statistics(root.id, period, rollup)
-        html = render_template(
+        fragment = render_template(
             "reports/_figures.html",
             stats=stats,
             tables=build_tables(stats),
             dot_map=statistics_map(stats),
             render_map=render_map,
             render_svg=render_svg,
+            report_table=html.report_table,
+            cell_value=html.cell_value,
             period=period,
             query=_query(root, period, rollup),
             links={
@@ -163,7 +165,7 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
                 "dashboard": url_for("reports.dashboard"),
             },
         )
-        return DashboardFigures(stats.root, split_note(stats), html)
+        return DashboardFigures(stats.root, split_note(stats), fragment)
 
     # The shared cache, keyed by the data versions (reports.cache): a commit anywhere
     # moves the key on, so the rendered figures are never older than the data.
