@@ -205,9 +205,11 @@ def compute_statistics(
     root_id: int, period: Period, rollup: RollUp, *, use_summary: bool | None = None
 ) -> Statistics:
     """Every figure of the dashboard and the reports for ``root_id``'s subtree, in a
-    fixed number of aggregate queries (units, successions, fields, the kept initiative
-    counts or two GROUP BYs, four more GROUP BYs). ``use_summary``: None reads the kept
-    counts when they are fresh (reports.summary), False always counts the year rows."""
+    fixed number of aggregate queries: fields, the kept initiative counts and the kept
+    tallies (reports.summary, reports.tallies: exemplars, nominations, awards, the year
+    reports), the replication GROUP BY, the priority areas — or, counting, a GROUP BY
+    for each. ``use_summary``: None reads the kept figures when they are fresh, False
+    always counts the records."""
     if use_summary is None:
         use_summary = summary.is_fresh()
     # The unit index and each root's buckets are kept per process for the structure's
