@@ -80,11 +80,13 @@ def statistics():
     except ValueError:
         return common.error("Tham số “mode” phải là “year” hoặc “current”.")
     period = Period(start, end, year)
+    # The serialised figures, in the shared cache with the data-version key: a warm call
+    # unpickles a small dict rather than the whole Statistics object.
     figures = cached(
-        ("statistics", root.id, period, rollup),
-        lambda: compute_statistics(root.id, period, rollup),
+        ("statistics-json", root.id, period, rollup),
+        lambda: serialise(compute_statistics(root.id, period, rollup)),
     )
-    return jsonify(serialise(figures.value))
+    return jsonify(figures.value)
 
 
 _COUNTS = {

@@ -53,6 +53,7 @@ from dankheo.models.reports import (
     ReportCount,
     ReportCountsState,
     ReportNarrative,
+    ReportTally,
 )
 from dankheo.models.review import (
     Assignment,
@@ -132,6 +133,7 @@ __all__ = [
     "ReportCount",
     "ReportCountsState",
     "ReportNarrative",
+    "ReportTally",
     "Reviewer",
     "Role",
     "Score",

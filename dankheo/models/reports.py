@@ -4,6 +4,7 @@ signer; the figures and tables are never stored there, they come from the statis
 and the figures kept ready for the dashboard (reports.summary keeps them in step)."""
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -84,3 +85,23 @@ class ReportCountsState(Base):
     valid: Mapped[bool] = mapped_column(default=False)
     units_version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     built_at: Mapped[datetime | None]
+
+
+class ReportTally(Base):
+    """The dashboard's other kept figures, beside ``report_counts`` (reports.tallies):
+    per (mode, root, year, bucket) a ``measure`` (exemplars by kind, nominations by
+    state, awards by award type, the year reports' sums, the campaigns' indicators, the
+    year rows by priority area × status) and its ``key``: a count ``n`` and a ``total``.
+    Measures the dashboard does not show per row are kept once per root (mode "all",
+    bucket 0)."""
+
+    __tablename__ = "report_tallies"
+
+    mode: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    root_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    bucket_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    total: Mapped[Decimal] = mapped_column(sa.Numeric(28, 6), default=0)

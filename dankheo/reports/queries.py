@@ -20,14 +20,12 @@ from dankheo.extensions import db
 from dankheo.models import (
     AwardType,
     Campaign,
-    CampaignIndicator,
     Certificate,
     CertificateStatus,
     Decision,
     Exemplar,
     ExemplarKind,
     Field,
-    IndicatorValue,
     Initiative,
     InitiativeYear,
     Nomination,
@@ -38,8 +36,7 @@ from dankheo.models import (
     YearStatus,
 )
 from dankheo.models.campaigns import AWARD_FORM_LABELS, AwardForm
-from dankheo.models.registry import YEAR_FIGURES, initiative_priority_areas
-from dankheo.reports import summary
+from dankheo.reports import summary, tallies, yearly
 from dankheo.reports.rollup import RollUp, Split, UnitIndex, UnitRow
 from dankheo.tree import within_prefixes
 
@@ -120,6 +117,7 @@ def current_phase() -> tuple[int, int]:
 # --- the statistics -------------------------------------------------------------------
 
 STATUSES = tuple(YearStatus)
+STATUS_OF = {s.value: s for s in STATUSES}  # a stored value (or member) → the member
 STATES = tuple(NominationState)
 KINDS = tuple(ExemplarKind)
 
@@ -207,9 +205,11 @@ def compute_statistics(
     root_id: int, period: Period, rollup: RollUp, *, use_summary: bool | None = None
 ) -> Statistics:
     """Every figure of the dashboard and the reports for ``root_id``'s subtree, in a
-    fixed number of aggregate queries (units, successions, fields, the kept initiative
-    counts or two GROUP BYs, four more GROUP BYs). ``use_summary``: None reads the kept
-    counts when they are fresh (reports.summary), False always counts the year rows."""
+    fixed number of aggregate queries: fields, the kept initiative counts and the kept
+    tallies (reports.summary, reports.tallies: exemplars, nominations, awards, the year
+    reports), the replication GROUP BY, the priority areas — or, counting, a GROUP BY
+    for each. ``use_summary``: None reads the kept figures when they are fresh, False
+    always counts the records."""
     if use_summary is None:
         use_summary = summary.is_fresh()
     # The unit index and each root's buckets are kept per process for the structure's
@@ -265,7 +265,7 @@ def compute_statistics(
         for bucket_id, year, field_id, status, n in summary.read(
             root.id, rollup, period.first, period.last
         ):
-            status = YearStatus(status)
+            status = STATUS_OF[status]
             statuses[status] += n
             years[year].counts[status] += n
             field_row(field_id).counts[status] += n
@@ -295,51 +295,17 @@ def compute_statistics(
         ):
             unit_row(bucket(unit_id)).counts[YearStatus(status)] += n
 
-    # Exemplars by unit × kind.
-    exemplars_by_kind = dict.fromkeys(KINDS, 0)
-    for unit_id, kind, n in db.session.execute(
-        sa.select(Exemplar.unit_id, Exemplar.kind, sa.func.count())
-        .where(_year_between(Exemplar.year, period), within_prefixes(Exemplar.unit_path, prefixes))
-        .group_by(Exemplar.unit_id, Exemplar.kind)
-    ):
-        kind = ExemplarKind(kind)
-        exemplars_by_kind[kind] += n
-        unit_figures[bucket(unit_id)].exemplars[kind] += n
-
-    # Nominations by unit × state, in campaigns of the period.
-    nominations_by_state = dict.fromkeys(STATES, 0)
-    for unit_id, state, n in db.session.execute(
-        sa.select(Nomination.unit_id, Nomination.state, sa.func.count())
-        .join(Campaign, Campaign.id == Nomination.campaign_id)
-        .join(Unit, Unit.id == Nomination.unit_id)
-        .where(_year_between(Campaign.year, period), in_scope)
-        .group_by(Nomination.unit_id, Nomination.state)
-    ):
-        state = NominationState(state)
-        nominations_by_state[state] += n
-        unit_figures[bucket(unit_id)].nominations += n
-
-    # Awards: valid certificates by unit × form × issuer.
-    awards: dict[tuple[str, str], int] = defaultdict(int)
-    for unit_id, form, issuer, n in db.session.execute(
-        sa.select(Nomination.unit_id, AwardType.form, AwardType.issuer_title, sa.func.count())
-        .select_from(Certificate)
-        .join(Nomination, Nomination.id == Certificate.nomination_id)
-        .join(AwardType, AwardType.id == Nomination.award_type_id)
-        .join(Campaign, Campaign.id == Nomination.campaign_id)
-        .join(Unit, Unit.id == Nomination.unit_id)
-        .join(Decision, Decision.id == Certificate.decision_id)
-        .where(
-            Certificate.status == CertificateStatus.VALID,
-            Decision.signed_on.between(period.start, period.end)
-            if period.dated
-            else _year_between(Campaign.year, period),
-            in_scope,
+    if use_summary:
+        kept = tallies.read(root.id, rollup, period.first, period.last)
+        exemplars_by_kind, nominations_by_state, awards = _kept_figures(kept, period, unit_figures)
+    else:
+        kept = None
+        exemplars_by_kind, nominations_by_state = _counted_figures(
+            period, prefixes, in_scope, unit_figures, bucket
         )
-        .group_by(Nomination.unit_id, AwardType.form, AwardType.issuer_title)
-    ):
-        awards[(AWARD_FORM_LABELS[AwardForm(form)], issuer)] += n
-        unit_figures[bucket(unit_id)].awards += n
+        awards = None
+    if awards is None:
+        awards = _counted_awards(period, in_scope, unit_figures, bucket)
     awards_by_type = sorted(
         ((f"{form} của {issuer}", n) for (form, issuer), n in awards.items()),
         key=lambda item: (-item[1], item[0]),
@@ -382,9 +348,15 @@ def compute_statistics(
         if key in buckets or key in unit_figures:
             unit_rows.append(unit_row(key))
 
-    extra = _yearly_figures(period, in_scope)
+    if kept is not None:
+        year_figures = yearly.kept(row for row in kept if row[0] == tallies.ALL)
+    else:
+        year_figures = yearly.counted(lambda c: _year_between(c, period), in_scope)
     return Statistics(
-        **extra,
+        figures=year_figures.figures,
+        reports_by_year=year_figures.reports_by_year,
+        indicator_totals=year_figures.indicator_totals,
+        by_priority_area=_by_area(year_figures),
         exact_root=prefixes == [root.path],
         splits=index.splits_within(root),
         root=root,
@@ -418,45 +390,7 @@ def _row_names(index: UnitIndex, root: UnitRow) -> dict[int, str]:
     return names
 
 
-def _yearly_figures(period: Period, in_scope) -> dict:
-    """The officers' year reports in scope: sums of the standard figures by year, the
-    campaigns' own indicators by year, and the year rows by priority area × status
-    (three GROUP BYs)."""
-    columns = [getattr(InitiativeYear, c) for c, _l, _u in YEAR_FIGURES]
-    figures: dict[str, dict[int, float]] = {c: {} for c, _l, _u in YEAR_FIGURES}
-    reports: dict[int, int] = {}
-    for row in db.session.execute(
-        sa.select(
-            InitiativeYear.year,
-            sa.func.count(InitiativeYear.reported_at),
-            *(sa.func.sum(c) for c in columns),
-        )
-        .join(Unit, Unit.id == InitiativeYear.unit_id)
-        .where(_year_between(InitiativeYear.year, period), in_scope)
-        .group_by(InitiativeYear.year)
-    ):
-        year, count, *sums = row
-        reports[year] = count
-        for (column, _l, _u), total in zip(YEAR_FIGURES, sums, strict=True):
-            figures[column][year] = float(total or 0)
-    indicators = [
-        (f"{name} ({unit_label})" if unit_label else name, year, float(total or 0))
-        for name, unit_label, year, total in db.session.execute(
-            sa.select(
-                CampaignIndicator.name,
-                CampaignIndicator.unit_label,
-                InitiativeYear.year,
-                sa.func.sum(IndicatorValue.value),
-            )
-            .select_from(IndicatorValue)
-            .join(CampaignIndicator, CampaignIndicator.id == IndicatorValue.indicator_id)
-            .join(InitiativeYear, InitiativeYear.id == IndicatorValue.initiative_year_id)
-            .join(Unit, Unit.id == InitiativeYear.unit_id)
-            .where(_year_between(InitiativeYear.year, period), in_scope)
-            .group_by(CampaignIndicator.name, CampaignIndicator.unit_label, InitiativeYear.year)
-            .order_by(CampaignIndicator.name, InitiativeYear.year)
-        )
-    ]
+def _by_area(year_figures: yearly.YearFigures) -> list[Breakdown]:
     areas = {
         a.id: Breakdown(a.id, a.name)
         for a in db.session.execute(
@@ -465,20 +399,95 @@ def _yearly_figures(period: Period, in_scope) -> dict:
             )
         )
     }
-    link = initiative_priority_areas.c
-    for area_id, status, n in db.session.execute(
-        sa.select(link.priority_area_id, InitiativeYear.status, sa.func.count())
-        .select_from(InitiativeYear)
-        .join(initiative_priority_areas, link.initiative_id == InitiativeYear.initiative_id)
-        .join(Unit, Unit.id == InitiativeYear.unit_id)
-        .where(_year_between(InitiativeYear.year, period), in_scope)
-        .group_by(link.priority_area_id, InitiativeYear.status)
-    ):
+    for (area_id, status), n in year_figures.areas.items():
         if area_id in areas:
-            areas[area_id].counts[YearStatus(status)] += n
-    return {
-        "figures": figures,
-        "reports_by_year": reports,
-        "indicator_totals": indicators,
-        "by_priority_area": list(areas.values()),
-    }
+            areas[area_id].counts[status] += n
+    return list(areas.values())
+
+
+def _kept_figures(kept, period: Period, unit_figures):
+    """Exemplars by kind, nominations by state and (for a period of whole years) awards
+    by form × issuer from the root's tallies (reports.tallies), each added to its row."""
+    exemplars_by_kind = dict.fromkeys(KINDS, 0)
+    nominations_by_state = dict.fromkeys(STATES, 0)
+    award_counts: dict[tuple[int, int], int] = defaultdict(int)
+    for mode, bucket_id, _year, measure, key, n, _total in kept:
+        if mode == tallies.ALL or not n:
+            continue
+        if measure == tallies.EXEMPLAR:
+            kind = ExemplarKind(key)
+            exemplars_by_kind[kind] += n
+            unit_figures[bucket_id].exemplars[kind] += n
+        elif measure == tallies.NOMINATION:
+            nominations_by_state[NominationState(key)] += n
+            unit_figures[bucket_id].nominations += n
+        elif measure == tallies.AWARD and not period.dated:
+            award_counts[(bucket_id, int(key))] += n
+    if period.dated:  # awards count by their decision's date: counted
+        return exemplars_by_kind, nominations_by_state, None
+    awards: dict[tuple[str, str], int] = defaultdict(int)
+    if award_counts:
+        types = {
+            t.id: (AWARD_FORM_LABELS[AwardForm(t.form)], t.issuer_title)
+            for t in db.session.execute(
+                sa.select(AwardType.id, AwardType.form, AwardType.issuer_title).where(
+                    AwardType.id.in_({t for _b, t in award_counts})
+                )
+            )
+        }
+        for (bucket_id, type_id), n in award_counts.items():
+            awards[types[type_id]] += n
+            unit_figures[bucket_id].awards += n
+    return exemplars_by_kind, nominations_by_state, awards
+
+
+def _counted_figures(period: Period, prefixes, in_scope, unit_figures, bucket):
+    """Exemplars by unit × kind and nominations by unit × state (campaigns of the
+    period), counted from the records."""
+    exemplars_by_kind = dict.fromkeys(KINDS, 0)
+    for unit_id, kind, n in db.session.execute(
+        sa.select(Exemplar.unit_id, Exemplar.kind, sa.func.count())
+        .where(_year_between(Exemplar.year, period), within_prefixes(Exemplar.unit_path, prefixes))
+        .group_by(Exemplar.unit_id, Exemplar.kind)
+    ):
+        kind = ExemplarKind(kind)
+        exemplars_by_kind[kind] += n
+        unit_figures[bucket(unit_id)].exemplars[kind] += n
+    nominations_by_state = dict.fromkeys(STATES, 0)
+    for unit_id, state, n in db.session.execute(
+        sa.select(Nomination.unit_id, Nomination.state, sa.func.count())
+        .join(Campaign, Campaign.id == Nomination.campaign_id)
+        .join(Unit, Unit.id == Nomination.unit_id)
+        .where(_year_between(Campaign.year, period), in_scope)
+        .group_by(Nomination.unit_id, Nomination.state)
+    ):
+        state = NominationState(state)
+        nominations_by_state[state] += n
+        unit_figures[bucket(unit_id)].nominations += n
+    return exemplars_by_kind, nominations_by_state
+
+
+def _counted_awards(period: Period, in_scope, unit_figures, bucket) -> dict:
+    """Valid certificates by unit × form × issuer, counted (by their decision's date in
+    a dated period, else by their campaign's year)."""
+    awards: dict[tuple[str, str], int] = defaultdict(int)
+    for unit_id, form, issuer, n in db.session.execute(
+        sa.select(Nomination.unit_id, AwardType.form, AwardType.issuer_title, sa.func.count())
+        .select_from(Certificate)
+        .join(Nomination, Nomination.id == Certificate.nomination_id)
+        .join(AwardType, AwardType.id == Nomination.award_type_id)
+        .join(Campaign, Campaign.id == Nomination.campaign_id)
+        .join(Unit, Unit.id == Nomination.unit_id)
+        .join(Decision, Decision.id == Certificate.decision_id)
+        .where(
+            Certificate.status == CertificateStatus.VALID,
+            Decision.signed_on.between(period.start, period.end)
+            if period.dated
+            else _year_between(Campaign.year, period),
+            in_scope,
+        )
+        .group_by(Nomination.unit_id, AwardType.form, AwardType.issuer_title)
+    ):
+        awards[(AWARD_FORM_LABELS[AwardForm(form)], issuer)] += n
+        unit_figures[bucket(unit_id)].awards += n
+    return awards

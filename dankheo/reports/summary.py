@@ -222,6 +222,15 @@ def _forget_freshness(session: Session) -> None:
 
 # --- rebuild ---------------------------------------------------------------------------------
 
+# Other kept tables rebuilt with this one, sharing its state (reports.tallies registers).
+_ALSO_REBUILD: list = []
+
+
+def also_rebuild(function):
+    """Register ``function(session, index)`` to run inside every ``rebuild``."""
+    _ALSO_REBUILD.append(function)
+    return function
+
 
 def rebuild() -> int:
     """Recompute the whole table from the year rows (in the caller's transaction; the
@@ -260,6 +269,8 @@ def rebuild() -> int:
     table = ReportCount.__table__
     batch = _count_rows(rows)
     bulk_insert(session, table, batch)
+    for function in _ALSO_REBUILD:
+        function(session, index)
     state = session.get(ReportCountsState, 1)
     if state is None:
         state = ReportCountsState(id=1)
@@ -271,21 +282,26 @@ def rebuild() -> int:
 
 
 def read(root_id: int, rollup: RollUp, first: int, last: int):
-    """(bucket, year, field, status, n) rows of one dashboard."""
-    return db.session.execute(
-        sa.select(
-            ReportCount.bucket_id,
-            ReportCount.year,
-            ReportCount.field_id,
-            ReportCount.status,
-            ReportCount.n,
-        ).where(
-            ReportCount.mode == rollup.value,
-            ReportCount.root_id == root_id,
-            ReportCount.year.between(first, last),
-            ReportCount.n != 0,
+    """(bucket, year, field, status, n) rows of one dashboard (plain rows: a province's
+    whole phase is thousands, without the ORM's per-row work)."""
+    return (
+        db.session.connection()
+        .execute(
+            sa.select(
+                ReportCount.bucket_id,
+                ReportCount.year,
+                ReportCount.field_id,
+                ReportCount.status,
+                ReportCount.n,
+            ).where(
+                ReportCount.mode == rollup.value,
+                ReportCount.root_id == root_id,
+                ReportCount.year.between(first, last),
+                ReportCount.n != 0,
+            )
         )
-    ).all()
+        .all()
+    )
 
 
 def request_rebuild() -> None:

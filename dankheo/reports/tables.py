@@ -62,10 +62,11 @@ class Chart:
         if not self.categories:
             return f"{self.title}: chưa có số liệu."
         parts = []
+        totals = self.totals() if self.stacked else []
         for i, category in enumerate(self.categories):
             if self.stacked:
                 detail = ", ".join(f"{s.name} {s.values[i]}" for s in self.series)
-                parts.append(f"{category}: {self.totals()[i]} ({detail})")
+                parts.append(f"{category}: {totals[i]} ({detail})")
             else:
                 parts.append(f"{category}: {self.series[0].values[i]}")
         return f"{self.title}. " + "; ".join(parts) + "."

@@ -1,6 +1,8 @@
 """Routes of the reports blueprint: the dashboard, and the yearly report and the phase
 summary as XLSX and PDF. Every figure comes from ``queries.compute_statistics``."""
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     abort,
@@ -12,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from dankheo import permissions, vietnamese
@@ -19,7 +22,7 @@ from dankheo.certificates.issuers import issuers_for
 from dankheo.extensions import db
 from dankheo.jobs import JobFailed
 from dankheo.models import Unit
-from dankheo.reports import exports, narratives, summary
+from dankheo.reports import exports, html, narratives, summary
 from dankheo.reports import pdf as pdf_module
 from dankheo.reports.cache import cached
 from dankheo.reports.charts import render_svg, svg_document
@@ -28,13 +31,12 @@ from dankheo.reports.map import render_map, statistics_map
 from dankheo.reports.pdf import render_report, report_document
 from dankheo.reports.queries import (
     Period,
-    Statistics,
     compute_statistics,
     current_phase,
     half_year,
 )
-from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp
-from dankheo.reports.tables import STATUS_COLOURS, build_tables, split_note
+from dankheo.reports.rollup import ROLLUP_EXPLANATIONS, ROLLUP_LABELS, RollUp, UnitRow
+from dankheo.reports.tables import build_tables, split_note
 from dankheo.web.access import found, require
 from dankheo.web.params import arg_id, parse_int
 from dankheo.web.transaction import transaction
@@ -121,32 +123,60 @@ def _period(start: int, end: int, year: int | None) -> Period:
     return Period(start, end, year)
 
 
-def _breadcrumb(stats: Statistics) -> list:
+def _breadcrumb(unit_row: UnitRow) -> list:
     """The chosen unit's ancestors the user may read (links up the drill-down)."""
     prefixes = permissions.scope_paths(current_user, "reports.view")
-    ids = stats.root.ids_on_path()[:-1]
+    ids = unit_row.ids_on_path()[:-1]
     if not ids:
         return []
     units = db.session.scalars(db.select(Unit).where(Unit.id.in_(ids)).order_by(Unit.depth))
     return [u for u in units if prefixes is None or any(u.path.startswith(p) for p in prefixes)]
 
 
+@dataclass(frozen=True)
+class DashboardFigures:
+    """What the dashboard keeps of its figures in the shared cache: the rendered
+    figures (tables, charts, map: ``reports/_figures.html``) and the little the rest of
+    the page needs. Unpickling an HTML string costs far less than rebuilding it."""
+
+    root: UnitRow
+    split_note: str
+    html: str
+
+
 def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
     def compute():
         stats = compute_statistics(root.id, period, rollup)
-        return stats, build_tables(stats), statistics_map(stats)
+        fragment = render_template(
+            "reports/_figures.html",
+            stats=stats,
+            tables=build_tables(stats),
+            dot_map=statistics_map(stats),
+            render_map=render_map,
+            render_svg=render_svg,
+            report_table=html.report_table,
+            cell_value=html.cell_value,
+            period=period,
+            query=_query(root, period, rollup),
+            links={
+                "registry": url_for("registry.initiatives")
+                if "registry.initiatives" in current_app.view_functions
+                else None,
+                "dashboard": url_for("reports.dashboard"),
+            },
+        )
+        return DashboardFigures(stats.root, split_note(stats), fragment)
 
-    # The shared cache, keyed by the data versions (reports.cache).
-    figures = cached(("dashboard", root.id, period, rollup), compute)
+    # The shared cache, keyed by the data versions (reports.cache): a commit anywhere
+    # moves the key on, so the rendered figures are never older than the data.
+    figures = cached(("dashboard-html", root.id, period, rollup), compute)
     # Kept counts stale (a structure change, a bulk load): the worker rebuilds them.
     summary.request_rebuild()
-    stats, tables, dot_map = figures.value
+    value: DashboardFigures = figures.value
     return {
-        "stats": stats,
-        "tables": tables,
-        "dot_map": dot_map,
-        "render_map": render_map,
-        "split_note": split_note(stats),
+        "figures_html": Markup(value.html),  # noqa: S704 (our own template, autoescaped)
+        "unit_row": value.root,
+        "split_note": value.split_note,
         "computed_at": figures.computed_at,
         "root": root,
         "period": period,
@@ -155,8 +185,6 @@ def _context(root: Unit, period: Period, rollup: RollUp) -> dict:
         "rollup_explanation": ROLLUP_EXPLANATIONS[rollup],
         "rollups": ROLLUP_LABELS,
         "phase_value": PHASE_VALUE,
-        "status_colours": STATUS_COLOURS,
-        "render_svg": render_svg,
     }
 
 
@@ -185,7 +213,7 @@ def dashboard():
     return render_template(
         "reports/dashboard.html",
         **context,
-        breadcrumb=_breadcrumb(context["stats"]),
+        breadcrumb=_breadcrumb(context["unit_row"]),
         choices=_root_choices(current_user),
         query=_query(root, period, rollup),
         profiles=PROFILES,
