@@ -2,7 +2,8 @@
 province's unit table has about a thousand cells, and a Jinja macro call per cell was
 most of the cost of rendering a cold dashboard. The markup is what
 ``templates/reports/_cells.html`` wrote (the tests read its ``data-cell``,
-``data-total`` and ``data-value`` attributes); every text is escaped."""
+``data-total`` and ``data-value`` attributes); every text is escaped. The words the
+markup adds (a link's title, the empty table's line) come from the template (``texts``)."""
 
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from dankheo.reports.tables import Cell, Table
 from dankheo.vietnamese import format_number
 
 
-def cell_value(cell: Cell, query: dict, links: dict) -> str:
+def cell_value(cell: Cell, query: dict, links: dict, texts: dict) -> str:
     """A cell's content: a number linking to the registry list that counts the same
     rows, a row label linking to the dashboard of that unit, or plain text."""
     if cell.is_number:
@@ -23,11 +24,12 @@ def cell_value(cell: Cell, query: dict, links: dict) -> str:
         return str(number)
     if cell.drill_unit:
         href = escape(f"{links['dashboard']}?{urlencode(dict(query, unit=cell.drill_unit))}")
-        return f'<a href="{href}" title="Xem các đơn vị trực thuộc">{escape(cell.value)}</a>'
+        title = escape(texts["drill"])
+        return f'<a href="{href}" title="{title}">{escape(cell.value)}</a>'
     return str(escape(cell.value))
 
 
-def report_table(table: Table, query: dict, links: dict) -> Markup:
+def report_table(table: Table, query: dict, links: dict, texts: dict) -> Markup:
     key = escape(table.key)
     title = escape(table.title)
     out = [
@@ -43,7 +45,7 @@ def report_table(table: Table, query: dict, links: dict) -> Markup:
     for r, row in enumerate(table.rows):
         out.append("\n<tr>")
         for i, cell in enumerate(row):
-            value = cell_value(cell, query, links)
+            value = cell_value(cell, query, links, texts)
             if i == 0:
                 out.append(f'<th scope="row" class="fw-normal">{value}</th>')
             else:
@@ -55,7 +57,7 @@ def report_table(table: Table, query: dict, links: dict) -> Markup:
     if not table.rows:
         out.append(
             f'\n<tr><td colspan="{len(table.headers)}" class="text-center text-muted">'
-            "Chưa có số liệu.</td></tr>"
+            f"{escape(texts['empty'])}</td></tr>"
         )
     out.append("\n</tbody>")
     if table.total:
@@ -64,7 +66,7 @@ def report_table(table: Table, query: dict, links: dict) -> Markup:
             if i == 0:
                 out.append(f'<th scope="row">{escape(cell.value)}</th>')
             else:
-                value = cell_value(cell, query, links)
+                value = cell_value(cell, query, links, texts)
                 out.append(
                     f'<td class="text-end" data-total="{key}-{i}" '
                     f'data-value="{escape(cell.value)}">{value}</td>'
