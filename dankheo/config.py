@@ -95,6 +95,9 @@ class Defaults:
     # in the shared cache (web.page_cache: keyed by URL and data versions, so a commit is
     # seen at once). 0 renders them on every request.
     PAGE_CACHE_SECONDS = 600
+    # The same for a registry search's total and shown ids (registry.queries: keyed by
+    # the search, the reader's scope and the data versions). 0 searches every time.
+    LIST_CACHE_SECONDS = 600
 
     # Per-address rate limits on what anyone may ask without signing in (dankheo.ratelimits,
     # Flask-Limiter syntax). The counters live where every process sees them: a SQLite

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from dankheo.extensions import db
@@ -23,7 +24,12 @@ from dankheo.registry import search as text_search
 from dankheo.registry.pagination import IdsFirstPagination
 from dankheo.registry.search import on_sqlite
 from dankheo.tree import minimal_prefixes, within_prefixes
+from dankheo.web import kept
 from dankheo.web.params import MAX_ID, parse_int
+
+# What a list's membership and order depend on: the rows, their units (paths, names),
+# the classifications (fields, priority areas).
+KEPT_DATASETS = ("initiatives", "units", "campaigns")
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SORTS = ("name", "year", "unit")
@@ -441,8 +447,19 @@ def initiative_page(
         plan = _plan(params, counted, offset, size, broad)
         return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad, wide=wide)
 
+    keep = None
+    if params.q:
+        # A search's total and shown ids are kept by data versions (web.kept): the
+        # text match is the page's dearest part, and paging back and forth repeats it.
+        key = (dataclasses.astuple(params), scope and tuple(scope), public, count_cap, per_page)
+
+        def keep(compute):
+            seconds = int(current_app.config["LIST_CACHE_SECONDS"])
+            return kept.kept("list-ids", key, compute, KEPT_DATASETS, seconds)
+
     return IdsFirstPagination(
         select=with_list_loads(stmt, areas=areas),
+        keep=keep,
         ids_select=ids_select,
         id_column=Initiative.id,
         session=db.session(),
