@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from dankheo.extensions import db
 from dankheo.models import Role
 from tests.factories import make_user
 
@@ -170,3 +171,13 @@ def test_admin_defaults_to_the_top_unit(client, auth, data):
     html = client.get("/reports/?year=2024").get_data(as_text=True)
     assert "Tỉnh Thử Nghiệm – năm 2024" in html
     assert cell(html, "tinh-trang-1") == 8
+
+
+def test_unit_and_field_names_are_escaped_in_the_tables(client, auth, data, leader):
+    # The tables are written by reports.html, not by the template's autoescape.
+    data["d1"].name = 'Huyện <b>Một</b> "x"'
+    db.session.commit()
+    auth.login("lanhdao")
+    html = client.get("/reports/?year=2024").get_data(as_text=True)
+    assert "Huyện &lt;b&gt;Một&lt;/b&gt; &#34;x&#34;" in html
+    assert "<b>Một</b>" not in html
