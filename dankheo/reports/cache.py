@@ -8,7 +8,6 @@ last commit, and no cache needs emptying. REPORTS_CACHE_SECONDS only bounds how 
 unused entry stays (0: no cache). The cache is the application's Flask-Caching one:
 a folder of the instance on one host, Redis when the site spans hosts (config.py)."""
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +16,8 @@ from typing import Any
 from flask import current_app
 
 from dankheo import vietnamese
-from dankheo.extensions import cache, db
-from dankheo.models.versions import DATASETS, current
+from dankheo.models.versions import DATASETS
+from dankheo.web import kept
 
 
 @dataclass
@@ -27,21 +26,10 @@ class CachedFigures:
     computed_at: datetime
 
 
-def cache_key(key: tuple) -> str:
-    versions, _changed = current(db.session, DATASETS)
-    text = repr((key, versions))
-    return "figures:" + hashlib.sha256(text.encode()).hexdigest()[:40]
-
-
 def cached(key: tuple, compute: Callable[[], Any]) -> CachedFigures:
-    """``compute()``'s result for ``key`` at the current data versions."""
+    """``compute()``'s result for ``key`` at the current data versions (web.kept),
+    with the moment it was computed."""
     max_age = int(current_app.config.get("REPORTS_CACHE_SECONDS", 3600))
-    if max_age <= 0:
-        return CachedFigures(compute(), vietnamese.now())
-    full_key = cache_key(key)
-    hit = cache.get(full_key)
-    if isinstance(hit, CachedFigures):
-        return hit
-    entry = CachedFigures(compute(), vietnamese.now())
-    cache.set(full_key, entry, timeout=max_age)
-    return entry
+    return kept.kept(
+        "figures", key, lambda: CachedFigures(compute(), vietnamese.now()), DATASETS, max_age
+    )
