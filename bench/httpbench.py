@@ -269,9 +269,10 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def timed_download(server, cookie: str, path: str) -> tuple[int, float, int, int, int]:
-    """(status, seconds, bytes, largest worker RSS before, largest worker RSS during) of
-    one request read to its end, the workers' memory sampled every 20 ms meanwhile."""
+def timed_download(server, cookie: str, path: str) -> tuple[int, float, int, int, int, int]:
+    """(status, seconds, bytes, largest worker RSS before, largest worker RSS during,
+    lines) of one request read to its end, the workers' memory sampled every 20 ms
+    meanwhile."""
     pids = server.worker_pids()
     before = max((rss_kb(p) for p in pids), default=0)
     peak = [before]
@@ -290,4 +291,4 @@ def timed_download(server, cookie: str, path: str) -> tuple[int, float, int, int
     finally:
         done.set()
         sampler.join()
-    return status, time.perf_counter() - t0, len(data), before, peak[0]
+    return status, time.perf_counter() - t0, len(data), before, peak[0], data.count(b"\n")

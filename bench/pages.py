@@ -60,6 +60,7 @@ from httpbench import (
 P95_TARGET_MS = 150.0
 SHARE_TARGET = 0.30
 EXPORT_SECONDS = 15.0
+EXPORT_ROWS = 50_000
 EXPORT_RSS_MB = 150.0
 
 
@@ -69,6 +70,9 @@ class Page:
     path: str
     account: str | None  # None: anonymous
     cold: bool = False  # empty the shared figure cache before each request
+    # A whole dataset (a bulk file, a JSON record a line): its time is judged per
+    # 50,000 rows, the export target's size.
+    whole: bool = False
 
 
 @dataclass
@@ -99,6 +103,15 @@ class ExportResult:
     size_mb: float = 0.0
     rss_before_mb: float = 0.0
     rss_peak_mb: float = 0.0
+    rows: int | None = None  # of a whole dataset
+    whole: bool = False
+
+    @property
+    def judged_s(self) -> float:
+        """The time the target judges: per 50,000 rows for a whole dataset."""
+        if self.whole and self.rows:
+            return self.built_s * EXPORT_ROWS / self.rows
+        return self.built_s
 
 
 # --- what to measure --------------------------------------------------------------------
@@ -226,7 +239,7 @@ def targets(env: dict) -> tuple[list[Page], list[Page]]:
         Page("initiatives XLSX (district)", "/registry/initiatives/export.xlsx", "vol.canbo1"),
         Page("exemplars XLSX", "/registry/exemplars/export.xlsx", "vol.thuky"),
         Page("gallery XLSX (anonymous, 5,000 rows)", "/public/export.xlsx", None),
-        Page("bulk initiatives JSON", "/api/v1/bulk/initiatives.json", None),
+        Page("bulk initiatives JSON", "/api/v1/bulk/initiatives.json", None, whole=True),
     ]
     return pages, exports
 
@@ -315,11 +328,11 @@ def measure_pages(server, env, pages, cookies, counts, args) -> list[Result]:
 def measure_exports(server, env, exports, cookies) -> list[ExportResult]:
     results = []
     for page in exports:
-        out = ExportResult(page.name, page.path, page.account)
+        out = ExportResult(page.name, page.path, page.account, whole=page.whole)
         downloads = Path(env["DANKHEO_INSTANCE_PATH"]) / "downloads"
         shutil.rmtree(downloads, ignore_errors=True)  # built afresh, then kept
         try:
-            status, seconds, size, before, peak = timed_download(
+            status, seconds, size, before, peak, lines = timed_download(
                 server, cookies[page.account], page.path
             )
         except OSError as err:  # a download that never ended: say so, keep measuring
@@ -328,7 +341,9 @@ def measure_exports(server, env, exports, cookies) -> list[ExportResult]:
             continue
         out.status, out.built_s, out.size_mb = status, seconds, size / 1e6
         out.rss_before_mb, out.rss_peak_mb = before / 1024, peak / 1024
-        _, kept, _, _, peak2 = timed_download(server, cookies[page.account], page.path)
+        if page.whole:
+            out.rows = lines - 2  # "[", a record a line, "]"
+        _, kept, _, _, peak2, _ = timed_download(server, cookies[page.account], page.path)
         out.kept_s, out.rss_peak_mb = kept, max(out.rss_peak_mb, peak2 / 1024)
         results.append(out)
         print(
@@ -412,12 +427,14 @@ def table(label: str, results: list[Result], exports: list[ExportResult], args) 
         ]
         for e in exports:
             misses = []
-            if e.built_s >= EXPORT_SECONDS:
-                misses.append(f"time {e.built_s:.1f} s")
+            if e.judged_s >= EXPORT_SECONDS:
+                per = f" ({e.judged_s:.1f} s per {EXPORT_ROWS:,} rows)" if e.whole else ""
+                misses.append(f"time {e.built_s:.1f} s{per}")
             if e.rss_peak_mb >= EXPORT_RSS_MB:
                 misses.append(f"RSS {e.rss_peak_mb:.0f} MB")
+            name = f"{e.name} ({e.rows:,} rows)" if e.rows else e.name
             lines.append(
-                f"| {e.name} `{e.path}` | {e.account or 'anonymous'} | {e.built_s:.1f} "
+                f"| {name} `{e.path}` | {e.account or 'anonymous'} | {e.built_s:.1f} "
                 f"| {e.kept_s:.2f} | {e.size_mb:.1f} | {e.rss_before_mb:.0f} → "
                 f"{e.rss_peak_mb:.0f} | {'MISSED: ' + '; '.join(misses) if misses else 'met'} |"
             )

@@ -349,29 +349,23 @@ def write_file(fmt: str, path: str, *, title: str, headers, rows: Iterable, limi
 
 
 def send_path(path: str, *, filename: str, mimetype: str, delete: bool) -> Response:
-    """The file as a response sent in blocks. ``delete``: a temporary file, removed at
-    once (the open handle keeps its data until the response is closed); otherwise the
-    file is opened when the body is first read and closed when it has been read."""
-    size = os.stat(path).st_size
+    """The file as a response sent in blocks, opened at once (so a file replaced or
+    removed meanwhile is still sent whole) and closed with the response. ``delete``: a
+    temporary file, removed at once (the open handle keeps its data)."""
+    handle = open(path, "rb")  # noqa: SIM115 (closed when the response is)
+    size = os.fstat(handle.fileno()).st_size
     if delete:
-        handle = open(path, "rb")  # noqa: SIM115 (closed when the response is)
         os.unlink(path)
 
-        def blocks():
-            try:
-                while block := handle.read(256 * 1024):
-                    yield block
-            finally:
-                handle.close()
-
-    else:
-
-        def blocks():
-            with open(path, "rb") as kept:
-                while block := kept.read(256 * 1024):
-                    yield block
+    def blocks():
+        try:
+            while block := handle.read(256 * 1024):
+                yield block
+        finally:
+            handle.close()
 
     response = Response(blocks(), mimetype=mimetype, direct_passthrough=True)
+    response.call_on_close(handle.close)
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

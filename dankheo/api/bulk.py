@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import abort, current_app, jsonify
@@ -38,6 +39,8 @@ from dankheo.models import (
 from dankheo.models.versions import current
 
 CHUNK = 2000
+# A client told to come back while a file is being built: in this many seconds.
+RETRY_SECONDS = 30
 FORMATS = ("csv", "json")
 
 
@@ -326,16 +329,41 @@ def _signature(dataset: Dataset) -> tuple[str, object]:
     return hashlib.sha256(text.encode()).hexdigest()[:16], changed
 
 
-def built_file(dataset: Dataset, fmt: str) -> str:
-    """The path of the file of ``dataset`` as the data stand, built when missing."""
+def _files(folder: str, dataset: Dataset, fmt: str) -> list[os.DirEntry]:
+    return [
+        entry
+        for entry in os.scandir(folder)
+        if entry.name.startswith(f"{dataset.name}-") and entry.name.endswith(f".{fmt}")
+    ]
+
+
+class BuiltFile(NamedTuple):
+    path: str | None
+    current: bool  # of the data as they stand (else the last complete one)
+    modified: float = 0.0  # an older file's mtime
+
+
+def built_file(dataset: Dataset, fmt: str) -> BuiltFile:
+    """The file of ``dataset``. The file of the data as they stand
+    when it exists, or built by this request when no other request is building it. While
+    another request builds it (a national file takes half a minute), the last complete
+    file is sent, marked as an older one (``current`` False) — nobody else waits on the
+    builder, so a stream of downloads after each change cannot hold every worker thread;
+    no path when there is none yet."""
     folder = os.path.join(current_app.config["DOWNLOAD_DIR"], "opendata")
     os.makedirs(folder, exist_ok=True)
     signature, _changed = _signature(dataset)
     path = os.path.join(folder, f"{dataset.name}-{signature}.{fmt}")
     if os.path.exists(path):
-        return path
+        return BuiltFile(path, True)
     with open(os.path.join(folder, f"{dataset.name}.{fmt}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder; the others wait for its file
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # one builder at a time
+        except BlockingIOError:
+            older = max(_files(folder, dataset, fmt), key=lambda e: e.stat().st_mtime, default=None)
+            if older is None:
+                return BuiltFile(None, False)
+            return BuiltFile(older.path, False, older.stat().st_mtime)
         if not os.path.exists(path):
             handle, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
             os.close(handle)
@@ -345,11 +373,10 @@ def built_file(dataset: Dataset, fmt: str) -> str:
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
-            for entry in os.scandir(folder):
-                stale = entry.name.startswith(f"{dataset.name}-") and entry.name.endswith(f".{fmt}")
-                if stale and entry.path != path:
+            for entry in _files(folder, dataset, fmt):
+                if entry.path != path:
                     os.unlink(entry.path)
-    return path
+    return BuiltFile(path, True)
 
 
 @bp.route("/bulk")
@@ -376,12 +403,24 @@ def _bulk_file(name: str, fmt: str):
     dataset = DATASETS.get(name)
     if dataset is None or fmt not in FORMATS:
         abort(404)
-    path = built_file(dataset, fmt)
+    path, is_current, modified = built_file(dataset, fmt)
+    if path is None:  # the first file is being built: come back shortly
+        response, status = common.error("Tệp đang được tạo, vui lòng tải lại sau ít phút.", 503)
+        response.status_code = status
+        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        return response
     # Flask adds "; charset=utf-8" to a text/* type itself.
     mimetype = "text/csv" if fmt == "csv" else "application/json"
-    return exports.send_path(
+    response = exports.send_path(
         path, filename=f"{dataset.name}.{fmt}", mimetype=mimetype, delete=False
     )
+    if not is_current:
+        # The older file's own validators, never the data's current ones (which would
+        # let a client keep it once the new file is there).
+        response.set_etag("older-" + os.path.basename(path).rsplit(".", 1)[0])
+        response.last_modified = modified
+        response.headers["Cache-Control"] = "public, no-cache"
+    return response
 
 
 @bp.route("/bulk/<name>.<fmt>")
@@ -411,7 +450,9 @@ OPENAPI_PATHS: dict = {
             "summary": "Tải trọn bộ một tập dữ liệu công khai",
             "description": (
                 "Tệp được tạo lại khi dữ liệu thay đổi; dùng ETag/If-None-Match để chỉ tải "
-                "khi có thay đổi."
+                "khi có thay đổi. Trong lúc tệp mới đang được tạo, máy chủ gửi tệp hoàn "
+                'chỉnh gần nhất (ETag bắt đầu bằng "older-"); khi chưa có tệp nào, trả '
+                "503 kèm Retry-After."
             ),
             "parameters": [
                 {
@@ -440,6 +481,9 @@ OPENAPI_PATHS: dict = {
                 "304": schema.NOT_MODIFIED,
                 "404": schema.NOT_FOUND,
                 "429": schema.TOO_MANY,
+                "503": schema.json_response(
+                    "Tệp đang được tạo lần đầu; thử lại sau Retry-After giây", schema.ERROR
+                ),
             },
         }
     },

@@ -139,7 +139,9 @@ def conditional(*datasets: str, cache_response: bool = False):
                 )
             else:
                 response = make_response(view(*args, **kwargs))
-            if response.status_code in (200, 304):
+            # A view that answers with validators of its own (an older bulk file sent
+            # while the new one is built) keeps them.
+            if response.status_code in (200, 304) and "ETag" not in response.headers:
                 response.set_etag(etag)
                 if last_modified:
                     response.last_modified = last_modified

@@ -4,6 +4,7 @@ the same number of statements whatever the page holds; conditional GET (ETag,
 Last-Modified, 304) from the data versions; per-address rate limits."""
 
 import csv
+import fcntl
 import io
 import json
 
@@ -253,6 +254,43 @@ def test_bulk_files_hold_every_public_record_and_follow_changes(client, world, a
     folder = tmp_path / "downloads" / "opendata"
     assert len(list(folder.glob("initiatives-*.json"))) == 1  # the stale file is gone
     assert client.get("/api/v1/bulk/secrets.json").status_code == 404
+
+
+def test_while_a_bulk_file_is_built_others_get_the_last_one_without_waiting(
+    client, world, tmp_path
+):
+    """A national file takes half a minute to build: one request builds it, the others
+    get the last complete file at once with that file's own validators (never the data's
+    current ETag), or 503 + Retry-After when there is none yet — nobody waits."""
+    folder = tmp_path / "downloads" / "opendata"
+    folder.mkdir(parents=True)
+    with open(folder / "initiatives.json.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another request is building
+        first = client.get("/api/v1/bulk/initiatives.json")
+        assert first.status_code == 503 and int(first.headers["Retry-After"]) > 0
+        assert "ETag" not in first.headers and not list(folder.glob("initiatives-*"))
+    built = client.get("/api/v1/bulk/initiatives.json")
+    assert built.status_code == 200 and not built.headers["ETag"].startswith('"older-')
+    records = json.loads(built.data)
+
+    _add_public(world, 1, "Mô hình mới hơn")
+    with open(folder / "initiatives.json.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        older = client.get("/api/v1/bulk/initiatives.json")
+        assert older.status_code == 200
+        assert json.loads(older.data) == records  # the last complete file, whole
+        assert older.headers["ETag"] not in (built.headers["ETag"], "")
+        assert older.headers["ETag"].startswith('"older-')
+        # The older file never answers a conditional request for the current data.
+        again = client.get(
+            "/api/v1/bulk/initiatives.json", headers={"If-None-Match": older.headers["ETag"]}
+        )
+        assert again.status_code == 200
+    current = client.get("/api/v1/bulk/initiatives.json")
+    assert current.status_code == 200
+    assert len(json.loads(current.data)) == len(records) + 1
+    assert current.headers["ETag"] not in (built.headers["ETag"], older.headers["ETag"])
+    assert len(list(folder.glob("initiatives-*.json"))) == 1
 
 
 # --- rate limits ------------------------------------------------------------------------
