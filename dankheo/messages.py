@@ -104,7 +104,7 @@ MESSAGES: dict[str, str] = {
     "committee.already_member": "“{name}” đã là thành viên hội đồng.",
     "committee.missing": "Đợt thi đua chưa có hội đồng. Vui lòng lập hội đồng trước.",
     "assignment.conflicted": "“{reviewer}” có xung đột lợi ích với hồ sơ “{nomination}”.",
-    "assignment.duplicate": "“{reviewer}” đã được phân công chấm hồ sơ này.",
+    "assignment.duplicate": "“{reviewer}” đã được phân công chấm hồ sơ “{nomination}”.",
     "assignment.has_submitted_scorecard": (
         "Không thể bỏ phân công: “{reviewer}” đã nộp phiếu chấm hồ sơ này."
     ),

@@ -43,6 +43,20 @@ def _scope(user, walk: bool = False) -> sa.ColumnElement[bool]:
     )
 
 
+# What a list of nominations shows of each (its recipient, form, unit, state and last
+# change): the long texts stay in the database. The nominations list and the
+# committee page (review.queries) load these.
+LIST_COLUMNS = (
+    Nomination.id,
+    Nomination.campaign_id,
+    Nomination.award_type_id,
+    Nomination.unit_id,
+    Nomination.recipient_name,
+    Nomination.state,
+    Nomination.updated_at,
+)
+
+
 # On SQLite a scope with at least this many nominations is listed by walking the
 # (updated_at, id, unit_id, campaign_id) index newest first, testing the scope on each
 # entry, which stops after a page; a smaller one is looked up by unit and sorted.
@@ -83,15 +97,7 @@ def nominations_select(
         .options(
             # The list (and its export) shows the recipient, unit, campaign, form, state
             # and date: the long texts stay in the database, not in the sort's rows.
-            load_only(
-                Nomination.id,
-                Nomination.campaign_id,
-                Nomination.award_type_id,
-                Nomination.unit_id,
-                Nomination.recipient_name,
-                Nomination.state,
-                Nomination.updated_at,
-            ),
+            load_only(*LIST_COLUMNS),
             joinedload(Nomination.unit).load_only(Unit.id, Unit.name),
             joinedload(Nomination.campaign),
             joinedload(Nomination.award_type),

@@ -7,6 +7,8 @@ looks up a new key — nothing older than the last commit is shown, and nothing 
 emptying. The versions are read before the data, so an entry is never older than its
 key. ``REVIEW_CACHE_SECONDS`` bounds how long an unused entry stays (0: no cache)."""
 
+import functools
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,3 +24,11 @@ def cached(key: tuple, compute: Callable[[], Any], datasets=DATASETS) -> Any:
     that ``compute`` reads)."""
     max_age = int(current_app.config.get("REVIEW_CACHE_SECONDS", 3600))
     return kept.kept("review", key, compute, datasets, max_age)
+
+
+@functools.cache
+def template_digest(name: str) -> str:
+    """A digest of template ``name``'s source (read once per process), for the key of a
+    kept rendering: a deployment that changes the template never serves the old one."""
+    source, _filename, _uptodate = current_app.jinja_loader.get_source(current_app.jinja_env, name)
+    return hashlib.sha256(source.encode()).hexdigest()[:16]

@@ -1,9 +1,18 @@
 """Forms of the review pages: committee, conflicts, assignment, scorecards, decisions."""
 
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from dankheo.forms import CHOOSE, BaseForm, VersionedForm, coerce_id, length, optional, required
+from dankheo.forms import (
+    CHOOSE,
+    BaseForm,
+    VersionedForm,
+    coerce_id,
+    coerce_id_or_zero,
+    length,
+    optional,
+    required,
+)
 from dankheo.review.services import parse_points
 
 
@@ -17,8 +26,12 @@ class AddReviewerForm(BaseForm):
 
 
 class ManualAssignForm(BaseForm):
-    nomination_id = HiddenField()
-    reviewer_id = SelectField("Thành viên chấm", coerce=coerce_id, validators=[required(CHOOSE)])
+    """A member for the nominations ticked on the committee page (``nomination_id``,
+    read by the view: several values); 0 is the "choose" placeholder."""
+
+    reviewer_id = SelectField(
+        "Thành viên chấm", coerce=coerce_id_or_zero, validators=[required(CHOOSE)]
+    )
 
 
 class ConflictForm(BaseForm):

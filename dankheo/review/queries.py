@@ -22,6 +22,7 @@ from dankheo.models.review import (
     Scorecard,
 )
 from dankheo.models.units import Unit
+from dankheo.nominations.queries import LIST_COLUMNS
 from dankheo.permissions import is_admin, organising_unit_ids
 from dankheo.tree import (
     load_successions,
@@ -58,14 +59,41 @@ def active_reviewers(committee: Committee) -> list[Reviewer]:
     )
 
 
-def reviewer_candidates(committee: Committee) -> list[User]:
-    """Users holding a reviewer membership who are not active members yet."""
+@dataclass(frozen=True)
+class MemberLine:
+    """A member of a committee as its page shows them (plain values, kept in the cache
+    key of the page's rendered body: see review.views.committee)."""
+
+    id: int
+    name: str
+    title: str
+    unit: str
+    active: bool
+
+
+def committee_members(committee: Committee) -> tuple[MemberLine, ...]:
+    """Every member of ``committee``, active or not (a former member's submitted
+    scorecards are still listed), by name: one statement of plain rows."""
+    rows = db.session.execute(
+        sa.select(Reviewer.id, User.full_name, Reviewer.title, Unit.name, Reviewer.active)
+        .join(User, User.id == Reviewer.user_id)
+        .join(Unit, Unit.id == Reviewer.unit_id)
+        .where(Reviewer.committee_id == committee.id)
+        .order_by(User.sort_key, Reviewer.id)
+    )
+    return tuple(MemberLine(*row) for row in rows)
+
+
+def reviewer_candidates(committee: Committee) -> tuple[tuple[int, str], ...]:
+    """(user id, name) of the users holding a reviewer membership who are not active
+    members yet, by name: plain rows."""
     members = sa.select(Reviewer.user_id).where(
         Reviewer.committee_id == committee.id, Reviewer.active.is_(True)
     )
-    return list(
-        db.session.scalars(
-            sa.select(User)
+    return tuple(
+        (uid, name)
+        for uid, name, _key in db.session.execute(
+            sa.select(User.id, User.full_name, User.sort_key)
             .join(Membership, Membership.user_id == User.id)
             .where(Membership.role == Role.REVIEWER, User.active.is_(True))
             .where(User.id.not_in(members))
@@ -241,15 +269,7 @@ def committee_nominations(campaign: Campaign, page: int, per_page: int = 50):
     stmt = (
         sa.select(Nomination)
         .options(
-            # The page shows the recipient, its form and unit: the long texts stay.
-            load_only(
-                Nomination.id,
-                Nomination.campaign_id,
-                Nomination.award_type_id,
-                Nomination.unit_id,
-                Nomination.recipient_name,
-                Nomination.state,
-            ),
+            load_only(*LIST_COLUMNS),
             joinedload(Nomination.unit).load_only(Unit.id, Unit.name),
             joinedload(Nomination.award_type),
         )

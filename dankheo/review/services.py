@@ -239,7 +239,11 @@ def assign(actor, nomination: Nomination, reviewer: Reviewer) -> Assignment:
         )
     )
     if exists:
-        raise DomainError("assignment.duplicate", reviewer=reviewer.user.full_name)
+        raise DomainError(
+            "assignment.duplicate",
+            reviewer=reviewer.user.full_name,
+            nomination=nomination.recipient_name,
+        )
     assignment = Assignment(nomination=nomination, reviewer=reviewer, assigned_by_id=actor.id)
     db.session.add(assignment)
     db.session.flush()

@@ -2,6 +2,7 @@
 choices, and the loaders of a campaign and an assignment (404, then 403)."""
 
 from flask import Blueprint
+from flask_sqlalchemy.pagination import Pagination
 from wtforms.fields.choices import SelectChoice
 
 from dankheo.extensions import db
@@ -16,6 +17,16 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class PageNumbers(Pagination):
+    """A page's numbers without its query or rows (what the pagination macro draws),
+    small enough to keep in the cache beside a page's rendered rows."""
+
+    def __init__(self, page: int, per_page: int, total: int | None):
+        self.page, self.per_page, self.total = page, per_page, total or 0
+        self.max_per_page = None
+        self.items = []
 
 
 def page() -> int:

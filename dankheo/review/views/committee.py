@@ -1,8 +1,11 @@
 """Review routes of the campaign's secretary: the campaigns they run, the committee
 (members, declared conflicts of interest) and the assignment of reviewers."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from dankheo import vietnamese
 from dankheo.extensions import db
@@ -12,10 +15,13 @@ from dankheo.models.nominations import Nomination
 from dankheo.models.review import Assignment, ConflictOfInterest, Reviewer
 from dankheo.review import cached, inbox, queries, services, window
 from dankheo.review.forms import AddReviewerForm, ManualAssignForm, ReviewWindowForm
-from dankheo.review.views.blueprint import bp, choices, load_campaign, page
+from dankheo.review.views.blueprint import PageNumbers, bp, choices, load_campaign, page
 from dankheo.web.access import found, require
-from dankheo.web.params import arg_id
+from dankheo.web.params import id_list
 from dankheo.web.transaction import FLASH, transaction
+
+# At most one page of the committee's list is chosen at once.
+MAX_ASSIGNED_AT_ONCE = 50
 
 
 @bp.route("/campaigns")
@@ -32,34 +38,72 @@ def campaigns():
 def committee(campaign_id: int):
     campaign = load_campaign(campaign_id, "committee.manage")
     committee = queries.committee_of(campaign)
-    reviewers = queries.active_reviewers(committee) if committee else []
-    add_form = AddReviewerForm()
-    assign_form = ManualAssignForm()
+    body = pages = None
     if committee:
-        add_form.user_id.choices = choices(
-            [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
+        # Everything below the review window is rendered once and kept in the shared
+        # cache until the review, nominations, campaigns or units move on. The members
+        # (names, titles, units) and the candidates are read on every request and are
+        # part of the key: names live in the users table, which has no data version.
+        # The body holds no token and nothing of the request: its forms are sent with
+        # the page's own CSRF token (committee.html), its pagination drawn outside.
+        members = queries.committee_members(committee)
+        candidates = queries.reviewer_candidates(committee)
+        number = page()
+        key = (BODY, cached.template_digest(BODY), campaign.id, committee.id, number)
+        body, pages = cached.cached(
+            (*key, members, candidates),
+            lambda: _body(campaign, committee, members, candidates, number),
         )
-        assign_form.reviewer_id.choices = choices([(r.id, r.user.full_name) for r in reviewers])
-    pagination, by_nomination = queries.committee_nominations(campaign, page())
+        # our own template's autoescaped output, with the request's token
+        body = Markup(body.replace(TOKEN_MARK, _token_input()))  # noqa: S704
     return render_template(
         "review/committee.html",
         campaign=campaign,
         committee=committee,
-        reviewers=reviewers,
-        # One GROUP BY over every assignment of the campaign: kept until the review moves.
-        loads=(
-            cached.cached(("loads", committee.id), lambda: queries.reviewer_loads(committee))
-            if committee
-            else {}
-        ),
+        body=body,
+        pagination=pages,
+        empty_form=EmptyForm(),
+        window_form=ReviewWindowForm(formdata=None),
+    )
+
+
+BODY = "review/_committee_body.html"
+# Where the cached body's forms take the request's CSRF token (user text is escaped, so
+# it can never spell this comment).
+TOKEN_MARK = "<!--csrf-token-->"  # noqa: S105 (a place holder, not a secret)
+
+
+def _token_input() -> str:
+    return f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+
+
+def _body(campaign, committee, members, candidates, number) -> tuple[str, PageNumbers]:
+    """The committee page's body (members, conflicts, nominations and their assignments)
+    and its page numbers."""
+    active = [m for m in members if m.active]
+    add_form = AddReviewerForm(formdata=None, meta={"csrf": False})
+    add_form.user_id.choices = choices(candidates)
+    assign_form = ManualAssignForm(formdata=None, meta={"csrf": False})
+    assign_form.reviewer_id.choices = choices(
+        [(0, "— Chọn thành viên —"), *((m.id, m.name) for m in active)]
+    )
+    pagination, by_nomination = queries.committee_nominations(campaign, number)
+    html = render_template(
+        BODY,
+        campaign=campaign,
+        committee=committee,
+        reviewers=active,
+        names={m.id: m.name for m in members},
+        # One GROUP BY over every assignment of the campaign.
+        loads=queries.reviewer_loads(committee),
         conflicts=queries.pending_conflicts(campaign),
         pagination=pagination,
         by_nomination=by_nomination,
         add_form=add_form,
         assign_form=assign_form,
-        empty_form=EmptyForm(),
-        window_form=ReviewWindowForm(formdata=None),
+        token_mark=Markup(TOKEN_MARK),  # noqa: S704 (a constant)
     )
+    return html, PageNumbers(pagination.page, pagination.per_page, pagination.total)
 
 
 @bp.route("/campaigns/<int:campaign_id>/committee/create", methods=["POST"])
@@ -79,9 +123,7 @@ def add_member(campaign_id: int):
     campaign = load_campaign(campaign_id, "committee.manage")
     committee = found(queries.committee_of(campaign))
     form = AddReviewerForm()
-    form.user_id.choices = choices(
-        [(u.id, u.full_name) for u in queries.reviewer_candidates(committee)]
-    )
+    form.user_id.choices = choices(queries.reviewer_candidates(committee))
     if not form.validate_on_submit():
         flash("Vui lòng chọn một thành viên hợp lệ.", "danger")
         return redirect(url_for("review.committee", campaign_id=campaign.id))
@@ -166,24 +208,42 @@ def auto_assign(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/assignments", methods=["POST"])
 @login_required
 def add_assignment(campaign_id: int):
+    """The chosen member to each chosen nomination of the page, in one transaction: one
+    refusal (conflict of interest, already assigned, not in review) assigns none."""
     campaign = load_campaign(campaign_id, "assignment.manage")
     committee = found(queries.committee_of(campaign))
     form = ManualAssignForm()
     form.reviewer_id.choices = choices(
         [(r.id, r.user.full_name) for r in queries.active_reviewers(committee)]
     )
-    nomination = db.session.get(Nomination, arg_id("nomination_id", source=request.form) or 0)
-    if nomination is None or nomination.campaign_id != campaign.id:
+    back = redirect(url_for("review.committee", campaign_id=campaign.id, page=page()))
+    ids = id_list("nomination_id", limit=MAX_ASSIGNED_AT_ONCE)
+    nominations = list(
+        db.session.scalars(
+            sa.select(Nomination).where(Nomination.id.in_(ids)).order_by(Nomination.id)
+        )
+    )
+    if len(nominations) != len(ids) or any(n.campaign_id != campaign.id for n in nominations):
         abort(404)
     if not form.validate_on_submit():
         flash("Vui lòng chọn thành viên chấm.", "danger")
-    else:
-        reviewer = found(db.session.get(Reviewer, form.reviewer_id.data))
-        with transaction(FLASH) as done:
+        return back
+    if not nominations:
+        flash("Vui lòng chọn ít nhất một hồ sơ cần phân công.", "danger")
+        return back
+    reviewer = found(db.session.get(Reviewer, form.reviewer_id.data))
+    with transaction(FLASH) as done:
+        for nomination in nominations:
             services.assign(current_user, nomination, reviewer)
-        if done.ok:
+    if done.ok:
+        if len(nominations) == 1:
             flash(f"Đã phân công {reviewer.user.full_name} chấm hồ sơ.", "success")
-    return redirect(url_for("review.committee", campaign_id=campaign.id, page=page()))
+        else:
+            flash(
+                f"Đã phân công {reviewer.user.full_name} chấm {len(nominations)} hồ sơ.",
+                "success",
+            )
+    return back
 
 
 @bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
