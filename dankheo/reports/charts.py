@@ -119,9 +119,7 @@ def render_svg(chart: Chart) -> Markup:
                 f"{seg.value}</title></rect>"
             )
         end = (row.segments[-1].x + row.segments[-1].width) if row.segments else label_width
-        out.append(
-            f'\n<text x="{end}" dx="6" y="{text_y}" fill="#212529">{row.total}</text>\n</g>'
-        )
+        out.append(f'\n<text x="{end}" dx="6" y="{text_y}" fill="#212529">{row.total}</text>\n</g>')
     out.append("\n</svg>")
     return Markup("".join(out))  # noqa: S704 (every text above is escaped)
 

@@ -13,7 +13,6 @@ from markupsafe import Markup, escape
 from dankheo.reports.tables import Cell, Table
 from dankheo.vietnamese import format_number
 
-
 _PLAIN = re.compile(r"[A-Za-z0-9_.\-]*\Z")
 
 
