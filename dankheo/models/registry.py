@@ -83,7 +83,7 @@ class Initiative(Base):
     evaluation_on: Mapped[date | None]
     outputs: Mapped[str] = mapped_column(sa.Text, default="")
     sustainability: Mapped[str] = mapped_column(sa.Text, default="")
-    # Indexed for the dashboard's replication figures (ix_initiatives_replicated_scope).
+    # Indexed for the replications of an initiative and the dashboard (models.reports).
     replicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("initiatives.id"))
     # The unit's materialised path, copied here (registry services, admin.units.move_unit
     # and the safety net below keep it in step) so that a list scoped to a subtree is a
@@ -141,24 +141,13 @@ class Initiative(Base):
             postgresql_where=sa.text("is_public IS true"),
         ),
         # Replications of an initiative (its page): the few replicating rows, answered
-        # from the index alone.
+        # from the index alone (the dashboard's figures: models.reports).
         sa.Index(
             "ix_initiatives_replication",
             "replicated_from_id",
             "first_year",
             "unit_path",
             "unit_id",
-        ),
-        # The dashboard's replication figures: a scope's replicating rows, a range per
-        # path prefix (the partial index holds only the ~6 % that replicate).
-        sa.Index(
-            "ix_initiatives_replicated_scope",
-            "unit_path",
-            "first_year",
-            "replicated_from_id",
-            "unit_id",
-            sqlite_where=sa.text("replicated_from_id IS NOT NULL"),
-            postgresql_where=sa.text("replicated_from_id IS NOT NULL"),
         ),
     )
 
