@@ -83,7 +83,7 @@ class Initiative(Base):
     evaluation_on: Mapped[date | None]
     outputs: Mapped[str] = mapped_column(sa.Text, default="")
     sustainability: Mapped[str] = mapped_column(sa.Text, default="")
-    # Indexed with what the dashboard's replication figures read (ix_initiatives_replication).
+    # Indexed for the replications of an initiative and the dashboard (models.reports).
     replicated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("initiatives.id"))
     # The unit's materialised path, copied here (registry services, admin.units.move_unit
     # and the safety net below keep it in step) so that a list scoped to a subtree is a
@@ -140,8 +140,8 @@ class Initiative(Base):
             sqlite_where=sa.text("is_public IS 1"),
             postgresql_where=sa.text("is_public IS true"),
         ),
-        # Replications of an initiative (its page) and the dashboard's replication
-        # figures: the few replicating rows, answered from the index alone.
+        # Replications of an initiative (its page): the few replicating rows, answered
+        # from the index alone (the dashboard's figures: models.reports).
         sa.Index(
             "ix_initiatives_replication",
             "replicated_from_id",

@@ -262,14 +262,16 @@ def compute_statistics(
         return by_field[field_id]
 
     if use_summary:
-        for bucket_id, year, field_id, status, n in summary.read(
-            root.id, rollup, period.first, period.last
-        ):
+        # Summed by the database along each axis (a few hundred rows, not every kept one).
+        for axis, key, status, n in summary.read(root.id, rollup, period.first, period.last):
             status = STATUS_OF[status]
-            statuses[status] += n
-            years[year].counts[status] += n
-            field_row(field_id).counts[status] += n
-            unit_row(bucket_id).counts[status] += n
+            if axis == summary.YEAR_AXIS:
+                statuses[status] += n
+                years[key].counts[status] += n
+            elif axis == summary.FIELD_AXIS:
+                field_row(key).counts[status] += n
+            else:
+                unit_row(key).counts[status] += n
     else:
         iy_scope = (
             sa.select()
@@ -314,25 +316,26 @@ def compute_statistics(
     # Replication: initiatives first registered in the period that copy another one.
     replicated = 0
     sources: set[int] = set()
-    for unit_id, source_id, n in db.session.execute(
+    replication = (
         sa.select(Initiative.unit_id, Initiative.replicated_from_id, sa.func.count())
         .where(
-            # The few replicating rows, from ix_initiatives_replication alone (written
-            # so that no index on the year or the path looks cheaper to the planner).
+            # The scope's few replicating rows, a range of the partial index
+            # ix_initiatives_replicated_scope (unit_path, first_year, …) per prefix.
             Initiative.replicated_from_id.is_not(None),
-            (Initiative.first_year + 0).between(period.first, period.last),
-            within_prefixes(Initiative.unit_path.concat(""), prefixes),
+            within_prefixes(Initiative.unit_path, prefixes),
+            Initiative.first_year.between(period.first, period.last),
         )
-        # In the index's order: SQLite otherwise walks ix_initiatives_unit_id for it.
         .group_by(Initiative.replicated_from_id, Initiative.unit_id)
-    ):
+        # SQLite would rather walk the path index and read every row of the scope.
+        .with_hint(Initiative, "INDEXED BY ix_initiatives_replicated_scope", "sqlite")
+    )
+    for unit_id, source_id, n in db.session.execute(replication):
         replicated += n
         sources.add(source_id)
         unit_figures[bucket(unit_id)].replicated += n
 
     # Rows: every child that stood in the structure shown (today's, or the period's),
     # even at zero; any other child only when it has figures.
-    parents = {u.parent_id for u in index.units.values()}
     unit_rows = []
     for c in children:
         row = buckets[c.id]
@@ -342,7 +345,7 @@ def compute_statistics(
         else:
             shown = c.is_open_during(date(period.first, 1, 1), date(period.last, 12, 31))
         if shown or has_figures:
-            row.drillable = c.id in parents
+            row.drillable = index.has_children(c)
             unit_rows.append(row)
     for key in (root.id, OTHER_BUCKET):
         if key in buckets or key in unit_figures:

@@ -452,7 +452,7 @@ def rebuild(session: Session, index) -> int:
     session.execute(sa.delete(ReportTally))
     rows: dict = {}
     _rows(contributions(None), 1, rows, _targets_of(index))
-    batch = _dicts(rows)
+    batch = _dicts({key: rows[key] for key in sorted(rows)})  # a root's rows together
     bulk_insert(session, ReportTally.__table__, batch)
     return len(batch)
 
