@@ -454,10 +454,11 @@ def initiative_page(
         return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad, wide=wide)
 
     keep = None
-    if params.q or params.page > 1:
-        # A search's or a deeper page's total and shown ids are kept by data versions
-        # (web.kept): the text match, or the scope's range read and sorted down to the
-        # page, is the page's dearest part, and paging back and forth repeats it.
+    if params.q or params.year or params.status or params.page > 1:
+        # A search's, a year filter's or a deeper page's total and shown ids are kept by
+        # data versions (web.kept): the text match, the year rows counted and probed, or
+        # the scope's range read and sorted down to the page, is the page's dearest
+        # part, and paging back and forth repeats it.
         key = (dataclasses.astuple(params), scope and tuple(scope), public, count_cap, per_page)
 
         def keep(compute):

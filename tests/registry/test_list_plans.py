@@ -200,3 +200,23 @@ def test_a_deeper_page_is_kept_until_a_commit(app, client, auth, users, units):
     db.session.commit()
     html = client.get(url).get_data(as_text=True)
     assert "Mô hình 2" in html and "Mô hình 4" not in html
+
+
+def test_a_year_list_is_kept_until_a_commit(client, auth, users, units, count_queries):
+    make_initiative(units["c11"], "Mô hình năm 2024", year=2024)
+    make_initiative(units["c12"], "Mô hình năm 2023", year=2023)
+    db.session.commit()
+    auth.login("thuky")
+    url = f"/registry/initiatives?unit={units['d1'].id}&year=2024"
+    assert "Mô hình năm 2024" in client.get(url).get_data(as_text=True)
+    with count_queries() as kept:
+        html = client.get(url).get_data(as_text=True)
+    assert "Mô hình năm 2024" in html and "Mô hình năm 2023" not in html
+    client.application.config["LIST_CACHE_SECONDS"] = 0
+    with count_queries() as computed:
+        client.get(url)
+    assert kept.count <= computed.count - 2  # the count and the ids were not read again
+    client.application.config["LIST_CACHE_SECONDS"] = 600
+    make_initiative(units["c12"], "Mô hình mới năm 2024", year=2024)
+    db.session.commit()
+    assert "Mô hình mới năm 2024" in client.get(url).get_data(as_text=True)
