@@ -183,10 +183,11 @@ def initiative_conditions(
             listed = sa.select(InitiativeYear.initiative_id).where(*year_conditions)
             conditions.append(Initiative.id.in_(listed))
         else:
-            rows = sa.select(InitiativeYear.id).where(
-                InitiativeYear.initiative_id == Initiative.id, *year_conditions
-            )
-            conditions.append((rows.offset(0) if probe_years else rows).exists())
+            probed = [InitiativeYear.initiative_id == Initiative.id, *year_conditions]
+            if probe_years:
+                conditions.append(sa.select(InitiativeYear.id).where(*probed).offset(0).exists())
+            else:
+                conditions.append(sa.exists().where(*probed))
     elif public:
         narrow = not (params.q or params.unit or scope is not None)
         conditions.append(_is_public(name_order=narrow))
