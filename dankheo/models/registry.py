@@ -29,6 +29,7 @@ YEAR_STATUS_LABELS = {
 
 # Statuses the public gallery and the open-data API show.
 PUBLIC_STATUSES = (YearStatus.RECOGNISED, YearStatus.OUTSTANDING)
+WITH_ID = {"postgresql_include": ["id"]}  # scope ranges give ids alone (SQLite: the rowid)
 # What the secretary may give a year once the officer has reported it.
 EVALUATION_STATUSES = (YearStatus.RECOGNISED, YearStatus.OUTSTANDING, YearStatus.DROPPED)
 
@@ -130,7 +131,7 @@ class Initiative(Base):
         # Lists walk this index in name order and test the search and the scope on the
         # index entry; a narrow scope reads the second one (its subtree, then a sort).
         sa.Index("ix_initiatives_sort_scope", "sort_key", "search_text", "unit_path", "is_public"),
-        sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key"),
+        sa.Index("ix_initiatives_unit_path_sort", "unit_path", "sort_key", **WITH_ID),
         # Public lists in name order: a deep page's ids from this narrow index alone.
         # Its condition as the lists write it (SQLite needs the very same term).
         sa.Index(
@@ -306,7 +307,7 @@ class Exemplar(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         sa.Index("ix_exemplars_sort_scope", "sort_key", "unit_path"),
-        sa.Index("ix_exemplars_unit_path_sort", "unit_path", "sort_key"),
+        sa.Index("ix_exemplars_unit_path_sort", "unit_path", "sort_key", **WITH_ID),
         # The dashboard's exemplar figures (year, scope, kind, unit) from the index alone.
         sa.Index("ix_exemplars_report", "year", "unit_path", "kind", "unit_id"),
     )

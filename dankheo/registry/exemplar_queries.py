@@ -1,6 +1,8 @@
 """Registry reads of exemplars: the filtered, scoped and sorted list (ids first, on the
 exemplars' own indexes) and the detail page."""
 
+import dataclasses
+
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
@@ -8,17 +10,27 @@ from dankheo.extensions import db
 from dankheo.models import Exemplar, Initiative, Unit
 from dankheo.models.registry import exemplar_priority_areas
 from dankheo.registry.pagination import IdsFirstPagination
+from dankheo.registry.plans import (
+    BROAD_SHARE,
+    choose_plan,
+    path_prefixes,
+    ranges_union,
+    scope_share,
+)
 from dankheo.registry.queries import ListParams, in_priority_area, unit_in_scope
-from dankheo.registry.search import search_condition
+from dankheo.registry.search import on_sqlite, search_condition
 from dankheo.tree import within_prefixes
 
 
-def exemplar_conditions(params: ListParams, scope) -> list[sa.ColumnElement[bool]]:
+def exemplar_conditions(params: ListParams, scope, path=None) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions of the list; ``path`` stands for ``Exemplar.unit_path`` (a plan
+    may write it so that no index serves it)."""
+    path = Exemplar.unit_path if path is None else path
     conditions = []
     if params.unit:  # the unit's subtree inside the scope: one range
-        conditions.append(within_prefixes(Exemplar.unit_path, unit_in_scope(params.unit, scope)))
+        conditions.append(within_prefixes(path, unit_in_scope(params.unit, scope)))
     elif scope is not None:
-        conditions.append(within_prefixes(Exemplar.unit_path, scope))
+        conditions.append(within_prefixes(path, scope))
     if params.q:
         conditions.append(search_condition(Exemplar, params.q))
     if params.year:
@@ -81,6 +93,35 @@ def exemplar_page(params: ListParams, scope, *, per_page: int, count_cap: int | 
     if params.sort == "unit":
         ids = ids.join(Exemplar.unit)
     ids = ids.where(*conditions).order_by(*exemplar_order(params))
+    # PostgreSQL: a scope's path ranges one at a time (from the index alone), and the
+    # page walks the name index or reads those ranges as the count says (plans).
+    ranged = not (on_sqlite() or params.q)
+    prefixes = path_prefixes(params, scope, unit_in_scope) if ranged else None
+    inside = dataclasses.replace(params, unit=None)
+    share = scope_share(params, scope) if prefixes else 1.0
+
+    def branch(prefix: str) -> sa.Select:
+        return sa.select(Exemplar.id, Exemplar.sort_key).where(
+            *exemplar_conditions(inside, [prefix])
+        )
+
+    def ids_select(total: int, offset: int, size: int) -> sa.Select:
+        if not prefixes or params.sort != "name":
+            return ids
+        counted = None if count_cap is not None and total > count_cap else total
+        broad = share * BROAD_SHARE >= 1
+        plan = choose_plan(
+            params, counted, offset, size, broad, cap=count_cap, share=share, model=Exemplar
+        )
+        if plan == "walk":  # no index on the path: the name index, each entry tested
+            walked = exemplar_conditions(params, scope, Exemplar.unit_path.concat(""))
+            return sa.select(Exemplar.id).where(*walked).order_by(*exemplar_order(params))
+        if plan == "range":
+            ranges = ranges_union(branch, prefixes)
+            key = ranges.c.sort_key.desc() if params.dir == "desc" else ranges.c.sort_key
+            return sa.select(ranges.c.id).order_by(key, ranges.c.id)
+        return ids
+
     shown = exemplars_select(ListParams(sort=params.sort, dir=params.dir), None).options(
         load_only(*LIST_COLUMNS),
         contains_eager(Exemplar.unit).load_only(Unit.id, Unit.name, Unit.sort_key),
@@ -88,11 +129,13 @@ def exemplar_page(params: ListParams, scope, *, per_page: int, count_cap: int | 
         selectinload(Exemplar.initiatives).load_only(Initiative.id, Initiative.name),
     )
     counted = sa.select(Exemplar.id).where(*conditions)
+    if prefixes:
+        counted = sa.select(*ranges_union(branch, prefixes).c)
     if count_cap is not None:
         counted = counted.limit(count_cap + 1)
     return IdsFirstPagination(
         select=shown,
-        ids_select=lambda _total, _offset, _size: ids,
+        ids_select=ids_select,
         id_column=Exemplar.id,
         session=db.session(),
         count_select=sa.select(sa.func.count()).select_from(counted.subquery()),

@@ -27,7 +27,7 @@ from dankheo.models.registry import (
     initiative_priority_areas,
 )
 from dankheo.models.versions import current
-from dankheo.registry import queries
+from dankheo.registry import plans, queries
 from dankheo.registry.exemplar_queries import exemplar_conditions, exemplar_order
 
 HEADERS = (
@@ -88,7 +88,7 @@ EXPORT_COLUMNS = (
 
 def initiative_export_rows(params, scope, *, public: bool = False) -> sa.Select:
     """SELECT of the exported columns of the list's initiatives, in the list's order."""
-    walk = queries.on_sqlite() and params.sort == "name" and queries.is_broad(params, scope)
+    walk = queries.on_sqlite() and params.sort == "name" and plans.is_broad(params, scope)
     path = Initiative.unit_path.concat("") if walk else None
     return (
         sa.select(*EXPORT_COLUMNS)

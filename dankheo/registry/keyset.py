@@ -9,12 +9,12 @@ from sqlalchemy.orm import load_only
 
 from dankheo.extensions import db
 from dankheo.models import Initiative
+from dankheo.registry.plans import is_broad
 from dankheo.registry.queries import (
     LIST_COLUMNS,
     ListParams,
     initiative_order,
     initiative_page_ids,
-    is_broad,
     on_sqlite,
     with_list_loads,
 )

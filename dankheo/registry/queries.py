@@ -19,9 +19,17 @@ from dankheo.models import (
     YearStatus,
 )
 from dankheo.models.registry import initiative_priority_areas
-from dankheo.models.versions import per_version
 from dankheo.registry import search as text_search
 from dankheo.registry.pagination import IdsFirstPagination
+from dankheo.registry.plans import (
+    BROAD_SHARE,
+    WIDE_SHARE,
+    choose_plan,
+    path_prefixes,
+    ranges_union,
+    scope_share,
+    unit_path,
+)
 from dankheo.registry.search import on_sqlite
 from dankheo.tree import minimal_prefixes, within_prefixes
 from dankheo.web import kept
@@ -111,33 +119,15 @@ def parse_list_params(args) -> ListParams:
 
 # --- initiatives ------------------------------------------------------------------------
 #
-# Scope and unit filters test the records' own ``unit_path`` (their unit's materialised
-# path, kept in step by the services): a range on an index of the table itself, never a
-# join to every unit of the scope. Two plans serve a page, and ``_plan`` picks one from
-# the count the page needs anyway: walking the name index (sort_key, search_text,
-# unit_path) and testing each entry, which finds a page at once when matches are dense
-# (a province-wide list), or reading the scope's range of (unit_path, sort_key) and
-# sorting it, when they are sparse (a commune). Each stays flat as the table grows.
+# Scope and unit filters test the records' own ``unit_path``; the plan of a page
+# ("walk" the name index, or "range": the scope's range first, then sorted) is chosen
+# from the count the page needs anyway (registry.plans).
 
-# A walk of the name index is chosen while it reads fewer entries than this many, or
-# than sorting the matches would cost (WALK_PER_MATCH entries a match).
-WALK_BUDGET = 2_000
-WALK_PER_MATCH = 4
 # A search counts its matches up to this many ("more than 1,000"): counting every match
 # of a broad search reads the whole table, and nobody pages that far. Any other list
 # counts up to LIST_COUNT_CAP (a national list holds a million initiatives).
 SEARCH_COUNT_CAP = 1000
 LIST_COUNT_CAP = 10_000
-
-
-def unit_path(unit_id: int) -> str | None:
-    """The path of unit ``unit_id`` (None when unknown), kept per structure version: a
-    list asks it for its plan, its count and its page."""
-
-    def compute():
-        return db.session.scalar(sa.select(Unit.path).where(Unit.id == unit_id))
-
-    return per_version(db.session, ["units"], ("unit-path", unit_id), compute)
 
 
 def _is_public(*, name_order: bool = True) -> sa.ColumnElement[bool]:
@@ -160,13 +150,16 @@ def initiative_conditions(
     path_column=None,
     for_count: bool = False,
     search: str = "index",
+    probe_years: bool = False,
 ) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions of an initiative list. ``path_column`` stands for
     ``Initiative.unit_path`` (a plan may write it so that no index serves it).
     ``for_count``: year conditions as one uncorrelated list of the year rows (they
     carry the unit's path, so the scope narrows that list on its own index) rather than
     a probe per initiative, which suits a walk that stops after a page. ``search``: "index",
-    "probe", "like" (registry.search) or "none" (the caller reads the FTS table)."""
+    "probe", "like" (registry.search) or "none" (the caller reads the FTS table).
+    ``probe_years``: the year rows looked up for each initiative met (``OFFSET 0`` keeps
+    PostgreSQL from turning the test into a join that reads every year row first)."""
     path = Initiative.unit_path if path_column is None else path_column
     conditions: list[sa.ColumnElement[bool]] = []
     year_conditions = _year_conditions(params, public=public)
@@ -190,9 +183,11 @@ def initiative_conditions(
             listed = sa.select(InitiativeYear.initiative_id).where(*year_conditions)
             conditions.append(Initiative.id.in_(listed))
         else:
-            conditions.append(
-                sa.exists().where(InitiativeYear.initiative_id == Initiative.id, *year_conditions)
-            )
+            probed = [InitiativeYear.initiative_id == Initiative.id, *year_conditions]
+            if probe_years:
+                conditions.append(sa.select(InitiativeYear.id).where(*probed).offset(0).exists())
+            else:
+                conditions.append(sa.exists().where(*probed))
     elif public:
         narrow = not (params.q or params.unit or scope is not None)
         conditions.append(_is_public(name_order=narrow))
@@ -240,50 +235,6 @@ def unit_in_scope(unit_id: int, scope) -> list[str]:
     return minimal_prefixes(inside)
 
 
-def scope_share(params: ListParams, scope) -> float:
-    """The share of the units (so of the records) the scope and unit filter hold."""
-    if scope is None and not params.unit:
-        return 1.0
-    prefixes = list(scope) if scope is not None else []
-    if params.unit:
-        path = unit_path(params.unit)
-        if path is None:
-            return 0.0
-        prefixes = [path] if scope is None else prefixes
-
-    def compute() -> float:
-        inside = db.session.scalar(
-            sa.select(sa.func.count(Unit.id)).where(within_prefixes(Unit.path, prefixes))
-        )
-        return inside / (db.session.scalar(sa.select(sa.func.max(Unit.id))) or 1)
-
-    # The same for every list until the structure changes: kept per structure version.
-    return per_version(db.session, ["units"], ("scope-share", tuple(prefixes)), compute)
-
-
-def is_broad(params: ListParams, scope) -> bool:
-    """A large share of the records: scanning a name index beats the scope's range."""
-    return scope_share(params, scope) * BROAD_SHARE >= 1
-
-
-# 1/BROAD_SHARE of the units or more: "broad"; WIDE_SHARE: SQLite reads FTS matches first.
-BROAD_SHARE, WIDE_SHARE = 20, 0.5
-
-
-def _plan(params: ListParams, matches: int | None, offset: int, per_page: int, broad) -> str:
-    """ "walk" (name index in order) or "range" (the matches found first, then sorted).
-    Only SQLite is told: PostgreSQL's planner weighs the same choice from its statistics."""
-    if not on_sqlite() or params.sort != "name":
-        return "planner"
-    if matches is None:  # more than a capped count: dense enough to walk
-        return "walk" if broad else "planner"
-    if matches == 0:
-        return "range"
-    table = db.session.scalar(sa.select(sa.func.max(Initiative.id))) or 0
-    walked = table / matches * (offset + per_page)
-    return "walk" if walked <= max(WALK_BUDGET, WALK_PER_MATCH * matches) else "range"
-
-
 def initiative_page_ids(
     params: ListParams,
     scope: list[str] | None = None,
@@ -295,7 +246,11 @@ def initiative_page_ids(
 ) -> sa.Select:
     """SELECT of the matching ids in list order (no LIMIT yet): only the narrow columns
     the conditions and the order need. ``broad``, "range": a search scans the narrow name
-    index (SQLite's FTS: by id when ``wide``, else tested on the path range)."""
+    index (SQLite's FTS: by id when ``wide``, else tested on the path range); on
+    PostgreSQL, "range" without a year filter reads each path range from the index."""
+    prefixes = _postgres_ranges(params, scope, public=public) if plan == "range" else None
+    if prefixes is not None and not (params.year or params.sort != "name"):
+        return _ranges_page_ids(params, prefixes)
     indexed = plan != "walk" and bool(params.q) and text_search.uses_index(params.q)
     path = Initiative.unit_path
     if plan == "walk" or (plan == "range" and broad and params.q and not indexed):
@@ -304,12 +259,39 @@ def initiative_page_ids(
     if params.sort == "unit":
         ids = ids.join(Initiative.unit)
     search = "like" if plan == "walk" else "probe" if indexed and not wide else "index"
+    probe = plan == "walk" and not on_sqlite()
     ids = ids.where(
-        *initiative_conditions(params, scope, public=public, path_column=path, search=search)
+        *initiative_conditions(
+            params, scope, public=public, path_column=path, search=search, probe_years=probe
+        )
     )
     # A search on PostgreSQL, or sparse matches on SQLite: find the matches, then sort.
     postgres_search = bool(params.q) and not on_sqlite()
     return ids.order_by(*initiative_order(params, filter_first=postgres_search or plan == "range"))
+
+
+def _postgres_ranges(params: ListParams, scope, *, public: bool) -> list[str] | None:
+    """The path prefixes a PostgreSQL list reads one range at a time (``ranges_union``),
+    or None when its shape is left to the planner (SQLite, a search, the public lists,
+    no scope)."""
+    if on_sqlite() or params.q or public:
+        return None
+    prefixes = path_prefixes(params, scope, unit_in_scope)
+    return prefixes or None
+
+
+def _ranges_page_ids(params: ListParams, prefixes: list[str]) -> sa.Select:
+    """PostgreSQL's "range" in name order: each prefix's (id, sort_key) from the index
+    (unit_path, sort_key) INCLUDE (id) alone, the union sorted."""
+    inside = dataclasses.replace(params, unit=None)
+
+    def branch(prefix: str) -> sa.Select:
+        conditions = initiative_conditions(inside, [prefix], public=False)
+        return sa.select(Initiative.id, Initiative.sort_key).where(*conditions)
+
+    ranges = ranges_union(branch, prefixes)
+    key = ranges.c.sort_key.desc() if params.dir == "desc" else ranges.c.sort_key.asc()
+    return sa.select(ranges.c.id).order_by(key, ranges.c.id)
 
 
 def initiatives_select(
@@ -340,12 +322,20 @@ def initiatives_count_select(
     (SQLite's FTS matches: read first when ``wide``, else tested on the path range)."""
     year_conditions = _year_conditions(params, public=public)
     if year_conditions and not params.q:
-        conditions = [*year_conditions, *_year_scope(params, None if public else scope)]
-        if scope is not None and public:
-            conditions += _year_scope(ListParams(), scope)
-        if params.field:
-            conditions.append(InitiativeYear.field_id == params.field)
-        rows = sa.select(InitiativeYear.id).where(*conditions)
+        same = [InitiativeYear.field_id == params.field] if params.field else []
+        prefixes = _postgres_ranges(params, scope, public=public)
+        if prefixes is not None:
+            rows = _ranges_count(
+                lambda p: sa.select(InitiativeYear.id).where(
+                    *year_conditions, within_prefixes(InitiativeYear.unit_path, [p]), *same
+                ),
+                prefixes,
+            )
+        else:
+            conditions = [*year_conditions, *_year_scope(params, None if public else scope)]
+            if scope is not None and public:
+                conditions += _year_scope(ListParams(), scope)
+            rows = sa.select(InitiativeYear.id).where(*conditions, *same)
         if cap is not None:
             rows = rows.limit(cap + 1)
         return sa.select(sa.func.count()).select_from(rows.subquery())
@@ -356,14 +346,31 @@ def initiatives_count_select(
         )
     elif broad and params.q and on_sqlite():
         path = Initiative.unit_path.concat("")
-    ids = ids.where(
-        *initiative_conditions(
-            params, scope, public=public, path_column=path, for_count=True, search=search
+    prefixes = _postgres_ranges(params, scope, public=public)
+    if prefixes is not None:
+        inside = dataclasses.replace(params, unit=None)
+        ids = _ranges_count(
+            lambda p: sa.select(Initiative.id).where(
+                *initiative_conditions(inside, [p], public=public, for_count=True)
+            ),
+            prefixes,
         )
-    )
+    else:
+        ids = ids.where(
+            *initiative_conditions(
+                params, scope, public=public, path_column=path, for_count=True, search=search
+            )
+        )
     if cap is not None:
         ids = ids.limit(cap + 1)
     return sa.select(sa.func.count()).select_from(ids.subquery())
+
+
+def _ranges_count(branch, prefixes: list[str]) -> sa.Select:
+    """The rows of each prefix's ``branch``, one range at a time (PostgreSQL counts
+    them from the index alone: ``ranges_union``)."""
+    ranges = ranges_union(branch, prefixes)
+    return sa.select(*ranges.c)
 
 
 def initiative_order(params: ListParams, *, filter_first: bool = False) -> list:
@@ -444,13 +451,15 @@ def initiative_page(
 
     def ids_select(total: int, offset: int, size: int) -> sa.Select:
         counted = None if count_cap is not None and total > count_cap else total
-        plan = _plan(params, counted, offset, size, broad)
+        plan = choose_plan(params, counted, offset, size, broad, cap=count_cap, share=share)
         return initiative_page_ids(params, scope, public=public, plan=plan, broad=broad, wide=wide)
 
     keep = None
-    if params.q:
-        # A search's total and shown ids are kept by data versions (web.kept): the
-        # text match is the page's dearest part, and paging back and forth repeats it.
+    if params.q or params.year or params.status or params.page > 1:
+        # A search's, a year filter's or a deeper page's total and shown ids are kept by
+        # data versions (web.kept): the text match, the year rows counted and probed, or
+        # the scope's range read and sorted down to the page, is the page's dearest
+        # part, and paging back and forth repeats it.
         key = (dataclasses.astuple(params), scope and tuple(scope), public, count_cap, per_page)
 
         def keep(compute):
