@@ -295,17 +295,24 @@ def _bulk_file(name: str, fmt: str):
     dataset = DATASETS.get(name)
     if dataset is None or fmt not in FORMATS:
         abort(404)
-    path, is_current, modified = bulk_files.built_file(dataset, fmt)
-    if path is None:  # the first file is being built: come back shortly
-        response, status = common.error("Tệp đang được tạo, vui lòng tải lại sau ít phút.", 503)
-        response.status_code = status
-        response.headers["Retry-After"] = str(RETRY_SECONDS)
-        return response
     # Flask adds "; charset=utf-8" to a text/* type itself.
     mimetype = "text/csv" if fmt == "csv" else "application/json"
-    response = exports.send_path(
-        path, filename=f"{dataset.name}.{fmt}", mimetype=mimetype, delete=False
-    )
+    for _attempt in range(2):
+        path, is_current, modified = bulk_files.built_file(dataset, fmt)
+        if path is None:  # the first file is being built: come back shortly
+            response, status = common.error("Tệp đang được tạo, vui lòng tải lại sau ít phút.", 503)
+            response.status_code = status
+            response.headers["Retry-After"] = str(RETRY_SECONDS)
+            return response
+        try:
+            response = exports.send_path(
+                path, filename=f"{dataset.name}.{fmt}", mimetype=mimetype, delete=False
+            )
+            break
+        except FileNotFoundError:  # an older file removed as the new one came: send that
+            continue
+    else:
+        abort(503)
     if not is_current:
         # The older file's own validators, never the data's current ones (which would
         # let a client keep it once the new file is there).

@@ -101,10 +101,15 @@ def built_file(dataset: Dataset, fmt: str) -> BuiltFile:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # one builder at a time
         except BlockingIOError:
-            older = max(_files(folder, dataset, fmt), key=lambda e: e.stat().st_mtime, default=None)
-            if older is None:
-                return BuiltFile(None, False)
-            return BuiltFile(older.path, False, older.stat().st_mtime)
+            try:
+                older = max(
+                    _files(folder, dataset, fmt), key=lambda e: e.stat().st_mtime, default=None
+                )
+                if older is None:
+                    return BuiltFile(None, False)
+                return BuiltFile(older.path, False, older.stat().st_mtime)
+            except FileNotFoundError:  # removed meanwhile: its builder is done
+                return BuiltFile(path, True)
         if not os.path.exists(path):
             handle, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
             os.close(handle)

@@ -11,7 +11,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from dankheo.api import common
+from dankheo.api import bulk_files, common
 from dankheo.extensions import db
 from dankheo.models import (
     Certificate,
@@ -291,6 +291,26 @@ def test_while_a_bulk_file_is_built_others_get_the_last_one_without_waiting(
     assert len(json.loads(current.data)) == len(records) + 1
     assert current.headers["ETag"] not in (built.headers["ETag"], older.headers["ETag"])
     assert len(list(folder.glob("initiatives-*.json"))) == 1
+
+
+def test_an_older_bulk_file_removed_as_it_is_chosen_gives_the_new_one(client, world, monkeypatch):
+    """The builder removes older files once the new one is in place: a request that chose
+    an older file just then sends the new one (no 500)."""
+    current = client.get("/api/v1/bulk/initiatives.json")
+    chosen = []
+    real = bulk_files.built_file
+
+    def racing(dataset, fmt):
+        if not chosen:  # first call: an older file that is gone by the time it is opened
+            chosen.append(True)
+            return bulk_files.BuiltFile("/nonexistent/initiatives-old.json", False, 0.0)
+        return real(dataset, fmt)
+
+    monkeypatch.setattr(bulk_files, "built_file", racing)
+    again = client.get("/api/v1/bulk/initiatives.json")
+    assert again.status_code == 200 and chosen
+    assert again.headers["ETag"] == current.headers["ETag"]
+    assert json.loads(again.data) == json.loads(current.data)
 
 
 # --- rate limits ------------------------------------------------------------------------
