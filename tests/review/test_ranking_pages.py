@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import template_rendered
 
 from dankheo.extensions import db
 from dankheo.models import Assignment, NominationState, Scorecard
@@ -92,3 +93,27 @@ def test_a_ranking_page_costs_the_same_for_10_or_60_nominations(
     stats = ranking.reviewer_z_stats(w["campaign"].id)
     assert stats[w["reviewers"][0].id][2] == 60
     assert db.session.scalar(sa.select(sa.func.count(Scorecard.id))) == 60
+
+
+def test_the_kept_rows_are_keyed_by_their_template(review_world, client, auth, monkeypatch):
+    """The rows are rendered once and kept; a deployment that changes their template
+    (another digest) renders them again instead of serving the old markup."""
+    w = review_world
+    _score(w, in_review(w, n=3), (50, 40, 30))
+    auth.login("thuky")
+    url = f"/review/campaigns/{w['campaign'].id}/ranking"
+    rendered: list[str] = []
+
+    def seen(_app, template, **_extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        client.get(url)
+        client.get(url)
+        assert rendered.count(ranking_views.RANKING_ROWS) == 1  # kept after the first
+        monkeypatch.setattr(ranking_views.cached, "template_digest", lambda name: "changed")
+        client.get(url)
+        assert rendered.count(ranking_views.RANKING_ROWS) == 2
+    finally:
+        template_rendered.disconnect(seen)

@@ -107,6 +107,8 @@ def ranking_export(campaign_id: int, fmt: str):
 
 # Rows a ranking page shows (the ranks and the cut line are those of the whole list).
 RANKING_PER_PAGE = 100
+# Its rows, rendered once for everyone who may see the ranking and kept (review.cached).
+RANKING_ROWS = "review/_ranking_rows.html"
 
 
 @bp.route("/campaigns/<int:campaign_id>/ranking")
@@ -125,7 +127,7 @@ def ranking(campaign_id: int):
             campaign, award_type, sort, direction, page_arg(), RANKING_PER_PAGE
         )
         body = render_template(
-            "review/_ranking_rows.html",
+            RANKING_ROWS,
             rows=page.rows,
             award_type=award_type,
             cut_drawn=cut_drawn,
@@ -145,7 +147,16 @@ def ranking(campaign_id: int):
     if choice in ("vach", "tat-ca"):
         figures, body = compute()
     else:
-        key = ("ranking", award_type.id, sort, direction, page_arg(), RANKING_PER_PAGE)
+        # The rows' template in the key: a deployment that changes it never serves old rows.
+        key = (
+            "ranking",
+            cached.template_digest(RANKING_ROWS),
+            award_type.id,
+            sort,
+            direction,
+            page_arg(),
+            RANKING_PER_PAGE,
+        )
         figures, body = cached.cached(key, compute)
     return render_template(
         "review/ranking.html",
