@@ -75,4 +75,4 @@ def review_shortcuts() -> list:
         return []
     if not (is_admin(current_user) or units_with_role(current_user, Role.SECRETARY)):
         return []
-    return organised_campaigns(current_user)[:SHORTCUT_CAMPAIGNS]
+    return organised_campaigns(current_user, limit=SHORTCUT_CAMPAIGNS)

@@ -38,13 +38,15 @@ def committee_of(campaign: Campaign) -> Committee | None:
     return db.session.scalar(sa.select(Committee).where(Committee.campaign_id == campaign.id))
 
 
-def organised_campaigns(user) -> list[Campaign]:
-    """Campaigns the user runs as secretary (all for admins), newest first."""
+def organised_campaigns(user, limit: int | None = None) -> list[Campaign]:
+    """Campaigns the user runs as secretary (all for admins), newest first; the newest
+    ``limit`` of them when given (the navigation's shortcuts: every page asks)."""
     stmt = sa.select(Campaign).options(joinedload(Campaign.organising_unit))
     if not is_admin(user):
         unit_ids = sorted(organising_unit_ids(user))
         stmt = stmt.where(Campaign.organising_unit_id.in_(unit_ids))
-    return list(db.session.scalars(stmt.order_by(Campaign.year.desc(), Campaign.id.desc())))
+    stmt = stmt.order_by(Campaign.year.desc(), Campaign.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
 
 
 def active_reviewers(committee: Committee) -> list[Reviewer]:
