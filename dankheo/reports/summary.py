@@ -10,7 +10,10 @@ root's rows: a few thousand at most, whatever the data size.
 
 - **Same transaction**: a flush that adds, changes or removes year rows through the ORM
   (the registry services, imports, factories) applies the matching +1/−1 to every
-  target of the unit before the transaction commits.
+  target of the unit before the transaction commits. The "before" is read from the
+  database after the initiative's row is locked (reports.tallies, which counts the same
+  subjects): two transactions changing one initiative at once never both subtract the
+  same old status.
 - **Structure changes and bulk statements** (a moved unit, a new succession, the units
   loader, a bulk insert) mark the table stale in the same transaction (the "units" data
   version moves on, or ``report_counts_state.valid`` is cleared). While it is stale the
@@ -23,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,7 +40,7 @@ from dankheo.reports.rollup import RollUp, UnitIndex
 from dankheo.tree import successor_closure
 
 OTHER_BUCKET = 0
-_DELTAS = "dankheo.report_count_deltas"
+COUNT = "count"  # reports.tallies' measure of the year rows by field × status
 _INDEX_KEY = "dankheo.report_counts_index"
 _lock = threading.Lock()
 _FRESH = "dankheo.report_counts_fresh"
@@ -154,46 +157,21 @@ def _upsert(session: Session, rows: Iterable[dict]) -> None:
 # --- same-transaction upkeep ---------------------------------------------------------------
 
 
-def _old_value(obj, name):
-    history = sa.inspect(obj).attrs[name].history
-    if history.deleted:
-        return history.deleted[0]
-    return getattr(obj, name)
-
-
-@sa.event.listens_for(Session, "before_flush")
-def _collect(session: Session, _context, _instances) -> None:
-    deltas = session.info.setdefault(_DELTAS, defaultdict(int))
-    keys = ("unit_id", "year", "field_id", "status")
-    for obj in session.new:
-        if isinstance(obj, InitiativeYear):
-            deltas[tuple(getattr(obj, k) for k in keys)] += 1
-    for obj in session.deleted:
-        if isinstance(obj, InitiativeYear):
-            deltas[tuple(_old_value(obj, k) for k in keys)] -= 1
-    for obj in session.dirty:
-        if isinstance(obj, InitiativeYear) and session.is_modified(obj):
-            old = tuple(_old_value(obj, k) for k in keys)
-            new = tuple(getattr(obj, k) for k in keys)
-            if old != new:
-                deltas[old] -= 1
-                deltas[new] += 1
-
-
-@sa.event.listens_for(Session, "after_flush_postexec")
-def _apply(session: Session, _context) -> None:
-    deltas = session.info.pop(_DELTAS, None)
-    if not deltas or not has_app_context():
-        return
-    deltas = {k: v for k, v in deltas.items() if v and None not in k}
-    if not deltas:
-        return
-    index = unit_index()
-    rows: dict[tuple, int] = defaultdict(int)
-    for (unit_id, year, field_id, status), change in deltas.items():
-        for mode, root_id, bucket in targets(index, unit_id):
-            rows[(mode, root_id, year, bucket, field_id, YearStatus(status))] += change
-    _upsert(session, _count_rows(rows))
+def apply_counts(session: Session, before: dict, after: dict, changed, targets_of) -> None:
+    """Add the difference of the year rows by field × status (the ``COUNT`` measure of
+    reports.tallies' contributions: (unit, year, COUNT, "field:status") → (n, total))
+    under every target. The upkeep is reports.tallies': a flush that touches an
+    initiative locks it, reads its year rows before and after, and calls this."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for unit_id, year, measure, key in changed:
+        if measure != COUNT:
+            continue
+        change = after.get((unit_id, year, measure, key), (0,))[0]
+        change -= before.get((unit_id, year, measure, key), (0,))[0]
+        field_id, status = key.split(":")
+        for mode, root_id, bucket in targets_of(unit_id):
+            counts[(mode, root_id, year, bucket, int(field_id), YearStatus(status))] += change
+    _upsert(session, _count_rows(counts))
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -211,7 +189,6 @@ def _bulk(state) -> None:
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_DELTAS, None)
     session.info.pop(_FRESH, None)
 
 

@@ -1,20 +1,17 @@
-"""The dashboard's other figures, kept ready in ``report_tallies`` beside the initiative
-counts of ``report_counts`` (reports.summary): exemplars by kind, nominations by state
-and awards by award type (per row of the dashboard, in both roll-ups), and the officers'
-year reports (sums of the standard figures, the campaigns' indicators, the year rows by
-priority area × status: once per root). Counting them from the records costs ~1 s of a
-cold province dashboard over a whole phase; reading a root's tallies costs a few hundred
-rows.
+"""The dashboard's other figures, kept in ``report_tallies`` beside the initiative counts
+of ``report_counts`` (reports.summary): exemplars by kind, nominations by state, awards
+by award type (per row of the dashboard, both roll-ups), and the year reports (sums of
+the standard figures, the campaigns' indicators, year rows by priority area × status:
+once per root). Reading a root's tallies costs a few hundred rows, not ~1 s of counting.
 
 Upkeep works on *subjects* (an initiative with its year rows, indicator values and
 priority areas; an exemplar; a nomination with its certificates): a flush that touches
-a subject through the ORM counts that subject's contributions before the flush and
-after it, and adds the difference under every target of its units (the targets of
-``summary.targets``), in the same transaction. A bulk UPDATE or DELETE on one of their
-tables does the same around the statement (reading first which subjects it touches); a
-bulk INSERT, or a bulk statement touching more than ``BULK_LIMIT`` subjects, marks the
-kept figures stale (the dashboard counts itself until ``summary.rebuild``, which
-rebuilds both tables). Freshness is ``report_counts_state``'s, shared with the counts.
+a subject through the ORM locks its row (``lock``), counts its contributions before the
+flush and after it, and adds the difference under every target of its units
+(``summary.targets``), in the same transaction; its year rows by field × status go to
+``report_counts``. A bulk UPDATE or DELETE on their tables does the same around the
+statement; a bulk INSERT, or one touching over ``BULK_LIMIT`` subjects, marks both
+tables stale until ``summary.rebuild``. Freshness is ``report_counts_state``'s.
 """
 
 from collections import defaultdict
@@ -47,6 +44,7 @@ from dankheo.reports.rollup import RollUp
 ALL = "all"  # the mode of the measures kept once per root (bucket 0)
 EXEMPLAR, NOMINATION, AWARD = "exemplar", "nomination", "award"
 YEARS, REPORTS, AREA, INDICATOR = "years", "reports", "area", "indicator"
+COUNT = summary.COUNT  # the year rows by field × status: kept in report_counts
 BUCKETED = frozenset({EXEMPLAR, NOMINATION, AWARD})
 BULK_LIMIT = 5000
 _CHUNK = 500
@@ -86,17 +84,20 @@ def _initiatives(ids, out: dict) -> None:
     columns = [getattr(iy, c) for c, _l, _u in YEAR_FIGURES]
     link = initiative_priority_areas.c
     for chunk in _chunks(ids):
-        for unit_id, year, n, reported, *sums in db.session.execute(
+        for unit_id, year, field_id, status, n, reported, *sums in db.session.execute(
             sa.select(
                 iy.unit_id,
                 iy.year,
+                iy.field_id,
+                iy.status,
                 sa.func.count(),
                 sa.func.count(iy.reported_at),
                 *(sa.func.sum(c) for c in columns),
             )
             .where(_where(iy.initiative_id, chunk))
-            .group_by(iy.unit_id, iy.year)
+            .group_by(iy.unit_id, iy.year, iy.field_id, iy.status)
         ):
+            _add(out, (unit_id, year, COUNT, f"{field_id}:{_value(status)}"), n)
             _add(out, (unit_id, year, YEARS, ""), n)
             _add(out, (unit_id, year, REPORTS, ""), reported)
             for (column, _l, _u), total in zip(YEAR_FIGURES, sums, strict=True):
@@ -160,6 +161,7 @@ def _value(member) -> str:
 
 
 SUBJECTS = {"initiative": _initiatives, "exemplar": _exemplars, "nomination": _nominations}
+_MODELS = {"initiative": Initiative, "exemplar": Exemplar, "nomination": Nomination}
 
 
 def contributions(subjects: dict[str, set[int]] | None) -> Contributions:
@@ -175,7 +177,7 @@ def contributions(subjects: dict[str, set[int]] | None) -> Contributions:
 
 # --- which subjects a written object touches ------------------------------------------------
 
-_FIGURE_COLUMNS = tuple(c for c, _l, _u in YEAR_FIGURES)
+_REPORT_COLUMNS = ("reported_at", *(c for c, _l, _u in YEAR_FIGURES))
 # class → (subject kind, the attribute naming it, the relationship to it, attributes that
 # change its figures)
 TRACKED = {
@@ -184,7 +186,7 @@ TRACKED = {
         "initiative",
         "initiative_id",
         "initiative",
-        ("initiative_id", "unit_id", "year", "status", "reported_at", *_FIGURE_COLUMNS),
+        ("initiative_id", "unit_id", "year", "field_id", "status", *_REPORT_COLUMNS),
     ),
     IndicatorValue: (
         "year",
@@ -248,14 +250,6 @@ def _resolve(keys: set[tuple[str, int]]) -> dict[str, set[int]]:
     return out
 
 
-def _merge(a: dict[str, set[int]], b: dict[str, set[int]]) -> dict[str, set[int]]:
-    out = defaultdict(set)
-    for source in (a, b):
-        for kind, ids in source.items():
-            out[kind] |= ids
-    return out
-
-
 _PRESENT: set[str] = set()  # databases (by URL) known to have the table
 
 
@@ -270,6 +264,23 @@ def _kept_here(session: Session) -> bool:
             return False
         _PRESENT.add(url)
     return True
+
+
+def lock(session: Session, subjects: dict[str, set[int]]) -> None:
+    """Lock the subjects before their "before" is read: a second writer of a subject
+    waits, then reads the first one's committed figures. PostgreSQL: their rows, ``FOR
+    UPDATE`` in id order (a statement a kind of subject, usually one); SQLite: its one
+    write lock, taken by a write that changes nothing (its reads take no lock)."""
+    kinds = [(model, subjects[kind]) for kind, model in _MODELS.items() if subjects.get(kind)]
+    connection = session.connection()
+    if kinds and connection.dialect.name == "sqlite":
+        model = kinds[0][0]
+        connection.execute(sa.update(model).where(sa.false()).values(id=model.id))
+        return
+    for model, ids in kinds:
+        for chunk in _chunks(ids):
+            query = sa.select(model.id).where(model.id.in_(chunk)).order_by(model.id)
+            connection.execute(query.with_for_update())
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -287,6 +298,7 @@ def _before(session: Session, _context, _instances) -> None:
     if not keys:
         return
     subjects = _resolve(keys)
+    lock(session, subjects)
     session.info[_PENDING] = (subjects, contributions(subjects), set())
 
 
@@ -312,8 +324,10 @@ def _apply(session: Session, _context) -> None:
     if pending is None or not has_app_context():
         return
     subjects, before, later = pending
-    subjects = _merge(subjects, _resolve(later))
-    apply(session, before, contributions(subjects))
+    merged = _resolve(later)  # a defaultdict(set)
+    for kind, ids in subjects.items():
+        merged[kind] |= ids
+    apply(session, before, contributions(merged))
 
 
 @sa.event.listens_for(Session, "after_rollback")
@@ -370,6 +384,7 @@ def _bulk(state):
         summary.mark_stale(session)
         return None
     subjects = _resolve(keys)
+    lock(session, subjects)
     before = contributions(subjects)
     result = state.invoke_statement()
     apply(session, before, contributions(subjects))
@@ -391,6 +406,8 @@ _BULK_INSERT_TABLES = {
 
 def _rows(contribs: Contributions, sign: int, rows: dict, targets_of) -> None:
     for (unit_id, year, measure, key), (n, total) in contribs.items():
+        if measure == COUNT:
+            continue  # report_counts' (summary.rebuild counts them itself)
         targets = targets_of(unit_id)
         if measure in BUCKETED:
             places = targets
@@ -430,6 +447,7 @@ def apply(session: Session, before: Contributions, after: Contributions) -> None
     rows: dict = {}
     _rows({k: before[k] for k in changed if k in before}, -1, rows, targets_of)
     _rows({k: after[k] for k in changed if k in after}, 1, rows, targets_of)
+    summary.apply_counts(session, before, after, changed, targets_of)
     batch = _dicts(rows)
     if not batch:
         return
