@@ -285,11 +285,10 @@ def _postgres_ranges(params: ListParams, scope, *, public: bool) -> list[str] | 
 
 def _ranges_page_ids(params: ListParams, prefixes: list[str], *, years: bool = False) -> sa.Select:
     """PostgreSQL's "range" in name order: each prefix's (id, sort_key) from the index
-    (unit_path, sort_key) INCLUDE (id) alone, the union sorted. ``years`` (a year filter
-    in the reader's scope, no unit filter): only the ids among that year's rows in the
-    scope, read range by range from the year rows' index alone and hashed (written as
-    ``IN``: a join of two unions would be estimated from no statistics — PostgreSQL then
-    nests a loop over both, 2.3 s at national volume — where this semi-join is hashed)."""
+    (unit_path, sort_key) INCLUDE (id) alone, the union sorted. ``years`` (a year filter,
+    no unit filter): only the ids among the year's rows in the scope, also read range by
+    range from their index alone (``IN``: a join of two unions, estimated without
+    statistics, became a nested loop over both, 2.3 s at national volume; this is hashed)."""
     inside = dataclasses.replace(params, unit=None, year=None)
 
     def branch(prefix: str) -> sa.Select:
@@ -299,13 +298,11 @@ def _ranges_page_ids(params: ListParams, prefixes: list[str], *, years: bool = F
     ranges = ranges_union(branch, prefixes)
     key = ranges.c.sort_key.desc() if params.dir == "desc" else ranges.c.sort_key.asc()
     ids = sa.select(ranges.c.id)
-    if years:
-        # The same test as the other plans: the initiative's own path and its year
-        # row's path both inside the scope (initiative_conditions).
-        year_conditions = _year_conditions(params, public=False)
+    if years:  # as in the other plans: the initiative's and its year row's paths in scope
+        year = _year_conditions(params, public=False)
         rows = ranges_union(
             lambda p: sa.select(InitiativeYear.initiative_id).where(
-                *year_conditions, within_prefixes(InitiativeYear.unit_path, [p])
+                *year, within_prefixes(InitiativeYear.unit_path, [p])
             ),
             prefixes,
             name="year_ranges",
