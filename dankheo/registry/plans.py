@@ -37,9 +37,6 @@ BROAD_SHARE, WIDE_SHARE = 20, 0.5
 # PostgreSQL: a walked entry costs a read of its row (~6 µs); a range read from the index
 # alone costs ~0.8 µs an entry, sorted (EXPLAIN at national volume, docs/performance.md).
 RANGE_PER_WALKED = 8
-# A year filter's "range" reads the scope's index entries and its year rows' (~1.5 µs an
-# entry with the hash of one against the other), about two entries a match.
-YEAR_RANGE_PER_WALKED = 2
 
 
 def unit_path(unit_id: int) -> str | None:
@@ -134,9 +131,7 @@ def _postgres_plan(params, matches, needed: int, broad, cap, share, model) -> st
     if params.year and model is Initiative and params.unit:
         # A unit's year rows read each initiative's row to sort it: as dear as a walk.
         return "walk" if walked <= max(WALK_BUDGET, WALK_PER_MATCH * matches) else "range"
-    if params.year and model is Initiative:
-        # The scope's ranges and its year rows, both from their indexes alone, hashed.
-        return "walk" if walked <= max(WALK_BUDGET, matches / YEAR_RANGE_PER_WALKED) else "range"
+    # (A year filter alone: the scope's ranges among its year rows', both from indexes.)
     return "walk" if walked <= max(WALK_BUDGET, matches / RANGE_PER_WALKED) else "range"
 
 
