@@ -118,7 +118,8 @@ def _postgres_plan(params, matches, needed: int, broad, cap, share, model) -> st
     index, or a search's trigram index, well enough); a scope of some path ranges walks
     the name index while that reads few entries (each costs a read of the row: the
     index has no id), else reads its ranges from the index alone and sorts them (a
-    year filter: its year rows, then their initiatives)."""
+    year filter: the ranges' ids among its year rows'; with a unit filter, its year
+    rows, then their initiatives)."""
     if broad or params.q or params.status:
         return "planner"
     table = table_size(model)
@@ -127,9 +128,10 @@ def _postgres_plan(params, matches, needed: int, broad, cap, share, model) -> st
     if matches == 0:
         return "range"
     walked = table / matches * needed
-    if params.year and model is Initiative:
-        # A range of year rows reads each initiative's row to sort it: as dear as a walk.
+    if params.year and model is Initiative and params.unit:
+        # A unit's year rows read each initiative's row to sort it: as dear as a walk.
         return "walk" if walked <= max(WALK_BUDGET, WALK_PER_MATCH * matches) else "range"
+    # (A year filter alone: the scope's ranges among its year rows', both from indexes.)
     return "walk" if walked <= max(WALK_BUDGET, matches / RANGE_PER_WALKED) else "range"
 
 
@@ -140,8 +142,10 @@ def path_prefixes(params, scope, unit_in_scope: Callable) -> list[str] | None:
     return None if scope is None else list(scope)
 
 
-def ranges_union(branch: Callable[[str], sa.Select], prefixes: list[str]) -> sa.Subquery:
+def ranges_union(
+    branch: Callable[[str], sa.Select], prefixes: list[str], *, name: str = "ranges"
+) -> sa.Subquery:
     """The union of ``branch(prefix)`` for each prefix (disjoint ranges: UNION ALL), so
     that PostgreSQL reads each range from its index alone: an OR of ranges is a bitmap
     scan, which reads every matching row from the table."""
-    return sa.union_all(*(branch(p) for p in prefixes)).subquery("ranges")
+    return sa.union_all(*(branch(p) for p in prefixes)).subquery(name)

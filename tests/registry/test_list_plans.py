@@ -123,6 +123,66 @@ def test_a_unit_filter_reads_its_subtree_inside_the_scope(data, monkeypatch):
         assert (ids, total) == (list(expected), len(expected)), plan
 
 
+def test_a_unit_and_a_year_filter_read_the_same_rows_in_every_plan(data, monkeypatch):
+    scope = [data["d1"].path, data["c21"].path]
+    params = ListParams(unit=data["d1"].id, year=2024)
+    expected = db.session.scalars(
+        queries.initiatives_select(params, scope).with_only_columns(queries.Initiative.id)
+    ).all()
+    assert expected
+    for plan in PLANS:
+        _with_plan(monkeypatch, queries, plan)
+        ids, total = _every_page(
+            lambda p: queries.initiative_page(p, scope, per_page=PER_PAGE, count_cap=10_000),
+            params,
+        )
+        assert (ids, total) == (list(expected), len(expected)), plan
+
+
+def test_a_year_list_agrees_with_its_count_after_a_succession_across_scopes(
+    units, users, monkeypatch
+):
+    """A commune of one district merged into a commune of the other: the initiative
+    stays on the closed commune (its path in the first district), its later year sits on
+    the successor (in the second). Each reader's scope holds the year row only with the
+    initiative's own unit (the successor's reach takes in its predecessors), so the
+    count of year rows and the listed ids agree, whatever the plan."""
+    from datetime import date
+
+    from dankheo.admin.units import record_succession
+    from dankheo.models import Role, SuccessionKind
+    from dankheo.permissions import scope_paths
+    from dankheo.registry import services
+    from tests.factories import make_user
+
+    item = make_initiative(units["c11"], "Mô hình chuyển", year=2025)
+    stays = make_initiative(units["c12"], "Mô hình ở lại", year=2025)
+    record_succession([units["c11"]], [units["c21"]], SuccessionKind.MERGE, date(2025, 7, 1))
+    officer = make_user("canbo.d2", (Role.OFFICER, units["d2"]))
+    db.session.commit()
+    row = services.carry_over(users["district_officer"], item)
+    services.carry_over(users["district_officer"], stays)
+    db.session.commit()
+    assert (row.unit_id, row.unit_path) == (units["c21"].id, units["c21"].path)
+    assert db.session.get(queries.Initiative, item.id).unit_path == units["c11"].path
+    readers = {"d1": users["district_officer"], "d2": officer, "c21": users["other_officer"]}
+    seen = {}
+    for name, user in readers.items():
+        scope = scope_paths(user, "registry.list")
+        for plan in PLANS:
+            _with_plan(monkeypatch, queries, plan)
+            page = queries.initiative_page(
+                ListParams(year=2026), scope, per_page=PER_PAGE, count_cap=10_000
+            )
+            ids = [r.id for r in page.items]
+            assert page.total == len(ids), (name, plan)
+            seen[name, plan] = set(ids)
+    for plan in PLANS:
+        assert seen["d1", plan] == {stays.id}, plan  # its 2026 sits on the second district
+        assert seen["d2", plan] == {item.id}, plan
+        assert seen["c21", plan] == {item.id}, plan
+
+
 def test_capped_counts_are_the_same_as_uncapped_ones_below_the_cap(data):
     scope = _scopes(data)["two ranges"]
     for params in (ListParams(), ListParams(year=2024)):
@@ -156,9 +216,14 @@ def test_a_capped_count_on_postgresql_is_estimated_from_the_scope(app, monkeypat
     # More than 10,000 in a scope of 2.8 % of the units: about 28,000.
     assert plans.choose_plan(params, None, 0, 50, False, cap=10_000, share=0.028) == "walk"
     assert plans.choose_plan(params, None, 2_450, 50, False, cap=10_000, share=0.028) == "range"
-    # A year filter reads every initiative's row either way: walk while it is cheaper.
+    # A year filter's first page walks.
     year = ListParams(year=2024)
     assert plans.choose_plan(year, None, 0, 50, False, cap=10_000, share=0.028) == "walk"
+    # A deep page of it: the scope's ranges among the year's rows, from indexes alone.
+    assert plans.choose_plan(year, None, 2_450, 50, False, cap=10_000, share=0.028) == "range"
+    # With a unit filter, each of its year rows reads its initiative: walk further.
+    unit_year = ListParams(year=2024, unit=5)
+    assert plans.choose_plan(unit_year, None, 950, 50, False, cap=10_000, share=0.028) == "walk"
     # A broad scope or a search: PostgreSQL's planner.
     assert plans.choose_plan(params, None, 0, 50, True, cap=10_000, share=0.5) == "planner"
     assert plans.choose_plan(ListParams(q="duong"), 50, 0, 50, False) == "planner"
