@@ -213,8 +213,9 @@ def add_assignment(campaign_id: int):
     campaign = load_campaign(campaign_id, "assignment.manage")
     committee = found(queries.committee_of(campaign))
     form = ManualAssignForm()
+    # The active members, as the page offered them (one statement of plain rows).
     form.reviewer_id.choices = choices(
-        [(r.id, r.user.full_name) for r in queries.active_reviewers(committee)]
+        [(m.id, m.name) for m in queries.committee_members(committee) if m.active]
     )
     back = redirect(url_for("review.committee", campaign_id=campaign.id, page=page()))
     ids = id_list("nomination_id", limit=MAX_ASSIGNED_AT_ONCE)
